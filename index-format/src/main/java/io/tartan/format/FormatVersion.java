@@ -1,0 +1,23 @@
+package io.tartan.format;
+
+/**
+ * The index format version this library reads and writes (FORMAT.md, "Versioning").
+ *
+ * <p>A reader accepts any minor version of a major version it knows: minor versions only add optional fields, which
+ * older readers ignore. A different major version means the layout changed incompatibly and is rejected.
+ */
+public final class FormatVersion {
+    public static final int MAJOR = 1;
+    public static final int MINOR = 0;
+
+    private FormatVersion() {
+    }
+
+    /** Throws {@link UnsupportedFormatException} unless {@code major} is readable by this library. */
+    public static void requireSupported(int major, int minor, String where) {
+        if (major != MAJOR) {
+            throw new UnsupportedFormatException(where + ": index format version " + major + "." + minor
+                    + " is not supported by this reader (supports " + MAJOR + ".x); upgrade Tartan to read it");
+        }
+    }
+}

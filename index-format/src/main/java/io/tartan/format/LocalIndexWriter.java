@@ -1,0 +1,125 @@
+package io.tartan.format;
+
+import io.tartan.format.codec.CentroidCodes;
+import io.tartan.format.codec.CodecFile;
+import io.tartan.format.codec.ResidualCodec;
+import io.tartan.format.io.Checksums;
+import io.tartan.format.io.IndexFiles;
+import io.tartan.format.ivf.Ivf;
+import io.tartan.format.ivf.IvfBuilder;
+import io.tartan.format.ivf.IvfFile;
+import io.tartan.format.manifest.DataFile;
+import io.tartan.format.manifest.IndexSettings;
+import io.tartan.format.manifest.Manifest;
+import io.tartan.format.manifest.ManifestStore;
+import io.tartan.format.manifest.Summary;
+import io.tartan.format.shard.ShardRow;
+import io.tartan.format.shard.ShardSpec;
+import io.tartan.format.shard.ShardWriter;
+import org.apache.hadoop.conf.Configuration;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Writes a complete index (version 1) in one process from already-encoded documents and a trained codec: the
+ * reference implementation of the write path that the Spark job distributes, and the way tests and small tools build
+ * indexes. Documents get dense pids in the order they are added.
+ */
+public final class LocalIndexWriter implements AutoCloseable {
+    private final Configuration conf;
+    private final IndexLayout layout;
+    private final IndexSettings settings;
+    private final ResidualCodec codec;
+    private final int docsPerShard;
+    private final IvfBuilder ivf;
+    private final List<DataFile> shards = new ArrayList<>();
+    private ShardWriter current;
+    private int inCurrent;
+    private long nextPid;
+    private long tokens;
+    private boolean committed;
+
+    public LocalIndexWriter(Configuration conf, IndexLayout layout, IndexSettings settings, ResidualCodec codec,
+            int docsPerShard) {
+        if (settings.dim() != codec.dim() || settings.nbits() != codec.nbits()
+                || settings.numCentroids() != codec.numCentroids()) {
+            throw new IllegalArgumentException("settings (dim " + settings.dim() + ", nbits " + settings.nbits()
+                    + ", k " + settings.numCentroids() + ") do not match the codec (dim " + codec.dim() + ", nbits "
+                    + codec.nbits() + ", k " + codec.numCentroids() + ")");
+        }
+        if (new ManifestStore(conf, layout).latestVersion().isPresent()) {
+            throw new IllegalStateException(layout.root() + " already holds an index");
+        }
+        this.conf = conf;
+        this.layout = layout;
+        this.settings = settings;
+        this.codec = codec;
+        this.docsPerShard = Math.max(1, docsPerShard);
+        this.ivf = new IvfBuilder(codec.numCentroids());
+    }
+
+    /**
+     * Compresses and stores one document's token vectors ({@code [n × dim]}, L2-normalised).
+     *
+     * @return the pid assigned
+     */
+    public long add(String docId, float[] vectors, Map<String, String> metadata) {
+        EmbeddingChecks.requireNonEmpty("document '" + docId + "'", vectors, settings.dim());
+        ResidualCodec.Compressed c = codec.compress(vectors);
+        long pid = nextPid;
+        if (current == null) {
+            current = ShardWriter.create(conf, layout, IndexLayout.newShardPath(String.format("part-%05d", shards.size())),
+                    ShardSpec.of(settings));
+        }
+        current.write(new ShardRow(pid, docId, c.codes().length, CentroidCodes.encode(c.codes(), 0, c.codes().length,
+                settings.codeWidth()), c.residuals(), metadata));
+        ivf.addDocument(Math.toIntExact(pid), c.codes());
+        nextPid++;
+        tokens += c.codes().length;
+        if (++inCurrent == docsPerShard) {
+            rollShard();
+        }
+        return pid;
+    }
+
+    private void rollShard() {
+        if (current != null) {
+            shards.add(current.finish());
+            current = null;
+            inCurrent = 0;
+        }
+    }
+
+    /** Writes codec and IVF, then commits manifest version 1. Nothing is visible to readers before this returns. */
+    public Manifest commit(Map<String, String> properties) {
+        rollShard();
+        DataFile codecFile = writeBinary(IndexLayout.newCodecPath(), DataFile.CODEC, CodecFile.write(codec, false), 0, 0);
+        Ivf built = ivf.build();
+        DataFile ivfFile = writeBinary(IndexLayout.newIvfPath(), DataFile.IVF, IvfFile.write(built),
+                built.numCentroids(), built.numEntries());
+        long bytes = codecFile.sizeBytes() + ivfFile.sizeBytes() + shards.stream().mapToLong(DataFile::sizeBytes).sum();
+        Summary summary = new Summary(nextPid, nextPid, 0, tokens, bytes, nextPid);
+        Manifest m = Manifest.create(1, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), null,
+                System.currentTimeMillis(), Manifest.OP_BUILD, settings, codecFile, shards, List.of(ivfFile), List.of(),
+                summary, properties);
+        new ManifestStore(conf, layout).commit(m);
+        committed = true;
+        return m;
+    }
+
+    private DataFile writeBinary(String rel, String content, byte[] bytes, long records, long tokenCount) {
+        IndexFiles.writeNew(conf, layout.resolve(rel), bytes);
+        return DataFile.of(rel, content, bytes.length, records, tokenCount, Checksums.crc32c(bytes));
+    }
+
+    /** Closes an open shard without committing (its file stays an orphan for garbage collection). */
+    @Override
+    public void close() {
+        if (!committed && current != null) {
+            current.close();
+        }
+    }
+}

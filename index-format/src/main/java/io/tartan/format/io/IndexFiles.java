@@ -1,0 +1,75 @@
+package io.tartan.format.io;
+
+import io.tartan.format.CorruptFileException;
+import io.tartan.format.IndexFormatException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * Whole-file reads and writes through Hadoop's {@link FileSystem}, so {@code file:} and {@code s3a:} behave alike.
+ * Index files are small enough (shards are tens of MB) to verify and parse from memory.
+ */
+public final class IndexFiles {
+    private IndexFiles() {
+    }
+
+    /** Reads a whole file. */
+    public static byte[] readAll(Configuration conf, Path path) {
+        try {
+            FileSystem fs = path.getFileSystem(conf);
+            try (FSDataInputStream in = fs.open(path)) {
+                long len = fs.getFileStatus(path).getLen();
+                if (len > Integer.MAX_VALUE - 16) {
+                    throw new IndexFormatException(path + ": file of " + len + " bytes is too large to read whole");
+                }
+                ByteArrayOutputStream out = new ByteArrayOutputStream((int) len);
+                in.transferTo(out);
+                return out.toByteArray();
+            }
+        } catch (FileNotFoundException e) {
+            throw new IndexFormatException(path + ": file not found", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a whole file and checks its size and checksum against what the manifest recorded.
+     *
+     * @throws CorruptFileException naming the file when either differs
+     */
+    public static byte[] readVerified(Configuration conf, Path path, long expectedSize, String expectedChecksum) {
+        byte[] bytes = readAll(conf, path);
+        if (expectedSize >= 0 && bytes.length != expectedSize) {
+            throw new CorruptFileException(path + ": size " + bytes.length + " bytes, manifest says " + expectedSize);
+        }
+        if (expectedChecksum != null) {
+            String actual = Checksums.crc32c(bytes);
+            if (!actual.equals(expectedChecksum)) {
+                throw new CorruptFileException(path + ": checksum mismatch (file " + actual + ", manifest "
+                        + expectedChecksum + "); the file is corrupt or was replaced");
+            }
+        }
+        return bytes;
+    }
+
+    /** Writes a whole file, failing if it already exists (data files are write-once). */
+    public static void writeNew(Configuration conf, Path path, byte[] bytes) {
+        try {
+            FileSystem fs = path.getFileSystem(conf);
+            try (FSDataOutputStream out = fs.create(path, false)) {
+                out.write(bytes);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + path + ": " + e.getMessage(), e);
+        }
+    }
+}

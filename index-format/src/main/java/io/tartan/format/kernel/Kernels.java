@@ -1,0 +1,44 @@
+package io.tartan.format.kernel;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses the kernel implementation once per JVM: the Vector API version when {@code jdk.incubator.vector} is in the
+ * boot layer (Spark's launcher adds it; so do Tartan's scripts), the scalar reference otherwise. Setting the system
+ * property {@code tartan.kernels=scalar} forces the reference (for benchmarks and bisecting).
+ */
+public final class Kernels {
+    private static final Logger LOG = LoggerFactory.getLogger(Kernels.class);
+    private static final VectorKernels BEST = choose();
+
+    private Kernels() {
+    }
+
+    public static VectorKernels get() {
+        return BEST;
+    }
+
+    /** The Vector API kernels, or empty when the module is absent. */
+    public static java.util.Optional<VectorKernels> simd() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of((VectorKernels) Class.forName("io.tartan.format.kernel.SimdKernels")
+                    .getDeclaredConstructor().newInstance());
+        } catch (ReflectiveOperationException | LinkageError e) {
+            LOG.warn("Vector API present but unusable ({}); using scalar kernels", e.toString());
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static VectorKernels choose() {
+        if ("scalar".equals(System.getProperty("tartan.kernels"))) {
+            return ScalarKernels.INSTANCE;
+        }
+        VectorKernels k = simd().orElse(ScalarKernels.INSTANCE);
+        LOG.debug("kernels: {}", k.name());
+        return k;
+    }
+}

@@ -1,0 +1,90 @@
+package io.tartan.format.shard;
+
+import io.tartan.format.IndexFormatException;
+import io.tartan.format.IndexLayout;
+import io.tartan.format.io.ByteArrayInputFile;
+import io.tartan.format.io.IndexFiles;
+import io.tartan.format.manifest.DataFile;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.util.Utf8;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetReader;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Reads a shard listed in a manifest: verifies its size and checksum first (naming the file if they differ), checks
+ * the footer's dim/nbits/code-width against the index settings, then streams its rows in pid order.
+ */
+public final class ShardReader {
+    private ShardReader() {
+    }
+
+    public static void read(Configuration conf, IndexLayout layout, DataFile file, ShardSpec spec, Consumer<ShardRow> sink) {
+        String name = layout.resolve(file.path()).toString();
+        byte[] bytes = IndexFiles.readVerified(conf, layout.resolve(file.path()), file.sizeBytes(), file.checksum());
+        ByteArrayInputFile in = new ByteArrayInputFile(bytes);
+        checkFooter(in, spec, name);
+        long rows = 0;
+        try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(in)
+                .withConf(conf).build()) {
+            GenericRecord r;
+            while ((r = reader.read()) != null) {
+                sink.accept(toRow(r, name));
+                rows++;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read shard " + name + ": " + e.getMessage(), e);
+        }
+        if (rows != file.recordCount()) {
+            throw new IndexFormatException(name + ": has " + rows + " rows, manifest says " + file.recordCount());
+        }
+    }
+
+    private static void checkFooter(ByteArrayInputFile in, ShardSpec spec, String name) {
+        try (ParquetFileReader r = ParquetFileReader.open(in)) {
+            Map<String, String> kv = r.getFileMetaData().getKeyValueMetaData();
+            expect(kv, ShardSchema.KV_DIM, spec.dim(), name);
+            expect(kv, ShardSchema.KV_NBITS, spec.nbits(), name);
+            expect(kv, ShardSchema.KV_CODE_WIDTH, spec.codeWidth(), name);
+        } catch (IOException e) {
+            throw new IndexFormatException(name + ": not a readable Parquet file: " + e.getMessage(), e);
+        }
+    }
+
+    private static void expect(Map<String, String> kv, String key, int want, String name) {
+        String got = kv.get(key);
+        if (got == null || Integer.parseInt(got) != want) {
+            throw new IndexFormatException(name + ": footer " + key + "=" + got + " but the index settings say " + want);
+        }
+    }
+
+    private static ShardRow toRow(GenericRecord r, String name) {
+        Object meta = r.get(ShardSchema.METADATA);
+        Map<String, String> metadata = null;
+        if (meta instanceof Map<?, ?> m) {
+            metadata = new HashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                metadata.put(e.getKey().toString(), String.valueOf(e.getValue()));
+            }
+        }
+        int doclen = (Integer) r.get(ShardSchema.DOCLEN);
+        Object docId = r.get(ShardSchema.DOC_ID);
+        return new ShardRow((Long) r.get(ShardSchema.PID), docId instanceof Utf8 u ? u.toString() : String.valueOf(docId),
+                doclen, bytes(r.get(ShardSchema.CODES)), bytes(r.get(ShardSchema.RESIDUALS)), metadata);
+    }
+
+    private static byte[] bytes(Object o) {
+        ByteBuffer b = (ByteBuffer) o;
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+}

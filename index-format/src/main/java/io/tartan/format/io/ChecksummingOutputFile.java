@@ -1,5 +1,9 @@
 package io.tartan.format.io;
 
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 
@@ -7,16 +11,19 @@ import java.io.IOException;
 import java.util.zip.CRC32C;
 
 /**
- * Wraps a Parquet {@link OutputFile} and computes the CRC32C and size of everything written, so a writer can record
- * the checksum in the manifest without reading the file back (which on S3 would mean downloading it).
+ * A Parquet {@link OutputFile} on a Hadoop file system that computes the CRC32C and size of everything written, so a
+ * writer can record the checksum in the manifest without reading the file back (which on S3 would mean downloading
+ * it). Files are created write-once ({@code overwrite=false}).
  */
 public final class ChecksummingOutputFile implements OutputFile {
-    private final OutputFile delegate;
+    private final FileSystem fs;
+    private final Path path;
     private final CRC32C crc = new CRC32C();
     private long bytes;
 
-    public ChecksummingOutputFile(OutputFile delegate) {
-        this.delegate = delegate;
+    public ChecksummingOutputFile(Configuration conf, Path path) throws IOException {
+        this.fs = IndexFiles.fileSystem(conf, path);
+        this.path = path;
     }
 
     public String checksum() {
@@ -29,30 +36,30 @@ public final class ChecksummingOutputFile implements OutputFile {
 
     @Override
     public PositionOutputStream create(long blockSizeHint) throws IOException {
-        return wrap(delegate.create(blockSizeHint));
+        return wrap(fs.create(path, false));
     }
 
     @Override
     public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
-        return wrap(delegate.createOrOverwrite(blockSizeHint));
+        return wrap(fs.create(path, true));
     }
 
     @Override
     public boolean supportsBlockSize() {
-        return delegate.supportsBlockSize();
+        return false;
     }
 
     @Override
     public long defaultBlockSize() {
-        return delegate.defaultBlockSize();
+        return fs.getDefaultBlockSize(path);
     }
 
     @Override
     public String getPath() {
-        return delegate.getPath();
+        return path.toString();
     }
 
-    private PositionOutputStream wrap(PositionOutputStream out) {
+    private PositionOutputStream wrap(FSDataOutputStream out) {
         return new PositionOutputStream() {
             @Override
             public long getPos() throws IOException {

@@ -3,6 +3,8 @@ package io.tartan.format.io;
 import io.tartan.format.CorruptFileException;
 import io.tartan.format.IndexFormatException;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumException;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -21,10 +23,19 @@ public final class IndexFiles {
     private IndexFiles() {
     }
 
+    /**
+     * The file system for {@code path}. Hadoop's local file system writes {@code .crc} side files and verifies them on
+     * read; index files carry their own checksums, so the raw local file system is used instead.
+     */
+    public static FileSystem fileSystem(Configuration conf, Path path) throws IOException {
+        FileSystem fs = path.getFileSystem(conf);
+        return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
+    }
+
     /** Reads a whole file. */
     public static byte[] readAll(Configuration conf, Path path) {
         try {
-            FileSystem fs = path.getFileSystem(conf);
+            FileSystem fs = fileSystem(conf, path);
             try (FSDataInputStream in = fs.open(path)) {
                 long len = fs.getFileStatus(path).getLen();
                 if (len > Integer.MAX_VALUE - 16) {
@@ -36,6 +47,8 @@ public final class IndexFiles {
             }
         } catch (FileNotFoundException e) {
             throw new IndexFormatException(path + ": file not found", e);
+        } catch (ChecksumException e) {
+            throw new CorruptFileException(path + ": checksum mismatch reported by the file system: " + e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
         }
@@ -64,7 +77,7 @@ public final class IndexFiles {
     /** Writes a whole file, failing if it already exists (data files are write-once). */
     public static void writeNew(Configuration conf, Path path, byte[] bytes) {
         try {
-            FileSystem fs = path.getFileSystem(conf);
+            FileSystem fs = fileSystem(conf, path);
             try (FSDataOutputStream out = fs.create(path, false)) {
                 out.write(bytes);
             }

@@ -22,6 +22,9 @@ public final class ManifestJson {
             .configure(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES, false)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
+    private static final String[] REQUIRED = {"version", "snapshot-id", "timestamp-ms", "operation", "settings",
+        "codec", "shards", "ivf", "summary"};
+
     private ManifestJson() {
     }
 
@@ -49,6 +52,11 @@ public final class ManifestJson {
             throw new IndexFormatException(fileName + ": missing integer 'format-version'");
         }
         FormatVersion.requireSupported(major.asInt(), tree.path("format-minor-version").asInt(0), fileName);
+        for (String field : REQUIRED) {
+            if (!tree.hasNonNull(field)) {
+                throw new IndexFormatException(fileName + ": missing required field '" + field + "'");
+            }
+        }
         Manifest m;
         try {
             m = MAPPER.treeToValue(tree, Manifest.class);

@@ -55,7 +55,7 @@ public final class ManifestStore {
     /** Committed versions, ascending. Empty if the index does not exist. */
     public List<Long> versions() {
         try {
-            FileSystem fs = layout.root().getFileSystem(conf);
+            FileSystem fs = IndexFiles.fileSystem(conf, layout.root());
             FileStatus[] st;
             try {
                 st = fs.listStatus(layout.metadataDir());
@@ -105,15 +105,15 @@ public final class ManifestStore {
         byte[] json = ManifestJson.write(m);
         Path target = layout.manifest(m.version());
         try {
-            FileSystem fs = target.getFileSystem(conf);
+            FileSystem fs = IndexFiles.fileSystem(conf, target);
             fs.mkdirs(layout.metadataDir());
-            if ("file".equals(fs.getScheme())) {
+            if ("file".equals(fs.getUri().getScheme())) {
                 commitLocal(fs, target, json);
             } else if (fs.hasPathCapability(target, CONDITIONAL_CREATE)) {
                 commitConditional(fs, target, json);
             } else {
                 LOG.warn("{} supports no atomic create-if-absent; concurrent commits of version {} are not detected "
-                        + "reliably", fs.getScheme(), m.version());
+                        + "reliably", fs.getUri().getScheme(), m.version());
                 try (FSDataOutputStream out = fs.create(target, false)) {
                     out.write(json);
                 }

@@ -12,7 +12,6 @@ import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -53,7 +52,7 @@ public final class ShardWriter implements Closeable {
             CompressionCodecName compression) {
         Path path = layout.resolve(relativePath);
         try {
-            ChecksummingOutputFile file = new ChecksummingOutputFile(HadoopOutputFile.fromPath(path, conf));
+            ChecksummingOutputFile file = new ChecksummingOutputFile(conf, path);
             ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(file)
                     .withSchema(ShardSchema.SCHEMA)
                     .withConf(conf)

@@ -1,0 +1,71 @@
+package io.tartan.format.manifest;
+
+import io.tartan.format.IndexFormatException;
+import io.tartan.format.UnsupportedFormatException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+public class ManifestJsonTest {
+    public static Manifest sample(long version) {
+        IndexSettings s = new IndexSettings(128, 2, 16384, 220, 32, "all-MiniLM-L6-v2", "sha256:ab", IndexSettings.MAXSIM_COSINE);
+        DataFile codec = DataFile.of("codec/a.tcodec", DataFile.CODEC, 100, 0, 0, "crc32c:0000abcd");
+        DataFile shard = new DataFile("data/part-00000-x.parquet", DataFile.SHARD, 5000, 10, 600, "crc32c:12345678", 0, 9);
+        DataFile ivf = DataFile.of("ivf/b.tivf", DataFile.IVF, 300, 16384, 550, "crc32c:deadbeef");
+        return Manifest.create(version, 42L, version > 1 ? 41L : null, 1_700_000_000_000L, Manifest.OP_BUILD, s, codec,
+                List.of(shard), List.of(ivf), List.of(), new Summary(10, 10, 0, 600, 5400, 10), Map.of("seed", "123"));
+    }
+
+    @Test
+    void roundTrip() {
+        Manifest m = sample(1);
+        byte[] json = ManifestJson.write(m);
+        String text = new String(json, StandardCharsets.UTF_8);
+        assertTrue(text.contains("\"format-version\" : 1"), text);
+        assertTrue(text.contains("\"num-centroids\" : 16384"), text);
+        assertEquals(m, ManifestJson.read(json, "v1.manifest.json"));
+        assertEquals(sample(2), ManifestJson.read(ManifestJson.write(sample(2)), "v2.manifest.json"));
+    }
+
+    @Test
+    void unknownMajorVersionIsRejectedClearly() {
+        String json = new String(ManifestJson.write(sample(1)), StandardCharsets.UTF_8)
+                .replace("\"format-version\" : 1", "\"format-version\" : 2");
+        UnsupportedFormatException e = assertThrows(UnsupportedFormatException.class,
+                () -> ManifestJson.read(json.getBytes(StandardCharsets.UTF_8), "v7.manifest.json"));
+        assertTrue(e.getMessage().contains("v7.manifest.json") && e.getMessage().contains("2.0"), e.getMessage());
+    }
+
+    @Test
+    void newerMinorVersionWithUnknownFieldsIsRead() {
+        String json = new String(ManifestJson.write(sample(1)), StandardCharsets.UTF_8)
+                .replace("\"format-minor-version\" : 0", "\"format-minor-version\" : 3, \"future-field\" : [1, 2]");
+        assertEquals(sample(1).snapshotId(), ManifestJson.read(json.getBytes(StandardCharsets.UTF_8), "m").snapshotId());
+    }
+
+    @Test
+    void schemaViolationsAreNamed() {
+        String good = new String(ManifestJson.write(sample(1)), StandardCharsets.UTF_8);
+        assertBad(good.replace("\"nbits\" : 2", "\"nbits\" : 3"), "nbits");
+        assertBad(good.replace("data/part-00000-x.parquet", "/abs/part.parquet"), "relative");
+        assertBad(good.replace("\"checksum\" : \"crc32c:12345678\"", "\"checksum\" : \"md5:1\""), "checksum");
+        assertBad(good.replace("\"tokens\" : 600", "\"tokens\" : 601"), "disagrees");
+        assertBad(good.replace("\"content\" : \"ivf\"", "\"content\" : \"shard\""), "listed as ivf");
+        assertBad("[1, 2]", "JSON object");
+        assertBad("{not json", "not valid JSON");
+        assertBad("{\"format-version\": 1}", "missing");
+    }
+
+    private static void assertBad(String json, String expected) {
+        IndexFormatException e = assertThrows(IndexFormatException.class,
+                () -> ManifestJson.read(json.getBytes(StandardCharsets.UTF_8), "metadata/v1.manifest.json"));
+        assertTrue(e.getMessage().contains("metadata/v1.manifest.json"), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+}

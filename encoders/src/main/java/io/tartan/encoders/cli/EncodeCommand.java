@@ -59,9 +59,14 @@ public final class EncodeCommand implements Callable<Integer> {
     System.exit(run(args));
   }
 
-  /** Runs the command and returns its exit code (for tests and embedding). */
+  /** Runs the command on stdout/stderr and returns its exit code. */
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new EncodeCommand());
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command on the given writers and returns its exit code (for tests and embedding). */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine cli = new CommandLine(new EncodeCommand()).setOut(out).setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       boolean badInput = e instanceof EncoderException || e instanceof IllegalArgumentException;
       commandLine.getErr().println("tartan encode: " + e.getMessage());

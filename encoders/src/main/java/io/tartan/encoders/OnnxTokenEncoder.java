@@ -93,25 +93,36 @@ final class OnnxTokenEncoder implements TokenEncoder {
 
   @Override
   public List<TokenEmbeddings> encodeQueries(List<String> queries) {
-    return encode(formatter.queries(queries), false);
+    return encode(queries, true);
   }
 
   @Override
   public List<TokenEmbeddings> encodeDocuments(List<String> documents) {
-    return encode(formatter.documents(documents), skiplist.size() > 0);
+    return encode(documents, false);
   }
 
-  private List<TokenEmbeddings> encode(FormattedText[] texts, boolean skipPunctuation) {
-    TokenEmbeddings[] out = new TokenEmbeddings[texts.length];
-    int[] lengths = new int[texts.length];
-    for (int i = 0; i < texts.length; i++) {
-      lengths[i] = texts[i].length();
-      if (texts[i].isEmpty()) {
-        out[i] = TokenEmbeddings.empty(head.dim());
+  /**
+   * Window by window (tokenize, sort by length, run the batches) so that a caller passing a whole Spark partition
+   * never holds more than one window of token ids.
+   */
+  private List<TokenEmbeddings> encode(List<String> texts, boolean queries) {
+    TokenEmbeddings[] out = new TokenEmbeddings[texts.size()];
+    int window = options.bucketWindow();
+    for (int start = 0; start < texts.size(); start += window) {
+      List<String> slice = texts.subList(start, Math.min(texts.size(), start + window));
+      FormattedText[] formatted = queries ? formatter.queries(slice) : formatter.documents(slice);
+      TokenEmbeddings[] results = new TokenEmbeddings[formatted.length];
+      int[] lengths = new int[formatted.length];
+      for (int i = 0; i < formatted.length; i++) {
+        lengths[i] = formatted[i].length();
+        if (formatted[i].isEmpty()) {
+          results[i] = TokenEmbeddings.empty(head.dim());
+        }
       }
-    }
-    for (int[] batch : LengthBucketing.plan(lengths, options.batchSize(), options.bucketWindow())) {
-      runBatch(texts, batch, skipPunctuation, out);
+      for (int[] batch : LengthBucketing.plan(lengths, options.batchSize(), window)) {
+        runBatch(formatted, batch, !queries && skiplist.size() > 0, results);
+      }
+      System.arraycopy(results, 0, out, start, results.length);
     }
     return Arrays.asList(out);
   }
@@ -268,6 +279,14 @@ final class OnnxTokenEncoder implements TokenEncoder {
 
   EncoderOptions options() {
     return options;
+  }
+
+  ColbertFormatter formatter() {
+    return formatter;
+  }
+
+  long padId() {
+    return padId;
   }
 
   @Override

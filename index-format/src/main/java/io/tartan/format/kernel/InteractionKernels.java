@@ -1,0 +1,44 @@
+package io.tartan.format.kernel;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Chooses the {@link LateInteractionKernels} implementation once per JVM, like {@link Kernels}: the Vector API
+ * version when {@code jdk.incubator.vector} is in the boot layer, the scalar reference otherwise or when the system
+ * property {@code tartan.kernels=scalar} is set.
+ */
+public final class InteractionKernels {
+    private static final Logger LOG = LoggerFactory.getLogger(InteractionKernels.class);
+    private static final LateInteractionKernels BEST = choose();
+
+    private InteractionKernels() {
+    }
+
+    public static LateInteractionKernels get() {
+        return BEST;
+    }
+
+    /** The Vector API kernels, or empty when the module is absent. */
+    public static java.util.Optional<LateInteractionKernels> simd() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of((LateInteractionKernels) Class.forName(
+                    "io.tartan.format.kernel.SimdLateInteractionKernels").getDeclaredConstructor().newInstance());
+        } catch (ReflectiveOperationException | LinkageError e) {
+            LOG.warn("Vector API present but unusable ({}); using scalar late-interaction kernels", e.toString());
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static LateInteractionKernels choose() {
+        if ("scalar".equals(System.getProperty("tartan.kernels"))) {
+            return ScalarLateInteractionKernels.INSTANCE;
+        }
+        LateInteractionKernels k = simd().orElse(ScalarLateInteractionKernels.INSTANCE);
+        LOG.debug("late-interaction kernels: {}", k.name());
+        return k;
+    }
+}

@@ -1,0 +1,53 @@
+package io.tartan.format.kernel;
+
+/**
+ * The inner loops of late-interaction search, all over a query laid out column-major: {@code qt[d·nqPad + i]} is
+ * dim {@code d} of query token {@code i}, with {@code nqPad} (a multiple of {@link #QUERY_PAD}) columns whose padding
+ * columns are zero. Padding columns then score exactly 0 everywhere and add nothing to a MaxSim sum, so no kernel
+ * needs a tail loop over query tokens.
+ *
+ * <p>Score tables are laid out {@code [row][nqPad]}: one document token's scores against every query token are
+ * contiguous (two cache lines for 32 query tokens), so the per-token work of MaxSim is a few vector loads and maxes.
+ *
+ * <p>{@link ScalarLateInteractionKernels} is the reference; {@link InteractionKernels#get()} picks the fastest
+ * implementation the JVM supports.
+ */
+public interface LateInteractionKernels {
+    /** Query columns are padded to a multiple of this (the widest float vector, AVX-512, has 16 lanes). */
+    int QUERY_PAD = 16;
+
+    /** {@code out[c·nqPad + i] = centroids_c · q_i} for all {@code numCentroids} centroids ({@code Q·Cᵀ}, transposed). */
+    void centroidScores(float[] qt, int nqPad, float[] centroids, int numCentroids, int dim, float[] out);
+
+    /**
+     * Centroid-only MaxSim of the tokens {@code [from, to)}: {@code Σ_i max_t scores[codes[t]·nqPad + i]}.
+     *
+     * @param keep if not null, tokens whose code {@code c} has {@code keep[c] == false} are skipped (PLAID's
+     *             centroid pruning); a query token no kept token reaches contributes 0
+     * @param max  scratch of at least {@code nqPad} floats
+     */
+    float centroidMaxSim(float[] scores, int nqPad, int[] codes, int from, int to, boolean[] keep, float[] max);
+
+    /**
+     * The residual lookup table of one query: entry {@code [(b·256 + v)·nqPad + i]} is the contribution of packed
+     * residual byte value {@code v} at byte position {@code b} to the score against query token {@code i}, i.e.
+     * {@code Σ_j q_i[b·per + j] · bucketWeights[bucket_j(v)]} over the {@code per = 8 / nbits} dims the byte holds.
+     *
+     * @param out at least {@code (dim·nbits/8)·256·nqPad} floats
+     */
+    void residualTable(float[] qt, int nqPad, int dim, int nbits, float[] bucketWeights, float[] out);
+
+    /**
+     * Exact MaxSim of the tokens {@code [from, to)} against the query, straight from codes and packed residuals:
+     * a token's score is {@code (q·c + Σ_b table[b][residual byte b]) · invNorms[t]}, which equals the score against
+     * the decompressed (re-normalised) vector {@code normalize(c + r̂)} up to float rounding.
+     *
+     * @param bpt packed residual bytes per token
+     * @param max scratch of at least {@code nqPad} floats
+     */
+    float residualMaxSim(float[] centroidScores, float[] residualTable, int nqPad, int[] codes, byte[] residuals,
+            int bpt, float[] invNorms, int from, int to, float[] max);
+
+    /** Name for logs and benchmark tables. */
+    String name();
+}

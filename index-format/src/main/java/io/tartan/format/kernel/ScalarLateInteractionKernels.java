@@ -1,0 +1,111 @@
+package io.tartan.format.kernel;
+
+import io.tartan.format.codec.ResidualPacking;
+
+import java.util.Arrays;
+
+/** Plain-Java reference of {@link LateInteractionKernels}; the SIMD version is tested against it. */
+public final class ScalarLateInteractionKernels implements LateInteractionKernels {
+    public static final ScalarLateInteractionKernels INSTANCE = new ScalarLateInteractionKernels();
+
+    @Override
+    public void centroidScores(float[] qt, int nqPad, float[] centroids, int numCentroids, int dim, float[] out) {
+        for (int c = 0; c < numCentroids; c++) {
+            int o = c * nqPad;
+            Arrays.fill(out, o, o + nqPad, 0f);
+            for (int d = 0; d < dim; d++) {
+                float x = centroids[c * dim + d];
+                int q = d * nqPad;
+                for (int i = 0; i < nqPad; i++) {
+                    out[o + i] += x * qt[q + i];
+                }
+            }
+        }
+    }
+
+    @Override
+    public float centroidMaxSim(float[] scores, int nqPad, int[] codes, int from, int to, boolean[] keep, float[] max) {
+        Arrays.fill(max, 0, nqPad, Float.NEGATIVE_INFINITY);
+        for (int t = from; t < to; t++) {
+            int c = codes[t];
+            if (keep != null && !keep[c]) {
+                continue;
+            }
+            int o = c * nqPad;
+            for (int i = 0; i < nqPad; i++) {
+                max[i] = Math.max(max[i], scores[o + i]);
+            }
+        }
+        return sumFinite(max, nqPad);
+    }
+
+    /** Sum of the maxima; a query token that no document token reached (all pruned) adds 0. */
+    static float sumFinite(float[] max, int n) {
+        float s = 0;
+        for (int i = 0; i < n; i++) {
+            if (max[i] != Float.NEGATIVE_INFINITY) {
+                s += max[i];
+            }
+        }
+        return s;
+    }
+
+    @Override
+    public void residualTable(float[] qt, int nqPad, int dim, int nbits, float[] bucketWeights, float[] out) {
+        int per = 8 / nbits;
+        int bpt = dim * nbits / 8;
+        int[] buckets = byteBuckets(nbits);
+        for (int b = 0; b < bpt; b++) {
+            for (int v = 0; v < 256; v++) {
+                int o = (b * 256 + v) * nqPad;
+                Arrays.fill(out, o, o + nqPad, 0f);
+                for (int j = 0; j < per; j++) {
+                    float w = bucketWeights[buckets[v * per + j]];
+                    int q = (b * per + j) * nqPad;
+                    for (int i = 0; i < nqPad; i++) {
+                        out[o + i] += w * qt[q + i];
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@code [v·per + j]}: bucket of the j-th dim packed in byte value v (FORMAT.md bit layout). */
+    static int[] byteBuckets(int nbits) {
+        int per = 8 / nbits;
+        int[] out = new int[256 * per];
+        byte[] one = new byte[1];
+        for (int v = 0; v < 256; v++) {
+            one[0] = (byte) v;
+            ResidualPacking.unpack(one, 0, per, nbits, out, v * per);
+        }
+        return out;
+    }
+
+    @Override
+    public float residualMaxSim(float[] centroidScores, float[] residualTable, int nqPad, int[] codes, byte[] residuals,
+            int bpt, float[] invNorms, int from, int to, float[] max) {
+        Arrays.fill(max, 0, nqPad, Float.NEGATIVE_INFINITY);
+        float[] acc = new float[nqPad];
+        for (int t = from; t < to; t++) {
+            System.arraycopy(centroidScores, codes[t] * nqPad, acc, 0, nqPad);
+            int r = t * bpt;
+            for (int b = 0; b < bpt; b++) {
+                int o = (b * 256 + (residuals[r + b] & 0xff)) * nqPad;
+                for (int i = 0; i < nqPad; i++) {
+                    acc[i] += residualTable[o + i];
+                }
+            }
+            float inv = invNorms[t];
+            for (int i = 0; i < nqPad; i++) {
+                max[i] = Math.max(max[i], acc[i] * inv);
+            }
+        }
+        return sumFinite(max, nqPad);
+    }
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+}

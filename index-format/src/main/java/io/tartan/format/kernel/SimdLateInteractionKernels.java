@@ -1,0 +1,231 @@
+package io.tartan.format.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link LateInteractionKernels} on the Vector API, loaded reflectively by {@link InteractionKernels}. Vectors run
+ * along the query-token axis, so a document token's scores against 16 query tokens are one register: centroid
+ * scores are broadcast-FMAs of centroid values against query columns, and MaxSim is loads, adds and maxes with no
+ * horizontal reduction until the end of a document.
+ */
+final class SimdLateInteractionKernels implements LateInteractionKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final ScalarLateInteractionKernels REF = ScalarLateInteractionKernels.INSTANCE;
+
+    @Override
+    public void centroidScores(float[] qt, int nqPad, float[] centroids, int numCentroids, int dim, float[] out) {
+        if (nqPad % L != 0) {
+            REF.centroidScores(qt, nqPad, centroids, numCentroids, dim, out);
+            return;
+        }
+        if (nqPad == 2 * L) {
+            centroidScores2(qt, centroids, numCentroids, dim, out);
+            return;
+        }
+        for (int i0 = 0; i0 < nqPad; i0 += L) {
+            int c = 0;
+            // four centroids at a time: each query-column load feeds four FMAs
+            for (; c + 3 < numCentroids; c += 4) {
+                int c0 = c * dim;
+                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+                for (int d = 0; d < dim; d++) {
+                    FloatVector q = FloatVector.fromArray(S, qt, d * nqPad + i0);
+                    a0 = q.fma(FloatVector.broadcast(S, centroids[c0 + d]), a0);
+                    a1 = q.fma(FloatVector.broadcast(S, centroids[c0 + dim + d]), a1);
+                    a2 = q.fma(FloatVector.broadcast(S, centroids[c0 + 2 * dim + d]), a2);
+                    a3 = q.fma(FloatVector.broadcast(S, centroids[c0 + 3 * dim + d]), a3);
+                }
+                a0.intoArray(out, c * nqPad + i0);
+                a1.intoArray(out, (c + 1) * nqPad + i0);
+                a2.intoArray(out, (c + 2) * nqPad + i0);
+                a3.intoArray(out, (c + 3) * nqPad + i0);
+            }
+            for (; c < numCentroids; c++) {
+                FloatVector a = FloatVector.zero(S);
+                for (int d = 0; d < dim; d++) {
+                    a = FloatVector.fromArray(S, qt, d * nqPad + i0).fma(FloatVector.broadcast(S, centroids[c * dim + d]), a);
+                }
+                a.intoArray(out, c * nqPad + i0);
+            }
+        }
+    }
+
+    /**
+     * The common case of 17–32 query tokens: eight centroids against both query vectors per step, so each dim
+     * costs 2 column loads and 8 broadcasts for 16 FMAs (loads, not FMAs, bound this kernel).
+     */
+    private static void centroidScores2(float[] qt, float[] centroids, int numCentroids, int dim, float[] out) {
+        int nqPad = 2 * L;
+        int c = 0;
+        for (; c + 7 < numCentroids; c += 8) {
+            int b = c * dim;
+            FloatVector x0 = FloatVector.zero(S), x1 = x0, x2 = x0, x3 = x0, x4 = x0, x5 = x0, x6 = x0, x7 = x0;
+            FloatVector y0 = x0, y1 = x0, y2 = x0, y3 = x0, y4 = x0, y5 = x0, y6 = x0, y7 = x0;
+            for (int d = 0; d < dim; d++) {
+                FloatVector q0 = FloatVector.fromArray(S, qt, d * nqPad);
+                FloatVector q1 = FloatVector.fromArray(S, qt, d * nqPad + L);
+                FloatVector w = FloatVector.broadcast(S, centroids[b + d]);
+                x0 = q0.fma(w, x0);
+                y0 = q1.fma(w, y0);
+                w = FloatVector.broadcast(S, centroids[b + dim + d]);
+                x1 = q0.fma(w, x1);
+                y1 = q1.fma(w, y1);
+                w = FloatVector.broadcast(S, centroids[b + 2 * dim + d]);
+                x2 = q0.fma(w, x2);
+                y2 = q1.fma(w, y2);
+                w = FloatVector.broadcast(S, centroids[b + 3 * dim + d]);
+                x3 = q0.fma(w, x3);
+                y3 = q1.fma(w, y3);
+                w = FloatVector.broadcast(S, centroids[b + 4 * dim + d]);
+                x4 = q0.fma(w, x4);
+                y4 = q1.fma(w, y4);
+                w = FloatVector.broadcast(S, centroids[b + 5 * dim + d]);
+                x5 = q0.fma(w, x5);
+                y5 = q1.fma(w, y5);
+                w = FloatVector.broadcast(S, centroids[b + 6 * dim + d]);
+                x6 = q0.fma(w, x6);
+                y6 = q1.fma(w, y6);
+                w = FloatVector.broadcast(S, centroids[b + 7 * dim + d]);
+                x7 = q0.fma(w, x7);
+                y7 = q1.fma(w, y7);
+            }
+            int o = c * nqPad;
+            x0.intoArray(out, o);
+            y0.intoArray(out, o + L);
+            x1.intoArray(out, o + nqPad);
+            y1.intoArray(out, o + nqPad + L);
+            x2.intoArray(out, o + 2 * nqPad);
+            y2.intoArray(out, o + 2 * nqPad + L);
+            x3.intoArray(out, o + 3 * nqPad);
+            y3.intoArray(out, o + 3 * nqPad + L);
+            x4.intoArray(out, o + 4 * nqPad);
+            y4.intoArray(out, o + 4 * nqPad + L);
+            x5.intoArray(out, o + 5 * nqPad);
+            y5.intoArray(out, o + 5 * nqPad + L);
+            x6.intoArray(out, o + 6 * nqPad);
+            y6.intoArray(out, o + 6 * nqPad + L);
+            x7.intoArray(out, o + 7 * nqPad);
+            y7.intoArray(out, o + 7 * nqPad + L);
+        }
+        for (; c < numCentroids; c++) {
+            FloatVector x = FloatVector.zero(S), y = x;
+            for (int d = 0; d < dim; d++) {
+                FloatVector w = FloatVector.broadcast(S, centroids[c * dim + d]);
+                x = FloatVector.fromArray(S, qt, d * nqPad).fma(w, x);
+                y = FloatVector.fromArray(S, qt, d * nqPad + L).fma(w, y);
+            }
+            x.intoArray(out, c * nqPad);
+            y.intoArray(out, c * nqPad + L);
+        }
+    }
+
+    @Override
+    public float centroidMaxSim(float[] scores, int nqPad, int[] codes, int from, int to, boolean[] keep, float[] max) {
+        if (nqPad % L != 0) {
+            return REF.centroidMaxSim(scores, nqPad, codes, from, to, keep, max);
+        }
+        if (keep == null && nqPad == 2 * L) {
+            FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
+            for (int t = from; t < to; t++) {
+                int o = codes[t] * nqPad;
+                m0 = m0.max(FloatVector.fromArray(S, scores, o));
+                m1 = m1.max(FloatVector.fromArray(S, scores, o + L));
+            }
+            return to > from ? m0.add(m1).reduceLanes(VectorOperators.ADD) : 0f;
+        }
+        for (int i0 = 0; i0 < nqPad; i0 += L) {
+            FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int t = from; t < to; t++) {
+                int c = codes[t];
+                if (keep == null || keep[c]) {
+                    m = m.max(FloatVector.fromArray(S, scores, c * nqPad + i0));
+                }
+            }
+            m.intoArray(max, i0);
+        }
+        return ScalarLateInteractionKernels.sumFinite(max, nqPad);
+    }
+
+    @Override
+    public void residualTable(float[] qt, int nqPad, int dim, int nbits, float[] bucketWeights, float[] out) {
+        if (nqPad % L != 0) {
+            REF.residualTable(qt, nqPad, dim, nbits, bucketWeights, out);
+            return;
+        }
+        int per = 8 / nbits;
+        int bpt = dim * nbits / 8;
+        int nb = 1 << nbits;
+        int[] buckets = ScalarLateInteractionKernels.byteBuckets(nbits);
+        // w_k · q[dim] for every bucket k and dim of one byte, then each byte value is a sum of `per` of them
+        float[] scaled = new float[per * nb * nqPad];
+        for (int b = 0; b < bpt; b++) {
+            for (int j = 0; j < per; j++) {
+                for (int k = 0; k < nb; k++) {
+                    FloatVector w = FloatVector.broadcast(S, bucketWeights[k]);
+                    for (int i0 = 0; i0 < nqPad; i0 += L) {
+                        FloatVector.fromArray(S, qt, (b * per + j) * nqPad + i0).mul(w)
+                                .intoArray(scaled, (j * nb + k) * nqPad + i0);
+                    }
+                }
+            }
+            for (int v = 0; v < 256; v++) {
+                int o = (b * 256 + v) * nqPad;
+                for (int i0 = 0; i0 < nqPad; i0 += L) {
+                    FloatVector acc = FloatVector.fromArray(S, scaled, buckets[v * per] * nqPad + i0);
+                    for (int j = 1; j < per; j++) {
+                        acc = acc.add(FloatVector.fromArray(S, scaled, (j * nb + buckets[v * per + j]) * nqPad + i0));
+                    }
+                    acc.intoArray(out, o + i0);
+                }
+            }
+        }
+    }
+
+    @Override
+    public float residualMaxSim(float[] centroidScores, float[] residualTable, int nqPad, int[] codes, byte[] residuals,
+            int bpt, float[] invNorms, int from, int to, float[] max) {
+        if (nqPad % L != 0) {
+            return REF.residualMaxSim(centroidScores, residualTable, nqPad, codes, residuals, bpt, invNorms, from, to, max);
+        }
+        if (nqPad == 2 * L) {
+            FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
+            for (int t = from; t < to; t++) {
+                int c = codes[t] * nqPad;
+                FloatVector a0 = FloatVector.fromArray(S, centroidScores, c);
+                FloatVector a1 = FloatVector.fromArray(S, centroidScores, c + L);
+                int r = t * bpt;
+                for (int b = 0; b < bpt; b++) {
+                    int o = ((b << 8) + (residuals[r + b] & 0xff)) * nqPad;
+                    a0 = a0.add(FloatVector.fromArray(S, residualTable, o));
+                    a1 = a1.add(FloatVector.fromArray(S, residualTable, o + L));
+                }
+                FloatVector inv = FloatVector.broadcast(S, invNorms[t]);
+                m0 = m0.max(a0.mul(inv));
+                m1 = m1.max(a1.mul(inv));
+            }
+            return to > from ? m0.add(m1).reduceLanes(VectorOperators.ADD) : 0f;
+        }
+        float total = 0;
+        for (int i0 = 0; i0 < nqPad; i0 += L) {
+            FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int t = from; t < to; t++) {
+                FloatVector a = FloatVector.fromArray(S, centroidScores, codes[t] * nqPad + i0);
+                int r = t * bpt;
+                for (int b = 0; b < bpt; b++) {
+                    a = a.add(FloatVector.fromArray(S, residualTable, ((b << 8) + (residuals[r + b] & 0xff)) * nqPad + i0));
+                }
+                m = m.max(a.mul(invNorms[t]));
+            }
+            total += to > from ? m.reduceLanes(VectorOperators.ADD) : 0f;
+        }
+        return total;
+    }
+
+    @Override
+    public String name() {
+        return "vector-api(" + S.vectorBitSize() + "-bit)";
+    }
+}

@@ -1,0 +1,179 @@
+package io.tartan.query;
+
+import io.tartan.format.IndexFormatException;
+import io.tartan.format.IndexLayout;
+import io.tartan.format.manifest.ManifestStore;
+import io.tartan.query.load.FileSource;
+import io.tartan.query.search.Searcher;
+import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A searchable index: the loaded snapshot of a manifest version plus the search entry points. Thread-safe.
+ *
+ * <p>Hot reload: {@link #refresh()} (or a poller started with {@link #startPolling}) loads a newer manifest version
+ * and swaps it in atomically. Every call reads the current snapshot once at its start, so queries in flight finish
+ * on the snapshot they began with and none fail because of a swap.
+ *
+ * <pre>{@code
+ * try (TartanIndex index = TartanIndex.open("s3a://bucket/my-index")) {
+ *     SearchResult r = index.search(queryVectors, 10);
+ * }
+ * }</pre>
+ */
+public final class TartanIndex implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TartanIndex.class);
+
+    private final String uri;
+    private final ManifestStore store;
+    private final SnapshotReader reader;
+    private final AtomicReference<IndexSnapshot> current = new AtomicReference<>();
+    private final Searcher searcher = new Searcher();
+    private final Object reloadLock = new Object();
+    private volatile QueryEncoder encoder;
+    private ScheduledExecutorService poller;
+
+    private TartanIndex(String uri, ManifestStore store, SnapshotReader reader) {
+        this.uri = uri;
+        this.store = store;
+        this.reader = reader;
+    }
+
+    /** Opens the latest snapshot of the index at {@code uri} (a local path, {@code file:}, or {@code s3a:} URI). */
+    public static TartanIndex open(String uri) {
+        return open(uri, OpenOptions.defaults());
+    }
+
+    public static TartanIndex open(String uri, OpenOptions options) {
+        Configuration conf = options.confOrDefault();
+        IndexLayout layout = new IndexLayout(uri);
+        ManifestStore store = new ManifestStore(conf, layout);
+        FileSource source = new FileSource(conf, layout, options.cacheDir(), options.forceCache());
+        TartanIndex index = new TartanIndex(uri, store, new SnapshotReader(source, options.threads()));
+        long version = options.version() != null ? options.version()
+                : store.latestVersion().orElseThrow(() -> new IndexFormatException(
+                        uri + ": no index here (no metadata/v<N>.manifest.json)"));
+        index.current.set(index.reader.read(store.read(version)));
+        return index;
+    }
+
+    /** The snapshot queries run on now. */
+    public IndexSnapshot snapshot() {
+        return current.get();
+    }
+
+    public String uri() {
+        return uri;
+    }
+
+    /** Sets the encoder that {@link #search(String, int, SearchParams)} uses for text queries. */
+    public TartanIndex withEncoder(QueryEncoder e) {
+        if (e != null && e.dim() != snapshot().dim()) {
+            throw new IllegalArgumentException("encoder " + e.encoderId() + " gives " + e.dim()
+                    + "-dim vectors but the index has dim " + snapshot().dim());
+        }
+        this.encoder = e;
+        return this;
+    }
+
+    /** PLAID search with the fast defaults. {@code queryVectors} is {@code [nq × dim]} row-major. */
+    public SearchResult search(float[] queryVectors, int k) {
+        return search(queryVectors, k, SearchParams.defaults());
+    }
+
+    public SearchResult search(float[] queryVectors, int k, SearchParams params) {
+        return searcher.search(current.get(), queryVectors, k, params);
+    }
+
+    /** Encodes {@code text} with the configured encoder, then searches. */
+    public SearchResult search(String text, int k, SearchParams params) {
+        return search(encode(text), k, params);
+    }
+
+    /** Encodes query text; throws if no encoder is configured or the text is empty. */
+    public float[] encode(String text) {
+        QueryEncoder e = encoder;
+        if (e == null) {
+            throw new IllegalStateException("no query encoder configured: pass query vectors, or open a model");
+        }
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("query: text is empty");
+        }
+        return e.encodeQuery(text);
+    }
+
+    /** Searches several queries in parallel (common fork-join pool); results in input order. */
+    public List<SearchResult> searchBatch(List<float[]> queries, int k, SearchParams params) {
+        IndexSnapshot snap = current.get();
+        return queries.parallelStream().map(q -> searcher.search(snap, q, k, params)).toList();
+    }
+
+    /** Exact MaxSim over every live document (decompressed index); slow, the reference for recall. */
+    public SearchResult searchExact(float[] queryVectors, int k) {
+        return searcher.exhaustive(current.get(), queryVectors, k);
+    }
+
+    /** Exact MaxSim scores of the given documents, best first; unknown or deleted ids are left out. */
+    public SearchResult rerank(float[] queryVectors, List<String> docIds) {
+        return searcher.rerank(current.get(), queryVectors, docIds);
+    }
+
+    /**
+     * Loads the newest committed version if it is newer than the current one and swaps it in.
+     *
+     * @return true if a new snapshot was swapped in
+     */
+    public boolean refresh() {
+        synchronized (reloadLock) {
+            OptionalLong latest = store.latestVersion();
+            IndexSnapshot old = current.get();
+            if (latest.isEmpty() || latest.getAsLong() <= old.version()) {
+                return false;
+            }
+            IndexSnapshot next = reader.read(store.read(latest.getAsLong()));
+            current.set(next);
+            LOG.info("swapped index {} from v{} to v{}", uri, old.version(), next.version());
+            return true;
+        }
+    }
+
+    /** Polls for a newer version every {@code seconds}; a failed reload is logged and the current snapshot kept. */
+    public synchronized void startPolling(double seconds) {
+        if (poller != null) {
+            return;
+        }
+        poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "tartan-reload");
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = Math.max(10, (long) (seconds * 1000));
+        poller.scheduleWithFixedDelay(() -> {
+            try {
+                refresh();
+            } catch (RuntimeException e) {
+                LOG.warn("reload of {} failed, still serving v{}: {}", uri, current.get().version(), e.getMessage());
+            }
+        }, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (poller != null) {
+            poller.shutdownNow();
+            poller = null;
+        }
+        QueryEncoder e = encoder;
+        if (e != null) {
+            e.close();
+        }
+    }
+}

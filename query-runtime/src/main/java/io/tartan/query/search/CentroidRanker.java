@@ -1,0 +1,29 @@
+package io.tartan.query.search;
+
+import io.tartan.format.kernel.LateInteractionKernels;
+import io.tartan.query.IndexSnapshot;
+
+/**
+ * PLAID stage 3: approximate MaxSim from centroid scores of every token ({@code Σ_i max_t S[code_t][i]}); keeps the
+ * best {@code n} candidates for exact scoring.
+ */
+final class CentroidRanker {
+    private CentroidRanker() {
+    }
+
+    /** Ranks {@code s.candidates[0..count)} in place; returns the new count. */
+    static int rank(LateInteractionKernels kernels, IndexSnapshot snap, float[] scores, int nqPad, int n, int count,
+            SearchScratch s) {
+        if (count <= n) {
+            return count;
+        }
+        int[] offsets = snap.docOffsets();
+        int[] codes = snap.codes();
+        TopK top = s.topK.reset(n);
+        for (int j = 0; j < count; j++) {
+            int row = s.candidates[j];
+            top.offer(row, kernels.centroidMaxSim(scores, nqPad, codes, offsets[row], offsets[row + 1], null, s.max));
+        }
+        return top.copyRows(s.candidates);
+    }
+}

@@ -1,0 +1,106 @@
+package io.tartan.query.search;
+
+import io.tartan.format.kernel.InteractionKernels;
+import io.tartan.format.kernel.LateInteractionKernels;
+import io.tartan.query.IndexSnapshot;
+import io.tartan.query.SearchHit;
+import io.tartan.query.SearchParams;
+import io.tartan.query.SearchResult;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs queries against one {@link IndexSnapshot}: PLAID's four stages ({@link CellProbe}, {@link
+ * CentroidPruningFilter} or in FAST mode {@link ProbeScoreFilter}, {@link CentroidRanker}, {@link ExactScorer}),
+ * exhaustive exact search, and rerank.
+ * Stateless apart from per-thread scratch memory: safe to call from any number of threads.
+ */
+public final class Searcher {
+    private final LateInteractionKernels kernels;
+
+    public Searcher() {
+        this(InteractionKernels.get());
+    }
+
+    public Searcher(LateInteractionKernels kernels) {
+        this.kernels = kernels;
+    }
+
+    public LateInteractionKernels kernels() {
+        return kernels;
+    }
+
+    /** PLAID search for the top {@code k} documents. */
+    public SearchResult search(IndexSnapshot snap, float[] vectors, int k, SearchParams params) {
+        SearchParams sp = params == null ? SearchParams.defaults() : params;
+        SearchParams.Resolved p = sp.resolve(k);
+        QueryMatrix q = QueryMatrix.of(vectors, snap.dim());
+        SearchScratch s = scratch(snap, q);
+        float[] scores = s.centroidScores;
+        kernels.centroidScores(q.transposed(), q.nqPad(), snap.centroids(), snap.numCentroids(), snap.dim(), scores);
+        int candidates = CellProbe.candidates(snap, scores, q.nq(), q.nqPad(), p.ncells(), s);
+        int count = candidates;
+        if (sp.mode() == SearchParams.Mode.FAST && !p.pruning()) {
+            count = ProbeScoreFilter.filter(snap, q.nq(), p.ndocs(), count, s);
+        } else if (p.pruning()) {
+            count = CentroidPruningFilter.filter(kernels, snap, scores, q.nq(), q.nqPad(), p.threshold(), p.ndocs(), count, s);
+        }
+        count = CentroidRanker.rank(kernels, snap, scores, q.nqPad(), p.nexact(), count, s);
+        ExactScorer exact = new ExactScorer(kernels, snap, q, scores, s.residualTable, s.max);
+        TopK top = s.topK.reset(k);
+        exact.rank(s.candidates, count, top);
+        return result(snap, top, candidates);
+    }
+
+    /** Exact MaxSim (over the decompressed index) of every live document; the ground truth for the index. */
+    public SearchResult exhaustive(IndexSnapshot snap, float[] vectors, int k) {
+        if (k <= 0) {
+            throw new IllegalArgumentException("k must be positive, got " + k);
+        }
+        ExactScorer exact = exactScorer(snap, QueryMatrix.of(vectors, snap.dim()));
+        TopK top = new TopK(k);
+        for (int row = 0; row < snap.numDocs(); row++) {
+            top.offer(row, exact.score(row));
+        }
+        return result(snap, top, 0);
+    }
+
+    /**
+     * Exact MaxSim scores of the given documents, best first. Ids that are unknown or deleted in this snapshot are
+     * left out; a repeated id appears once.
+     */
+    public SearchResult rerank(IndexSnapshot snap, float[] vectors, List<String> docIds) {
+        ExactScorer exact = exactScorer(snap, QueryMatrix.of(vectors, snap.dim()));
+        TopK top = new TopK(Math.max(1, docIds.size()));
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (String id : docIds) {
+            int row = snap.rowOf(id);
+            if (row >= 0 && seen.add(row)) {
+                top.offer(row, exact.score(row));
+            }
+        }
+        return result(snap, top, 0);
+    }
+
+    private ExactScorer exactScorer(IndexSnapshot snap, QueryMatrix q) {
+        SearchScratch s = scratch(snap, q);
+        kernels.centroidScores(q.transposed(), q.nqPad(), snap.centroids(), snap.numCentroids(), snap.dim(),
+                s.centroidScores);
+        return new ExactScorer(kernels, snap, q, s.centroidScores, s.residualTable, s.max);
+    }
+
+    private static SearchScratch scratch(IndexSnapshot snap, QueryMatrix q) {
+        return SearchScratch.get(snap.numDocs(), snap.numCentroids(), q.nqPad(), ExactScorer.tableFloats(snap, q.nqPad()));
+    }
+
+    private static SearchResult result(IndexSnapshot snap, TopK top, int candidates) {
+        float[] scores = new float[top.size()];
+        int[] rows = top.sortedRows(scores);
+        List<SearchHit> hits = new ArrayList<>(rows.length);
+        for (int i = 0; i < rows.length; i++) {
+            hits.add(new SearchHit(snap.docId(rows[i]), snap.pid(rows[i]), scores[i]));
+        }
+        return new SearchResult(hits, snap.version(), candidates);
+    }
+}

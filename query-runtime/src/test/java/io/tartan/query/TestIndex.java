@@ -1,0 +1,137 @@
+package io.tartan.query;
+
+import io.tartan.format.IndexLayout;
+import io.tartan.format.LocalIndexWriter;
+import io.tartan.format.codec.ResidualCodec;
+import io.tartan.format.manifest.IndexSettings;
+import io.tartan.format.manifest.Manifest;
+import io.tartan.format.manifest.ManifestStore;
+import io.tartan.format.snapshot.SnapshotTransaction;
+import org.apache.hadoop.conf.Configuration;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A small real index for tests: documents of unit vectors scattered around known cluster centres (the centres are
+ * the codec's centroids), and queries built like gen_synth.py's: most tokens near the centres of a target document.
+ */
+final class TestIndex {
+    static final int DIM = 32;
+    static final int CENTRES = 64;
+    static final int DOCS = 400;
+
+    final Path root;
+    final float[] centres;
+    final float[][] docs;
+    final int[][] docCentres;
+    final ResidualCodec codec;
+    final Random rnd = new Random(11);
+
+    private TestIndex(Path root, float[] centres, float[][] docs, int[][] docCentres, ResidualCodec codec) {
+        this.root = root;
+        this.centres = centres;
+        this.docs = docs;
+        this.docCentres = docCentres;
+        this.codec = codec;
+    }
+
+    static TestIndex build(Path root) {
+        Random rnd = new Random(7);
+        float[] centres = unitRows(rnd, CENTRES, DIM);
+        float[][] docs = new float[DOCS][];
+        int[][] docCentres = new int[DOCS][];
+        for (int d = 0; d < DOCS; d++) {
+            int len = 8 + rnd.nextInt(25);
+            docCentres[d] = new int[6];
+            for (int j = 0; j < 6; j++) {
+                docCentres[d][j] = rnd.nextInt(CENTRES);
+            }
+            docs[d] = near(rnd, centres, docCentres[d], len, 0.7f);
+        }
+        float[] sample = new float[0];
+        for (int d = 0; d < 100; d++) {
+            sample = concat(sample, docs[d]);
+        }
+        ResidualCodec codec = ResidualCodec.train(DIM, 2, centres, sample, null);
+        Configuration conf = new Configuration();
+        IndexLayout layout = new IndexLayout(root.toUri().toString());
+        IndexSettings settings = new IndexSettings(DIM, 2, CENTRES, 64, 32, "test", null, IndexSettings.MAXSIM_COSINE);
+        try (LocalIndexWriter w = new LocalIndexWriter(conf, layout, settings, codec, 70)) {
+            for (int d = 0; d < DOCS; d++) {
+                w.add(docId(d), docs[d], null);
+            }
+            w.commit(Map.of());
+        }
+        return new TestIndex(root, centres, docs, docCentres, codec);
+    }
+
+    static String docId(int d) {
+        return "doc-" + d;
+    }
+
+    String uri() {
+        return root.toUri().toString();
+    }
+
+    /** A query of {@code nq} tokens around the centres of document {@code target}. */
+    float[] query(int target, int nq) {
+        int[] cs = new int[nq];
+        for (int i = 0; i < nq; i++) {
+            cs[i] = i < nq * 2 / 3 ? docCentres[target][rnd.nextInt(6)] : rnd.nextInt(CENTRES);
+        }
+        return near(rnd, centres, cs, nq, 0.8f);
+    }
+
+    /** Commits a new snapshot deleting {@code pids}; returns its manifest. */
+    Manifest delete(int... pids) {
+        Configuration conf = new Configuration();
+        ManifestStore store = new ManifestStore(conf, new IndexLayout(uri()));
+        return SnapshotTransaction.on(conf, store, store.readLatest(), Manifest.OP_DELETE).deletePids(pids).commit();
+    }
+
+    private static float[] near(Random rnd, float[] centres, int[] pick, int n, float noise) {
+        float[] m = new float[n * DIM];
+        float sigma = (float) (noise / Math.sqrt(DIM));
+        for (int t = 0; t < n; t++) {
+            int c = pick[t % pick.length];
+            if (pick.length < n) {
+                c = pick[rnd.nextInt(pick.length)];
+            }
+            for (int d = 0; d < DIM; d++) {
+                m[t * DIM + d] = centres[c * DIM + d] + sigma * (float) rnd.nextGaussian();
+            }
+        }
+        normalize(m);
+        return m;
+    }
+
+    static float[] unitRows(Random rnd, int n, int dim) {
+        float[] m = new float[n * dim];
+        for (int i = 0; i < m.length; i++) {
+            m[i] = (float) rnd.nextGaussian();
+        }
+        normalize(m);
+        return m;
+    }
+
+    private static void normalize(float[] m) {
+        for (int r = 0; r < m.length / DIM; r++) {
+            double s = 0;
+            for (int d = 0; d < DIM; d++) {
+                s += m[r * DIM + d] * m[r * DIM + d];
+            }
+            float inv = (float) (1 / Math.sqrt(s));
+            for (int d = 0; d < DIM; d++) {
+                m[r * DIM + d] *= inv;
+            }
+        }
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

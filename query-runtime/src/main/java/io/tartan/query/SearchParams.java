@@ -79,7 +79,7 @@ public record SearchParams(Mode mode, Integer ncells, Float centroidScoreThresho
 
     /** Defaults of FAST mode for k ≤ 10, chosen from the recall/latency curve in docs/bench/query-runtime.md. */
     static final int FAST_NCELLS = 4;
-    static final int FAST_NDOCS = 512;
+    static final int FAST_NDOCS = 256;
 
     /**
      * @param nexact documents scored exactly in stage 4

@@ -20,6 +20,13 @@ public interface LateInteractionKernels {
     void centroidScores(float[] qt, int nqPad, float[] centroids, int numCentroids, int dim, float[] out);
 
     /**
+     * For each of the first {@code nq} query tokens, the {@code n} centroids with the highest scores in a
+     * {@code [numCentroids][nqPad]} score table, best first (ties: lower centroid first): token {@code i}'s list is
+     * {@code cells[i·n .. i·n + n)} with scores in {@code best}.
+     */
+    void topCells(float[] scores, int nqPad, int nq, int numCentroids, int n, float[] best, int[] cells);
+
+    /**
      * Centroid-only MaxSim of the tokens {@code [from, to)}: {@code Σ_i max_t scores[codes[t]·nqPad + i]}.
      *
      * @param keep if not null, tokens whose code {@code c} has {@code keep[c] == false} are skipped (PLAID's

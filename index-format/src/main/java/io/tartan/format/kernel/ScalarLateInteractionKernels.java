@@ -24,6 +24,33 @@ public final class ScalarLateInteractionKernels implements LateInteractionKernel
     }
 
     @Override
+    public void topCells(float[] scores, int nqPad, int nq, int numCentroids, int n, float[] best, int[] cells) {
+        Arrays.fill(best, 0, nq * n, Float.NEGATIVE_INFINITY);
+        Arrays.fill(cells, 0, nq * n, 0);
+        for (int c = 0; c < numCentroids; c++) {
+            int o = c * nqPad;
+            for (int i = 0; i < nq; i++) {
+                float v = scores[o + i];
+                if (v > best[i * n + n - 1]) {
+                    insert(best, cells, i * n, n, v, c);
+                }
+            }
+        }
+    }
+
+    /** Inserts (v, c) into the descending list at {@code base}, dropping its last entry. */
+    static void insert(float[] best, int[] cells, int base, int n, float v, int c) {
+        int j = n - 1;
+        while (j > 0 && best[base + j - 1] < v) {
+            best[base + j] = best[base + j - 1];
+            cells[base + j] = cells[base + j - 1];
+            j--;
+        }
+        best[base + j] = v;
+        cells[base + j] = c;
+    }
+
+    @Override
     public float centroidMaxSim(float[] scores, int nqPad, int[] codes, int from, int to, boolean[] keep, float[] max) {
         Arrays.fill(max, 0, nqPad, Float.NEGATIVE_INFINITY);
         for (int t = from; t < to; t++) {

@@ -1,6 +1,7 @@
 package io.tartan.format.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -119,6 +120,41 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
             }
             x.intoArray(out, c * nqPad);
             y.intoArray(out, c * nqPad + L);
+        }
+    }
+
+    /**
+     * One vector compare per 16 query tokens and centroid against the tokens' current n-th best; only lanes that
+     * beat it (rare after the first few hundred centroids) take the scalar insertion.
+     */
+    @Override
+    public void topCells(float[] scores, int nqPad, int nq, int numCentroids, int n, float[] best, int[] cells) {
+        if (nqPad % L != 0) {
+            REF.topCells(scores, nqPad, nq, numCentroids, n, best, cells);
+            return;
+        }
+        java.util.Arrays.fill(best, 0, nq * n, Float.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(cells, 0, nq * n, 0);
+        float[] worst = new float[nqPad];
+        java.util.Arrays.fill(worst, Float.NEGATIVE_INFINITY);
+        for (int i = nq; i < nqPad; i++) {
+            worst[i] = Float.POSITIVE_INFINITY; // padding columns never qualify
+        }
+        for (int i0 = 0; i0 < nqPad; i0 += L) {
+            FloatVector w = FloatVector.fromArray(S, worst, i0);
+            for (int c = 0; c < numCentroids; c++) {
+                VectorMask<Float> m = FloatVector.fromArray(S, scores, c * nqPad + i0).compare(VectorOperators.GT, w);
+                if (m.anyTrue()) {
+                    long bits = m.toLong();
+                    while (bits != 0) {
+                        int i = i0 + Long.numberOfTrailingZeros(bits);
+                        bits &= bits - 1;
+                        ScalarLateInteractionKernels.insert(best, cells, i * n, n, scores[c * nqPad + i], c);
+                        worst[i] = best[i * n + n - 1];
+                    }
+                    w = FloatVector.fromArray(S, worst, i0);
+                }
+            }
         }
     }
 

@@ -17,12 +17,10 @@ final class SearchScratch {
     float[] residualTable = new float[0];
     float[] max = new float[0];
     final TopK topK = new TopK(1024);
-    /** Per query token, the probed cells and their scores, best first, {@code probeWidth} each. */
+    /** Per query token, the probed cells and their scores, best first (kernel output). */
     int[] probeCells = new int[0];
     float[] probeScores = new float[0];
-    int probeWidth;
-    float[] docScore = new float[0];
-    int[] docToken = new int[0];
+
 
     void ensureProbe(int n) {
         if (probeCells.length < n) {
@@ -41,8 +39,6 @@ final class SearchScratch {
         if (docStamp.length < numDocs) {
             docStamp = new int[numDocs];
             candidates = new int[numDocs];
-            docScore = new float[numDocs];
-            docToken = new int[numDocs];
         }
         if (cellStamp.length < numCentroids) {
             cellStamp = new int[numCentroids];

@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * Runs queries against one {@link IndexSnapshot}: PLAID's four stages ({@link CellProbe}, {@link
- * CentroidPruningFilter} or in FAST mode {@link ProbeScoreFilter}, {@link CentroidRanker}, {@link ExactScorer}),
- * exhaustive exact search, and rerank.
+ * CentroidPruningFilter} (skipped in FAST mode unless a threshold is given), {@link CentroidRanker}, {@link
+ * ExactScorer}), exhaustive exact search, and rerank.
  * Stateless apart from per-thread scratch memory: safe to call from any number of threads.
  */
 public final class Searcher {
@@ -33,17 +33,14 @@ public final class Searcher {
 
     /** PLAID search for the top {@code k} documents. */
     public SearchResult search(IndexSnapshot snap, float[] vectors, int k, SearchParams params) {
-        SearchParams sp = params == null ? SearchParams.defaults() : params;
-        SearchParams.Resolved p = sp.resolve(k);
+        SearchParams.Resolved p = (params == null ? SearchParams.defaults() : params).resolve(k);
         QueryMatrix q = QueryMatrix.of(vectors, snap.dim());
         SearchScratch s = scratch(snap, q);
         float[] scores = s.centroidScores;
         kernels.centroidScores(q.transposed(), q.nqPad(), snap.centroids(), snap.numCentroids(), snap.dim(), scores);
-        int candidates = CellProbe.candidates(snap, scores, q.nq(), q.nqPad(), p.ncells(), s);
+        int candidates = CellProbe.candidates(kernels, snap, scores, q.nq(), q.nqPad(), p.ncells(), s);
         int count = candidates;
-        if (sp.mode() == SearchParams.Mode.FAST && !p.pruning()) {
-            count = ProbeScoreFilter.filter(snap, q.nq(), p.ndocs(), count, s);
-        } else if (p.pruning()) {
+        if (p.pruning()) {
             count = CentroidPruningFilter.filter(kernels, snap, scores, q.nq(), q.nqPad(), p.threshold(), p.ndocs(), count, s);
         }
         count = CentroidRanker.rank(kernels, snap, scores, q.nqPad(), p.nexact(), count, s);

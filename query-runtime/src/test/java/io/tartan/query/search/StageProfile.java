@@ -34,7 +34,7 @@ public final class StageProfile {
                 SearchScratch s = SearchScratch.get(snap.numDocs(), snap.numCentroids(), q.nqPad(), ExactScorer.tableFloats(snap, q.nqPad()));
                 k.centroidScores(q.transposed(), q.nqPad(), snap.centroids(), snap.numCentroids(), snap.dim(), s.centroidScores);
                 long b = System.nanoTime();
-                int count = CellProbe.candidates(snap, s.centroidScores, q.nq(), q.nqPad(), p.ncells(), s);
+                int count = CellProbe.candidates(k, snap, s.centroidScores, q.nq(), q.nqPad(), p.ncells(), s);
                 cands += count;
                 long c = System.nanoTime();
                 count = CentroidRanker.rank(k, snap, s.centroidScores, q.nqPad(), p.nexact(), count, s);

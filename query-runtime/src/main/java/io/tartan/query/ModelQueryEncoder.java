@@ -19,6 +19,11 @@ public final class ModelQueryEncoder implements QueryEncoder {
         return new ModelQueryEncoder(TokenEncoders.open(config, EncoderOptions.defaults()));
     }
 
+    /** The underlying token encoder (also encodes documents). */
+    public TokenEncoder encoder() {
+        return encoder;
+    }
+
     @Override
     public float[] encodeQuery(String text) {
         if (text == null || text.isBlank()) {

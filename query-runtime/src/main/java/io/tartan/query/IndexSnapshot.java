@@ -25,12 +25,14 @@ public final class IndexSnapshot {
     private final float[] invNorms;
     private final int[] ivfOffsets;
     private final int[] ivfRows;
+    private final int[] cellOffsets;
+    private final int[] cells;
     private final Map<String, Integer> rowByDocId;
     private final long loadMillis;
 
     IndexSnapshot(Manifest manifest, ResidualCodec codec, int[] pids, String[] docIds, int[] docOffsets, int[] codes,
-            byte[] residuals, float[] invNorms, int[] ivfOffsets, int[] ivfRows, Map<String, Integer> rowByDocId,
-            long loadMillis) {
+            byte[] residuals, float[] invNorms, int[] ivfOffsets, int[] ivfRows, int[] cellOffsets, int[] cells,
+            Map<String, Integer> rowByDocId, long loadMillis) {
         this.manifest = manifest;
         this.codec = codec;
         this.pids = pids;
@@ -41,6 +43,8 @@ public final class IndexSnapshot {
         this.invNorms = invNorms;
         this.ivfOffsets = ivfOffsets;
         this.ivfRows = ivfRows;
+        this.cellOffsets = cellOffsets;
+        this.cells = cells;
         this.rowByDocId = rowByDocId;
         this.loadMillis = loadMillis;
     }
@@ -128,6 +132,19 @@ public final class IndexSnapshot {
         return ivfRows;
     }
 
+    /**
+     * The distinct centroid codes of each row (sorted): row {@code r}'s are {@code cells[cellOffsets[r] ..
+     * cellOffsets[r+1])}. Centroid-only MaxSim takes a max over a document's codes, so scanning each distinct code
+     * once gives the same score with fewer table reads.
+     */
+    public int[] cellOffsets() {
+        return cellOffsets;
+    }
+
+    public int[] cells() {
+        return cells;
+    }
+
     public long loadMillis() {
         return loadMillis;
     }
@@ -138,6 +155,7 @@ public final class IndexSnapshot {
         m.put("centroids", 4L * codec.centroids().length);
         m.put("ivf", 4L * ivfOffsets.length + 4L * ivfRows.length);
         m.put("codes", 4L * codes.length);
+        m.put("doc_cells", 4L * cellOffsets.length + 4L * cells.length);
         m.put("residuals", (long) residuals.length);
         m.put("inv_norms", 4L * invNorms.length);
         m.put("doc_offsets", 4L * docOffsets.length);

@@ -70,10 +70,11 @@ final class SnapshotReader {
         }
         float[] invNorms = TokenNorms.inverseNorms(codec, codes, residuals, threads);
         int[][] ivfRows = ivfRows(ivf, pids);
+        int[][] docCells = docCells(codes, docOffsets);
         long t3 = System.nanoTime();
         long ms = (t3 - t0) / 1_000_000;
         IndexSnapshot snap = new IndexSnapshot(m, codec, pids, docIds, docOffsets, codes, residuals, invNorms,
-                ivfRows[0], ivfRows[1], rowByDocId, ms);
+                ivfRows[0], ivfRows[1], docCells[0], docCells[1], rowByDocId, ms);
         long bytes = m.allFiles().stream().mapToLong(f -> f.sizeBytes()).sum();
         LOG.info("loaded index v{}: {} shards, {} docs ({} deleted pids), {} tokens, {} centroids, {} MB on disk "
                         + "({} B/token), {} MB in memory; {} ms (codec+ivf {} ms, shards {} ms, assemble+norms {} ms)",
@@ -82,6 +83,29 @@ final class SnapshotReader {
                 String.format("%.1f", snap.memory().get("total") / 1e6), ms, (t1 - t0) / 1_000_000,
                 (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
         return snap;
+    }
+
+    /** Distinct sorted codes per row. Returns {offsets, cells}. */
+    private static int[][] docCells(int[] codes, int[] docOffsets) {
+        int docs = docOffsets.length - 1;
+        int[] offsets = new int[docs + 1];
+        int[] cells = new int[codes.length];
+        int n = 0;
+        for (int r = 0; r < docs; r++) {
+            int from = docOffsets[r];
+            int len = docOffsets[r + 1] - from;
+            System.arraycopy(codes, from, cells, n, len);
+            Arrays.sort(cells, n, n + len);
+            int u = n;
+            for (int i = n; i < n + len; i++) {
+                if (u == n || cells[i] != cells[u - 1]) {
+                    cells[u++] = cells[i];
+                }
+            }
+            n = u;
+            offsets[r + 1] = n;
+        }
+        return new int[][] {offsets, Arrays.copyOf(cells, n)};
     }
 
     /** The IVF over live rows: pids mapped to rows, deleted or missing pids dropped. Returns {offsets, rows}. */

@@ -24,8 +24,8 @@ final class CentroidPruningFilter {
             }
             keep[c] = m >= threshold;
         }
-        int[] offsets = snap.docOffsets();
-        int[] codes = snap.codes();
+        int[] offsets = snap.cellOffsets();
+        int[] codes = snap.cells();
         TopK top = s.topK.reset(ndocs);
         for (int j = 0; j < count; j++) {
             int row = s.candidates[j];

@@ -17,8 +17,8 @@ final class CentroidRanker {
         if (count <= n) {
             return count;
         }
-        int[] offsets = snap.docOffsets();
-        int[] codes = snap.codes();
+        int[] offsets = snap.cellOffsets();
+        int[] codes = snap.cells();
         TopK top = s.topK.reset(n);
         for (int j = 0; j < count; j++) {
             int row = s.candidates[j];

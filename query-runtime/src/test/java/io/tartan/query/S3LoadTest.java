@@ -1,0 +1,51 @@
+package io.tartan.query;
+
+import io.tartan.format.testing.S3MockServer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Loading an index from s3a:// (s3mock in a child JVM), through the local file cache. */
+@Tag("slow")
+class S3LoadTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void s3aIndexLoadsThroughTheCacheAndSearchesLikeTheLocalCopy() throws IOException {
+        TestIndex fx = TestIndex.build(dir.resolve("idx"));
+        float[] q = fx.query(12, 32);
+        List<SearchHit> local;
+        try (TartanIndex index = TartanIndex.open(fx.uri())) {
+            local = index.search(q, 10).hits();
+        }
+        try (S3MockServer s3 = S3MockServer.start(); Stream<Path> files = Files.walk(fx.root)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                s3.put("b1", "idx/" + fx.root.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
+            }
+            Path cache = dir.resolve("cache");
+            OpenOptions opts = OpenOptions.defaults().withConf(s3.hadoopConf()).withCacheDir(cache, false);
+            try (TartanIndex remote = TartanIndex.open("s3a://b1/idx", opts)) {
+                assertEquals(local, remote.search(q, 10).hits());
+                assertEquals(TestIndex.DOCS, remote.snapshot().numDocs());
+            }
+            long cachedShards;
+            try (Stream<Path> s = Files.walk(cache)) {
+                cachedShards = s.filter(p -> p.toString().endsWith(".parquet")).count();
+            }
+            assertTrue(cachedShards > 1, "shards cached locally");
+            try (TartanIndex again = TartanIndex.open("s3a://b1/idx", opts)) {
+                assertEquals(local, again.search(q, 10).hits());
+            }
+        }
+    }
+}

@@ -36,6 +36,16 @@ public interface LateInteractionKernels {
     float centroidMaxSim(float[] scores, int nqPad, int[] codes, int from, int to, boolean[] keep, float[] max);
 
     /**
+     * Packs a {@code [numCentroids][32]} score table to bfloat16, two query tokens per int: int {@code c·16 + i} holds
+     * token {@code i + 16} in its high half and token {@code i} in its low half (truncated). Half the bytes of the
+     * float table, so the table a query's candidates hit at random fits in L2.
+     */
+    void packScores32(float[] scores, int numCentroids, int[] packed);
+
+    /** {@link #centroidMaxSim} over a table from {@link #packScores32} (32 query-token columns). */
+    float packedCentroidMaxSim32(int[] packed, int[] codes, int from, int to, boolean[] keep, float[] max);
+
+    /**
      * The residual lookup table of one query: entry {@code [(b·256 + v)·nqPad + i]} is the contribution of packed
      * residual byte value {@code v} at byte position {@code b} to the score against query token {@code i}, i.e.
      * {@code Σ_j q_i[b·per + j] · bucketWeights[bucket_j(v)]} over the {@code per = 8 / nbits} dims the byte holds.

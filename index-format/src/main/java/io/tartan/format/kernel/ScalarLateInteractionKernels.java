@@ -51,6 +51,34 @@ public final class ScalarLateInteractionKernels implements LateInteractionKernel
     }
 
     @Override
+    public void packScores32(float[] scores, int numCentroids, int[] packed) {
+        for (int c = 0; c < numCentroids; c++) {
+            for (int i = 0; i < 16; i++) {
+                int lo = Float.floatToRawIntBits(scores[c * 32 + i]) >>> 16;
+                int hi = Float.floatToRawIntBits(scores[c * 32 + 16 + i]) & 0xffff0000;
+                packed[c * 16 + i] = hi | lo;
+            }
+        }
+    }
+
+    @Override
+    public float packedCentroidMaxSim32(int[] packed, int[] codes, int from, int to, boolean[] keep, float[] max) {
+        Arrays.fill(max, 0, 32, Float.NEGATIVE_INFINITY);
+        for (int t = from; t < to; t++) {
+            int c = codes[t];
+            if (keep != null && !keep[c]) {
+                continue;
+            }
+            for (int i = 0; i < 16; i++) {
+                int v = packed[c * 16 + i];
+                max[i] = Math.max(max[i], Float.intBitsToFloat(v << 16));
+                max[16 + i] = Math.max(max[16 + i], Float.intBitsToFloat(v & 0xffff0000));
+            }
+        }
+        return sumFinite(max, 32);
+    }
+
+    @Override
     public float centroidMaxSim(float[] scores, int nqPad, int[] codes, int from, int to, boolean[] keep, float[] max) {
         Arrays.fill(max, 0, nqPad, Float.NEGATIVE_INFINITY);
         for (int t = from; t < to; t++) {

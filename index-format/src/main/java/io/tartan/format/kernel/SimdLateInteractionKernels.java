@@ -1,6 +1,7 @@
 package io.tartan.format.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -156,6 +157,42 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
                 }
             }
         }
+    }
+
+    @Override
+    public void packScores32(float[] scores, int numCentroids, int[] packed) {
+        if (L != 16) {
+            REF.packScores32(scores, numCentroids, packed);
+            return;
+        }
+        for (int c = 0; c < numCentroids; c++) {
+            IntVector lo = FloatVector.fromArray(S, scores, c * 32).reinterpretAsInts().lanewise(VectorOperators.LSHR, 16);
+            IntVector hi = FloatVector.fromArray(S, scores, c * 32 + 16).reinterpretAsInts().and(0xffff0000);
+            hi.or(lo).intoArray(packed, c * 16);
+        }
+    }
+
+    @Override
+    public float packedCentroidMaxSim32(int[] packed, int[] codes, int from, int to, boolean[] keep, float[] max) {
+        if (L != 16) {
+            return REF.packedCentroidMaxSim32(packed, codes, from, to, keep, max);
+        }
+        FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
+        for (int t = from; t < to; t++) {
+            int c = codes[t];
+            if (keep != null && !keep[c]) {
+                continue;
+            }
+            IntVector v = IntVector.fromArray(IntVector.SPECIES_512, packed, c * 16);
+            m0 = m0.max(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats());
+            m1 = m1.max(v.and(0xffff0000).reinterpretAsFloats());
+        }
+        if (keep == null) {
+            return to > from ? m0.add(m1).reduceLanes(VectorOperators.ADD) : 0f;
+        }
+        m0.intoArray(max, 0);
+        m1.intoArray(max, 16);
+        return ScalarLateInteractionKernels.sumFinite(max, 32);
     }
 
     @Override

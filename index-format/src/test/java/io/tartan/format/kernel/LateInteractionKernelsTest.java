@@ -83,6 +83,16 @@ class LateInteractionKernelsTest {
                     assertEquals(want, simd.residualMaxSim(sRef, tRef, nqPad, c.codes(), c.residuals(), bpt, inv, from, from + 60, max), 1e-4);
                     float cRefScore = ref.centroidMaxSim(sRef, nqPad, c.codes(), from, from + 60, null, max);
                     assertEquals(cRefScore, simd.centroidMaxSim(sRef, nqPad, c.codes(), from, from + 60, null, max), 1e-4);
+                    if (nqPad == 32) {
+                        int[] pRef = new int[37 * 16];
+                        int[] pSimd = new int[37 * 16];
+                        ref.packScores32(sRef, 37, pRef);
+                        simd.packScores32(sRef, 37, pSimd);
+                        assertArrayEquals(pRef, pSimd);
+                        float packed = ref.packedCentroidMaxSim32(pRef, c.codes(), from, from + 60, null, max);
+                        assertEquals(packed, simd.packedCentroidMaxSim32(pRef, c.codes(), from, from + 60, null, max), 1e-4);
+                        assertEquals(cRefScore, packed, 0.01 * nq, "bfloat16 keeps 8 significant bits");
+                    }
                     boolean[] keep = new boolean[37];
                     for (int k = 0; k < 37; k += 2) {
                         keep[k] = true;

@@ -20,9 +20,18 @@ final class CentroidRanker {
         int[] offsets = snap.cellOffsets();
         int[] codes = snap.cells();
         TopK top = s.topK.reset(n);
-        for (int j = 0; j < count; j++) {
-            int row = s.candidates[j];
-            top.offer(row, kernels.centroidMaxSim(scores, nqPad, codes, offsets[row], offsets[row + 1], null, s.max));
+        if (nqPad == 32) {
+            // bfloat16 table: half the bytes, so the rows candidates hit at random mostly stay in L2
+            kernels.packScores32(scores, snap.numCentroids(), s.packedScores);
+            for (int j = 0; j < count; j++) {
+                int row = s.candidates[j];
+                top.offer(row, kernels.packedCentroidMaxSim32(s.packedScores, codes, offsets[row], offsets[row + 1], null, s.max));
+            }
+        } else {
+            for (int j = 0; j < count; j++) {
+                int row = s.candidates[j];
+                top.offer(row, kernels.centroidMaxSim(scores, nqPad, codes, offsets[row], offsets[row + 1], null, s.max));
+            }
         }
         return top.copyRows(s.candidates);
     }

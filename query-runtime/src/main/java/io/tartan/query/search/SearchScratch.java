@@ -15,6 +15,7 @@ final class SearchScratch {
     int[] candidates = new int[0];
     float[] centroidScores = new float[0];
     float[] residualTable = new float[0];
+    int[] packedScores = new int[0];
     float[] max = new float[0];
     final TopK topK = new TopK(1024);
     /** Per query token, the probed cells and their scores, best first (kernel output). */
@@ -45,6 +46,9 @@ final class SearchScratch {
         }
         if (centroidScores.length < numCentroids * nqPad) {
             centroidScores = new float[numCentroids * nqPad];
+        }
+        if (nqPad == 32 && packedScores.length < numCentroids * 16) {
+            packedScores = new int[numCentroids * 16];
         }
         if (residualTable.length < tableFloats) {
             residualTable = new float[tableFloats];

@@ -159,12 +159,28 @@ public final class ManifestStore {
         }
     }
 
-    /** S3A reports a lost conditional create as RemoteFileChangedException (HTTP 412) at close. */
+    /**
+     * S3A reports a lost conditional create as RemoteFileChangedException (HTTP 412) at close; the SDK's own service
+     * exception may surface the 412 too. Only exception types decide, never a bare "412" in a message: S3A messages
+     * carry the path, and a path such as {@code v412.manifest.json} would turn a network error into a false conflict.
+     */
     private static boolean isPreconditionFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            String n = t.getClass().getSimpleName();
-            String msg = String.valueOf(t.getMessage());
-            if (n.equals("RemoteFileChangedException") || msg.contains("412") || msg.contains("PreconditionFailed")) {
+            if (isA(t, "org.apache.hadoop.fs.s3a.RemoteFileChangedException")) {
+                return true;
+            }
+            if (isA(t, "software.amazon.awssdk.core.exception.SdkServiceException")
+                    && String.valueOf(t.getMessage()).contains("Status Code: 412")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // by name: S3A and the AWS SDK are runtime dependencies only
+    private static boolean isA(Throwable t, String className) {
+        for (Class<?> c = t.getClass(); c != null; c = c.getSuperclass()) {
+            if (c.getName().equals(className)) {
                 return true;
             }
         }

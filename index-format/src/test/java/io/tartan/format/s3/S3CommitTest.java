@@ -27,6 +27,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,6 +57,22 @@ class S3CommitTest {
         // without it ManifestStore falls back to check-then-act create(overwrite=false), which races on S3
         assertTrue(fs.hasPathCapability(layout.manifest(1), "fs.option.create.conditional.overwrite"),
                 "S3A " + fs.getClass().getName() + " must support conditional create");
+    }
+
+    @Test
+    void conditionalCreateCanBeSwitchedOff() throws Exception {
+        Configuration off = new Configuration(conf);
+        off.setBoolean("fs.s3a.create.conditional.enabled", false);
+        // a bucket name of its own: Hadoop's client cache ignores the configuration
+        String bucket = "conditional-off";
+        IndexLayout layout = new IndexLayout("s3a://" + bucket + "/idx");
+        try {
+            FileSystem fs = IndexFiles.fileSystem(off, layout.root());
+            assertFalse(fs.hasPathCapability(layout.manifest(1), "fs.option.create.conditional.overwrite"),
+                    "docs/s3.md: then ManifestStore falls back to check-then-act with a warning");
+        } finally {
+            S3MockServer.evictCachedFileSystem(bucket, off);
+        }
     }
 
     /**

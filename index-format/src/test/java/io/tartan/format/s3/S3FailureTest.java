@@ -4,6 +4,8 @@ import io.tartan.format.CorruptFileException;
 import io.tartan.format.IndexLayout;
 import io.tartan.format.manifest.DataFile;
 import io.tartan.format.manifest.Manifest;
+import io.tartan.format.manifest.CommitConflictException;
+import io.tartan.format.manifest.ManifestJsonTest;
 import io.tartan.format.manifest.ManifestStore;
 import io.tartan.format.shard.ShardReader;
 import io.tartan.format.shard.ShardSpec;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.UUID;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -87,6 +90,26 @@ class S3FailureTest {
         try {
             RuntimeException e = assertFailsWithin(FAIL_WITHIN, store::readLatest);
             assertTrue(e.getMessage().contains("s3a://" + bucket + "/idx"), e.getMessage());
+        } finally {
+            S3MockServer.evictCachedFileSystem(bucket, dead);
+        }
+    }
+
+    /** A network failure is not a lost race, even when "412" (HTTP Precondition Failed) happens to be in the path. */
+    @Test
+    void anUnreachableEndpointDuringCommitIsAnIoErrorNotAConflict() throws Exception {
+        int deadPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            deadPort = s.getLocalPort();
+        }
+        Configuration dead = new Configuration(conf);
+        dead.set("fs.s3a.endpoint", "http://127.0.0.1:" + deadPort);
+        String bucket = "unreachable-" + UUID.randomUUID().toString().substring(0, 8);
+        ManifestStore store = new ManifestStore(dead, new IndexLayout("s3a://" + bucket + "/run-412/idx"));
+        try {
+            RuntimeException e = assertFailsWithin(FAIL_WITHIN, () -> store.commit(ManifestJsonTest.sample(412)));
+            assertFalse(e instanceof CommitConflictException, "a connection failure reported as a conflict: " + e);
+            assertTrue(e.getMessage().contains("v412.manifest.json"), e.getMessage());
         } finally {
             S3MockServer.evictCachedFileSystem(bucket, dead);
         }

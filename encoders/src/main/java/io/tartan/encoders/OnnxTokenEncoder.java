@@ -193,7 +193,12 @@ final class OnnxTokenEncoder implements TokenEncoder {
               + Arrays.toString(outShape) + ", expected [" + rows + ", " + seq + ", " + head.hiddenSize()
               + "] (check hidden_size and output in the model config)");
         }
+        // getFloatBuffer() already copies out of native memory; take its array rather than copying again
         FloatBuffer buffer = tensor.getFloatBuffer();
+        if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+            && buffer.array().length == buffer.remaining()) {
+          return buffer.array();
+        }
         float[] states = new float[buffer.remaining()];
         buffer.get(states);
         return states;
@@ -277,8 +282,9 @@ final class OnnxTokenEncoder implements TokenEncoder {
     return device;
   }
 
-  EncoderOptions options() {
-    return options;
+  /** The session itself, for the benchmark's bare-run baseline. */
+  OrtSession session() {
+    return session;
   }
 
   ColbertFormatter formatter() {

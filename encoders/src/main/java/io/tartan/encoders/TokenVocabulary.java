@@ -53,8 +53,4 @@ final class TokenVocabulary {
     Integer id = ids.get(token);
     return id == null ? OptionalInt.empty() : OptionalInt.of(id);
   }
-
-  int size() {
-    return ids.size();
-  }
 }

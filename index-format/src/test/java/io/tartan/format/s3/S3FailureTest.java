@@ -120,7 +120,6 @@ class S3FailureTest {
         RuntimeException e = assertThrows(RuntimeException.class, call::run);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertTrue(took.compareTo(bound) < 0, "failed only after " + took.toMillis() + " ms: " + e);
-        System.out.println("failed in " + took.toMillis() + " ms: " + e);
         return e;
     }
 }

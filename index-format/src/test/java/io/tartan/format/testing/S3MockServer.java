@@ -86,7 +86,11 @@ public final class S3MockServer implements AutoCloseable {
 
     /** Starts a server whose store holds the given (empty) buckets; blocks until it answers. */
     public static S3MockServer start(List<String> buckets) {
-        java.nio.file.Path jar = locateJar();
+        return start(buckets, locateJar());
+    }
+
+    /** Starts the server from a given exec jar (normally {@link #locateJar()}). */
+    public static S3MockServer start(List<String> buckets, java.nio.file.Path jar) {
         Duration timeout = Duration.ofSeconds(Long.getLong(START_TIMEOUT_PROPERTY, DEFAULT_START_TIMEOUT.toSeconds()));
         // A port picked here may be taken before the child binds it: try again with another.
         IllegalStateException last = null;

@@ -11,10 +11,15 @@ package io.tartan.encoders;
  *     more padding, and results always come back in the caller's order
  */
 public record EncoderOptions(ExecutionDevice device, int intraOpThreads, int batchSize, int bucketWindow) {
-  /** Default batch size: past 32, CPU throughput stops improving for MiniLM-sized models. */
-  public static final int DEFAULT_BATCH_SIZE = 32;
-  /** Default bucketing window, in batches. */
-  public static final int DEFAULT_WINDOW_BATCHES = 8;
+  /**
+   * Default CPU batch size. On 2 cores with MiniLM and ~210-token documents, batches of 8 ran ~15% faster than 32
+   * or 64 (docs/bench/encoders.md): bigger CPU batches only add padding and cache misses.
+   */
+  public static final int DEFAULT_CPU_BATCH_SIZE = 8;
+  /** Default GPU batch size: GPUs need many sequences per run to be busy. */
+  public static final int DEFAULT_GPU_BATCH_SIZE = 64;
+  /** Default bucketing window, in texts. */
+  public static final int DEFAULT_BUCKET_WINDOW = 256;
 
   public EncoderOptions {
     if (device == null) {
@@ -31,13 +36,19 @@ public record EncoderOptions(ExecutionDevice device, int intraOpThreads, int bat
     }
   }
 
-  /** CPU, one intra-op thread per available core, batches of 32, windows of 8 batches. */
+  /** CPU, one intra-op thread per available core, batches of 8, windows of 256 texts. */
   public static EncoderOptions defaults() {
-    return new EncoderOptions(ExecutionDevice.cpu(), Runtime.getRuntime().availableProcessors(),
-        DEFAULT_BATCH_SIZE, DEFAULT_BATCH_SIZE * DEFAULT_WINDOW_BATCHES);
+    return defaultsFor(ExecutionDevice.cpu());
   }
 
-  /** These options on another device. */
+  /** Defaults for a device: batches of 8 on the CPU, 64 on a GPU; windows of 256 texts. */
+  public static EncoderOptions defaultsFor(ExecutionDevice device) {
+    int batch = device.isCpu() ? DEFAULT_CPU_BATCH_SIZE : DEFAULT_GPU_BATCH_SIZE;
+    return new EncoderOptions(device, Runtime.getRuntime().availableProcessors(), batch,
+        Math.max(DEFAULT_BUCKET_WINDOW, batch));
+  }
+
+  /** These options on another device (batch size unchanged; see {@link #defaultsFor}). */
   public EncoderOptions withDevice(ExecutionDevice newDevice) {
     return new EncoderOptions(newDevice, intraOpThreads, batchSize, bucketWindow);
   }
@@ -47,10 +58,9 @@ public record EncoderOptions(ExecutionDevice device, int intraOpThreads, int bat
     return new EncoderOptions(device, threads, batchSize, bucketWindow);
   }
 
-  /** These options with another batch size; the window keeps its size in batches. */
+  /** These options with another batch size; the window grows to at least one batch. */
   public EncoderOptions withBatchSize(int newBatchSize) {
-    int windowBatches = Math.max(1, bucketWindow / batchSize);
-    return new EncoderOptions(device, intraOpThreads, newBatchSize, newBatchSize * windowBatches);
+    return new EncoderOptions(device, intraOpThreads, newBatchSize, Math.max(bucketWindow, newBatchSize));
   }
 
   /** These options with another bucketing window (in texts, at least the batch size). */

@@ -84,7 +84,7 @@ public final class EncodeCommand implements Callable<Integer> {
     if (queryMaxlen != null) {
       config = config.withQueryMaxlen(queryMaxlen);
     }
-    EncoderOptions options = EncoderOptions.defaults().withDevice(ExecutionDevice.parse(device));
+    EncoderOptions options = EncoderOptions.defaultsFor(ExecutionDevice.parse(device));
     if (threads != null) {
       options = options.withIntraOpThreads(threads);
     }

@@ -34,11 +34,11 @@ import java.util.List;
  * query_pad_with_mask   default true;  query_attend_to_mask default true;  doc_skip_punctuation default true
  * </pre>
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 final class EncoderConfigFile {
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .setSerializationInclusion(JsonInclude.Include.NON_NULL);
+      .enable(SerializationFeature.INDENT_OUTPUT);
 
   @JsonProperty("id") String id;
   @JsonProperty("name") String name;
@@ -63,6 +63,7 @@ final class EncoderConfigFile {
   @JsonProperty("query_attend_to_mask") Boolean queryAttendToMask;
   @JsonProperty("doc_skip_punctuation") Boolean docSkipPunctuation;
 
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   static final class Inputs {
     @JsonProperty("input_ids") String inputIds;
     @JsonProperty("attention_mask") String attentionMask;

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.OptionalInt;
 
@@ -34,8 +33,7 @@ final class TokenVocabulary {
       throw new EncoderException("tokenizer file " + location + " has no model.vocab: not a HF tokenizer.json");
     }
     if (vocab.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : vocab.properties()) {
         ids.put(e.getKey(), e.getValue().asInt());
       }
     } else if (vocab.isArray()) {

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 
 /** The bundled model as the tests use it, and small helpers over token matrices. */
@@ -50,8 +49,7 @@ final class TestModels {
     try (InputStream in = TestModels.class.getClassLoader().getResourceAsStream(TOKENIZER_RESOURCE)) {
       JsonNode vocab = new ObjectMapper().readTree(in).get("model").get("vocab");
       Map<String, Integer> ids = new HashMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : vocab.properties()) {
         ids.put(e.getKey(), e.getValue().asInt());
       }
       return ids;

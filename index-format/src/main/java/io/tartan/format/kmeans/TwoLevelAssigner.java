@@ -1,0 +1,172 @@
+package io.tartan.format.kmeans;
+
+import io.tartan.format.kernel.Kernels;
+import io.tartan.format.kernel.VectorKernels;
+
+/**
+ * Approximate nearest-centroid search in two levels. The {@code k} centroids are themselves clustered into
+ * {@code g} groups (about √k); a vector is scored against the {@code g} group centres, then against the members of
+ * its {@code nprobe} best groups only. With k = 16,384, g = 128 and nprobe = 8 that is about 1,200 dot products per
+ * vector instead of 16,384. Members of a group are stored contiguously so each probe is one SIMD block product.
+ *
+ * <p>The answer differs from brute force only when the true nearest centroid sits in a group outside the probed
+ * ones; then the centroid found is still a near one, which costs residual precision, not correctness (a residual
+ * codec compresses any vector against any centroid). {@link AssignmentAgreement} measures how often it differs.
+ */
+public final class TwoLevelAssigner implements CentroidAssigner {
+    private static final long serialVersionUID = 1L;
+    /** Lloyd iterations used to group the centroids; grouping quality saturates quickly. */
+    static final int GROUPING_ITERS = 8;
+
+    private final float[] centroids;
+    private final int dim;
+    private final int k;
+    private final int nprobe;
+    private final float[] groupCentres;
+    private final int groups;
+    private final int[] groupStart;
+    private final int[] members;
+    private final float[] grouped;
+
+    private TwoLevelAssigner(float[] centroids, int dim, int nprobe, float[] groupCentres, int[] groupStart,
+            int[] members) {
+        this.centroids = centroids;
+        this.dim = dim;
+        this.k = centroids.length / dim;
+        this.nprobe = nprobe;
+        this.groupCentres = groupCentres;
+        this.groups = groupCentres.length / dim;
+        this.groupStart = groupStart;
+        this.members = members;
+        this.grouped = new float[centroids.length];
+        for (int i = 0; i < k; i++) {
+            System.arraycopy(centroids, members[i] * dim, grouped, i * dim, dim);
+        }
+    }
+
+    /** The default number of groups for {@code k} centroids: the power of two nearest √k, at least 1. */
+    public static int defaultGroups(int k) {
+        return Math.max(1, Integer.highestOneBit((int) Math.round(Math.sqrt(k) * Math.sqrt(2))));
+    }
+
+    /**
+     * Groups {@code centroids} and returns the assigner.
+     *
+     * @param groups number of groups ({@code ≤ 0}: {@link #defaultGroups})
+     * @param nprobe groups searched per vector (clamped to the number of groups)
+     * @param seed   seeds the grouping k-means
+     */
+    public static TwoLevelAssigner build(float[] centroids, int dim, int groups, int nprobe, long seed) {
+        int k = centroids.length / dim;
+        int g = Math.min(k, groups <= 0 ? defaultGroups(k) : groups);
+        float[] centres = KMeans.fit(centroids, dim, new KMeans.Params(g, GROUPING_ITERS, seed, false)).centroids();
+        int[] groupOf = new BruteForceAssigner(centres, dim).assign(centroids);
+        int[] start = new int[g + 1];
+        for (int c : groupOf) {
+            start[c + 1]++;
+        }
+        for (int i = 0; i < g; i++) {
+            start[i + 1] += start[i];
+        }
+        int[] fill = start.clone();
+        int[] members = new int[k];
+        for (int c = 0; c < k; c++) {
+            members[fill[groupOf[c]]++] = c;
+        }
+        return new TwoLevelAssigner(centroids, dim, Math.max(1, Math.min(nprobe, g)), centres, start, members);
+    }
+
+    @Override
+    public int numCentroids() {
+        return k;
+    }
+
+    @Override
+    public int dim() {
+        return dim;
+    }
+
+    @Override
+    public float[] centroids() {
+        return centroids;
+    }
+
+    public int groups() {
+        return groups;
+    }
+
+    public int nprobe() {
+        return nprobe;
+    }
+
+    /** Mean number of centroids scored per vector if groups were probed uniformly (a cost estimate for logs). */
+    public double expectedScoredPerVector() {
+        return groups + (double) k * nprobe / groups;
+    }
+
+    @Override
+    public void assign(float[] vectors, int off, int n, int[] codes, float[] scores) {
+        VectorKernels kernels = Kernels.get();
+        float[] coarse = new float[groups];
+        float[] fine = new float[maxGroupSize()];
+        int[] probe = new int[nprobe];
+        float[] probeScore = new float[nprobe];
+        for (int t = 0; t < n; t++) {
+            int v = off + t * dim;
+            kernels.dots(vectors, v, groupCentres, 0, groups, dim, coarse, 0);
+            int probed = topGroups(coarse, probe, probeScore);
+            int best = -1;
+            float bestScore = Float.NEGATIVE_INFINITY;
+            for (int p = 0; p < probed; p++) {
+                int g = probe[p];
+                int s = groupStart[g];
+                int size = groupStart[g + 1] - s;
+                kernels.dots(vectors, v, grouped, s * dim, size, dim, fine, 0);
+                for (int i = 0; i < size; i++) {
+                    float sc = fine[i];
+                    int id = members[s + i];
+                    // ties go to the smaller id, as in a brute-force scan
+                    if (sc > bestScore || (sc == bestScore && id < best)) {
+                        bestScore = sc;
+                        best = id;
+                    }
+                }
+            }
+            codes[t] = best;
+            if (scores != null) {
+                scores[t] = bestScore;
+            }
+        }
+    }
+
+    /** Indices of the {@code nprobe} best non-empty groups, by insertion into a tiny sorted list. */
+    private int topGroups(float[] coarse, int[] probe, float[] probeScore) {
+        int size = 0;
+        for (int g = 0; g < groups; g++) {
+            if (groupStart[g + 1] == groupStart[g]) {
+                continue;
+            }
+            float s = coarse[g];
+            if (size == nprobe && s <= probeScore[size - 1]) {
+                continue;
+            }
+            int i = size == nprobe ? size - 1 : size++;
+            while (i > 0 && probeScore[i - 1] < s) {
+                probe[i] = probe[i - 1];
+                probeScore[i] = probeScore[i - 1];
+                i--;
+            }
+            probe[i] = g;
+            probeScore[i] = s;
+        }
+        return size;
+    }
+
+    private int maxGroupSize() {
+        int m = 0;
+        for (int g = 0; g < groups; g++) {
+            m = Math.max(m, groupStart[g + 1] - groupStart[g]);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,134 @@
+package io.tartan.jobs.stage;
+
+import io.tartan.format.kmeans.BruteForceAssigner;
+import io.tartan.format.kmeans.CentroidAssigner;
+import io.tartan.format.kmeans.CentroidUpdate;
+import io.tartan.format.kmeans.KMeans;
+import io.tartan.format.kmeans.KMeansInit;
+import io.tartan.format.kmeans.PartialSums;
+import io.tartan.format.kmeans.SampleKeys;
+import io.tartan.format.kmeans.TwoLevelAssigner;
+import io.tartan.jobs.IndexConfig;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Spherical k-means over an RDD of {@link PointBlock}s, run in the executors: seeded init (the {@code k} points with
+ * the smallest {@link KMeansInit} keys, by {@code takeOrdered}), then per iteration the centroids' assigner is
+ * broadcast, each partition folds its points into {@link PartialSums} and {@code treeAggregate} combines them; the
+ * driver applies {@link CentroidUpdate} (normalised means, empty clusters re-seeded). Only centroids and partial
+ * sums (k·dim values) cross the network.
+ */
+public final class DistributedKMeans {
+    private static final Logger LOG = LoggerFactory.getLogger(DistributedKMeans.class);
+
+    private DistributedKMeans() {
+    }
+
+    /**
+     * @param scores mean point–centroid cosine before each update (the objective; higher is tighter)
+     */
+    public record Result(float[] centroids, List<Double> scores, int reseeded) {
+    }
+
+    public static Result fit(JavaSparkContext sc, JavaRDD<PointBlock> blocks, int dim, int k, IndexConfig cfg) {
+        float[] centroids = init(blocks, dim, k, cfg.seed());
+        List<Double> scores = new ArrayList<>();
+        int reseeded = 0;
+        for (int it = 0; it < cfg.kmeansNiters(); it++) {
+            long t0 = System.nanoTime();
+            CentroidAssigner assigner = assigner(centroids, dim, cfg, cfg.seed() + it);
+            Broadcast<CentroidAssigner> b = sc.broadcast(assigner);
+            PartialSums zero = new PartialSums(k, dim);
+            PartialSums sums = blocks.treeAggregate(zero,
+                    (acc, block) -> acc.add(b.value(), block.points(), 0, block.size()),
+                    PartialSums::merge, 2);
+            b.destroy();
+            CentroidUpdate.Result r = CentroidUpdate.apply(sums, centroids, KMeans.iterationSeed(cfg.seed(), it));
+            centroids = r.centroids();
+            scores.add(r.meanScore());
+            reseeded += r.reseeded();
+            LOG.info("k-means iteration {}/{}: {} points, mean cosine to centroid {}, {} empty clusters re-seeded, "
+                    + "{} s", it + 1, cfg.kmeansNiters(), sums.points(), String.format("%.4f", r.meanScore()),
+                    r.reseeded(), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+        }
+        return new Result(centroids, scores, reseeded);
+    }
+
+    /** The assigner the job uses for {@code centroids}: two-level unless k is small or assign_groups is 1. */
+    public static CentroidAssigner assigner(float[] centroids, int dim, IndexConfig cfg, long seed) {
+        int k = centroids.length / dim;
+        if (cfg.assignGroups() == 1 || k < KMeans.TWO_LEVEL_MIN_CENTROIDS) {
+            return new BruteForceAssigner(centroids, dim);
+        }
+        return TwoLevelAssigner.build(centroids, dim, cfg.assignGroups(), cfg.assignNprobe(), seed);
+    }
+
+    static float[] init(JavaRDD<PointBlock> blocks, int dim, int k, long seed) {
+        List<KeyedPoint> first = blocks.flatMap(b -> keyed(b, dim, seed).iterator()).takeOrdered(k, new ByKey());
+        float[] out = new float[k * dim];
+        for (int c = 0; c < first.size(); c++) {
+            System.arraycopy(first.get(c).vector(), 0, out, c * dim, dim);
+        }
+        return KMeansInit.pick(out, dim, k, seed) == null ? out : normalizeRows(out, dim);
+    }
+
+    private static float[] normalizeRows(float[] m, int dim) {
+        for (int r = 0; r < m.length / dim; r++) {
+            double norm = 0;
+            for (int d = 0; d < dim; d++) {
+                norm += (double) m[r * dim + d] * m[r * dim + d];
+            }
+            float inv = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0f;
+            for (int d = 0; d < dim; d++) {
+                m[r * dim + d] *= inv;
+            }
+        }
+        return m;
+    }
+
+    private static List<KeyedPoint> keyed(PointBlock b, int dim, long seed) {
+        List<KeyedPoint> out = new ArrayList<>(b.size());
+        for (int i = 0; i < b.size(); i++) {
+            float[] v = new float[dim];
+            System.arraycopy(b.points(), i * dim, v, 0, dim);
+            out.add(new KeyedPoint(KMeansInit.key(seed, b.ids()[i]), b.ids()[i], v));
+        }
+        return out;
+    }
+
+    /**
+     * The {@code n} points with the smallest keys under another salt: the codec's training sample.
+     *
+     * @return {@code [n' × dim]} with {@code n' ≤ n}
+     */
+    public static float[] sample(JavaRDD<PointBlock> blocks, int dim, int n, long seed) {
+        long salted = SampleKeys.key(seed, 0x434F444543L, 0);
+        List<KeyedPoint> pts = blocks.flatMap(b -> keyed(b, dim, salted).iterator()).takeOrdered(n, new ByKey());
+        float[] out = new float[pts.size() * dim];
+        for (int i = 0; i < pts.size(); i++) {
+            System.arraycopy(pts.get(i).vector(), 0, out, i * dim, dim);
+        }
+        return out;
+    }
+
+    record KeyedPoint(long key, long id, float[] vector) implements Serializable {
+    }
+
+    static final class ByKey implements Comparator<KeyedPoint>, Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public int compare(KeyedPoint a, KeyedPoint b) {
+            return KMeansInit.compare(a.key(), a.id(), b.key(), b.id());
+        }
+    }
+}

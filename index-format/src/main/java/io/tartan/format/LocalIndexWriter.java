@@ -1,6 +1,5 @@
 package io.tartan.format;
 
-import io.tartan.format.codec.CentroidCodes;
 import io.tartan.format.codec.CodecFile;
 import io.tartan.format.codec.ResidualCodec;
 import io.tartan.format.io.Checksums;
@@ -74,8 +73,7 @@ public final class LocalIndexWriter implements AutoCloseable {
             current = ShardWriter.create(conf, layout, IndexLayout.newShardPath(String.format("part-%05d", shards.size())),
                     ShardSpec.of(settings));
         }
-        current.write(new ShardRow(pid, docId, c.codes().length, CentroidCodes.encode(c.codes(), 0, c.codes().length,
-                settings.codeWidth()), c.residuals(), metadata));
+        current.write(ShardRow.of(pid, docId, c, settings.codeWidth(), metadata));
         ivf.addDocument(Math.toIntExact(pid), c.codes());
         nextPid++;
         tokens += c.codes().length;

@@ -1,17 +1,11 @@
 package io.tartan.format;
 
-import io.tartan.format.codec.CodecFile;
 import io.tartan.format.codec.ResidualCodec;
-import io.tartan.format.io.Checksums;
-import io.tartan.format.io.IndexFiles;
-import io.tartan.format.ivf.Ivf;
 import io.tartan.format.ivf.IvfBuilder;
-import io.tartan.format.ivf.IvfFile;
 import io.tartan.format.manifest.DataFile;
 import io.tartan.format.manifest.IndexSettings;
 import io.tartan.format.manifest.Manifest;
 import io.tartan.format.manifest.ManifestStore;
-import io.tartan.format.manifest.Summary;
 import io.tartan.format.shard.ShardRow;
 import io.tartan.format.shard.ShardSpec;
 import io.tartan.format.shard.ShardWriter;
@@ -20,7 +14,6 @@ import org.apache.hadoop.conf.Configuration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes a complete index (version 1) in one process from already-encoded documents and a trained codec: the
@@ -38,7 +31,6 @@ public final class LocalIndexWriter implements AutoCloseable {
     private ShardWriter current;
     private int inCurrent;
     private long nextPid;
-    private long tokens;
     private boolean committed;
 
     public LocalIndexWriter(Configuration conf, IndexLayout layout, IndexSettings settings, ResidualCodec codec,
@@ -76,7 +68,6 @@ public final class LocalIndexWriter implements AutoCloseable {
         current.write(ShardRow.of(pid, docId, c, settings.codeWidth(), metadata));
         ivf.addDocument(Math.toIntExact(pid), c.codes());
         nextPid++;
-        tokens += c.codes().length;
         if (++inCurrent == docsPerShard) {
             rollShard();
         }
@@ -94,23 +85,9 @@ public final class LocalIndexWriter implements AutoCloseable {
     /** Writes codec and IVF, then commits manifest version 1. Nothing is visible to readers before this returns. */
     public Manifest commit(Map<String, String> properties) {
         rollShard();
-        DataFile codecFile = writeBinary(IndexLayout.newCodecPath(), DataFile.CODEC, CodecFile.write(codec, false), 0, 0);
-        Ivf built = ivf.build();
-        DataFile ivfFile = writeBinary(IndexLayout.newIvfPath(), DataFile.IVF, IvfFile.write(built),
-                built.numCentroids(), built.numEntries());
-        long bytes = codecFile.sizeBytes() + ivfFile.sizeBytes() + shards.stream().mapToLong(DataFile::sizeBytes).sum();
-        Summary summary = new Summary(nextPid, nextPid, 0, tokens, bytes, nextPid);
-        Manifest m = Manifest.create(1, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE), null,
-                System.currentTimeMillis(), Manifest.OP_BUILD, settings, codecFile, shards, List.of(ivfFile), List.of(),
-                summary, properties);
-        new ManifestStore(conf, layout).commit(m);
+        Manifest m = BuildCommit.commit(conf, layout, settings, codec, shards, ivf.build(), properties);
         committed = true;
         return m;
-    }
-
-    private DataFile writeBinary(String rel, String content, byte[] bytes, long records, long tokenCount) {
-        IndexFiles.writeNew(conf, layout.resolve(rel), bytes);
-        return DataFile.of(rel, content, bytes.length, records, tokenCount, Checksums.crc32c(bytes));
     }
 
     /** Closes an open shard without committing (its file stays an orphan for garbage collection). */

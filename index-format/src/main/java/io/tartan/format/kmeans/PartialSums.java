@@ -3,25 +3,32 @@ package io.tartan.format.kmeans;
 import java.io.Serializable;
 
 /**
- * The Lloyd step's sufficient statistics over some block of points: per centroid the sum (in double, so the result
- * barely depends on how points were split into blocks) and count of the points assigned to it, plus the summed
- * inner product of every point with its centroid (the spherical k-means objective). Blocks combine with
- * {@link #merge} in any tree, as Spark's {@code treeAggregate} does.
+ * The Lloyd step's sufficient statistics over some block of points: per centroid the sum and count of the points
+ * assigned to it, plus the summed inner product of every point with its centroid (the spherical k-means objective).
+ * Blocks combine with {@link #merge} in any tree, as Spark's {@code treeAggregate} does.
+ *
+ * <p>Sums are kept in fixed point ({@link #SCALE} units per 1.0, in a long): integer addition is associative, so the
+ * result is bit-for-bit the same whatever the order Spark merges partitions in, and the index built from the same
+ * input and seed is the same index. Points must be L2-normalised (every component in [-1, 1]), which bounds a sum
+ * of up to 2^31 points inside a long; 2^-32 resolution is finer than a float's near the typical component.
  */
 public final class PartialSums implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final int k;
     private final int dim;
-    private final double[] sums;
+    /** Fixed-point units per 1.0. */
+    static final double SCALE = 0x1p32;
+
+    private final long[] sums;
     private final long[] counts;
-    private double scoreSum;
+    private long scoreSum;
     private long points;
 
     public PartialSums(int k, int dim) {
         this.k = k;
         this.dim = dim;
-        this.sums = new double[Math.multiplyExact(k, dim)];
+        this.sums = new long[Math.multiplyExact(k, dim)];
         this.counts = new long[k];
     }
 
@@ -40,13 +47,17 @@ public final class PartialSums implements Serializable {
             int s = c * dim;
             int v = off + t * dim;
             for (int d = 0; d < dim; d++) {
-                sums[s + d] += vectors[v + d];
+                sums[s + d] += fixed(vectors[v + d]);
             }
             counts[c]++;
-            scoreSum += scores[t];
+            scoreSum += fixed(scores[t]);
         }
         points += n;
         return this;
+    }
+
+    private static long fixed(float x) {
+        return Math.round(x * SCALE);
     }
 
     /** Adds {@code other} into this and returns this. */
@@ -79,7 +90,7 @@ public final class PartialSums implements Serializable {
     }
 
     public double sum(int centroid, int d) {
-        return sums[centroid * dim + d];
+        return sums[centroid * dim + d] / SCALE;
     }
 
     /** Points added so far. */
@@ -89,6 +100,6 @@ public final class PartialSums implements Serializable {
 
     /** Mean inner product of a point with its centroid (higher is tighter clustering). */
     public double meanScore() {
-        return points == 0 ? 0 : scoreSum / points;
+        return points == 0 ? 0 : scoreSum / SCALE / points;
     }
 }

@@ -1,0 +1,66 @@
+package io.tartan.query.eval;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tartan.query.SearchParams;
+
+/**
+ * The outcome of one evaluation run.
+ *
+ * @param search          metrics of the configured search (PLAID or FAST mode)
+ * @param exact           metrics of exhaustive exact MaxSim over the same index; null when not asked for
+ * @param recallVsExact10 mean share of exact MaxSim's top 10 found in the search's top 10; NaN without exact
+ * @param skippedUnjudged queries with no judgement at all, left out as trec_eval does
+ * @param rejected        query lines or texts that could not be used (each reported with its line or id)
+ * @param encodeP50Ms     median time to encode one text query; NaN when the queries came as vectors
+ */
+public record EvalReport(String index, int k, String mode, SearchParams.Resolved params, MetricSummary search,
+                         MetricSummary exact, double recallVsExact10, int skippedUnjudged, int rejected,
+                         double encodeP50Ms) {
+    public static final String EXACT = "exact";
+    public static final String RECALL_10_VS_EXACT = "recall@10_vs_exact";
+
+    public ObjectNode toJson() {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("index", index);
+        o.put("k", k);
+        ObjectNode p = o.putObject("search_params");
+        p.put("mode", mode);
+        p.put("ncells", params.ncells());
+        if (params.pruning()) {
+            p.put("centroid_score_threshold", params.threshold());
+        }
+        p.put("ndocs", params.ndocs());
+        o.put("queries", search.queries());
+        o.put("skipped_unjudged", skippedUnjudged);
+        o.put("rejected_queries", rejected);
+        o.setAll(search.toJson());
+        if (!Double.isNaN(encodeP50Ms)) {
+            o.put("encode_p50_ms", MetricSummary.round(encodeP50Ms, 1e3));
+        }
+        if (exact != null) {
+            o.set(EXACT, exact.toJson());
+            o.put(RECALL_10_VS_EXACT, recallVsExact10);
+        }
+        return o;
+    }
+
+    /** A few aligned lines for the terminal. */
+    public String toText() {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format("%d queries evaluated, %d skipped (no judgements), %d rejected%n",
+                search.queries(), skippedUnjudged, rejected));
+        b.append(String.format("%-8s %9s %9s %11s %9s %9s%n", "system", "nDCG@10", "MRR@10", "Recall@100", "p50 ms", "p95 ms"));
+        b.append(row(mode, search));
+        if (exact != null) {
+            b.append(row("exact", exact));
+            b.append(String.format("recall@10 of %s vs exact: %.4f%n", mode, recallVsExact10));
+        }
+        return b.toString();
+    }
+
+    private static String row(String name, MetricSummary m) {
+        return String.format("%-8s %9.4f %9.4f %11.4f %9.2f %9.2f%n", name, m.ndcg10(), m.mrr10(), m.recall100(),
+                m.latencyP50Ms(), m.latencyP95Ms());
+    }
+}

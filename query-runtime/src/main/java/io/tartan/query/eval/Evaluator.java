@@ -1,0 +1,117 @@
+package io.tartan.query.eval;
+
+import io.tartan.query.SearchHit;
+import io.tartan.query.SearchParams;
+import io.tartan.query.SearchResult;
+import io.tartan.query.TartanIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Runs every judged query against an index, one at a time on the calling thread, and scores the rankings.
+ *
+ * <p>Each query is searched twice with the configured parameters: at {@code k} (timed; nDCG@10, MRR@10 and recall of
+ * exact's top 10 come from this ranking, so the figures belong to the k a user asks for) and at 100 for Recall@100
+ * (PLAID's defaults widen with k, so one deep search would not measure the k=10 settings). With {@code exact} the
+ * same queries also run through exhaustive exact MaxSim over the same index.
+ */
+public final class Evaluator {
+    private static final Logger LOG = LoggerFactory.getLogger(Evaluator.class);
+    /** Untimed queries first, so the JIT has compiled the search path before latencies count. */
+    static final int WARMUP_QUERIES = 10;
+    static final int RECALL_DEPTH = 100;
+
+    private final TartanIndex index;
+    private final Qrels qrels;
+    private final int k;
+    private final SearchParams params;
+    private final boolean exact;
+
+    public Evaluator(TartanIndex index, Qrels qrels, int k, SearchParams params, boolean exact) {
+        if (k <= 0) {
+            throw new IllegalArgumentException("k must be positive, got " + k);
+        }
+        this.index = index;
+        this.qrels = qrels;
+        this.k = k;
+        this.params = params == null ? SearchParams.defaults() : params;
+        this.exact = exact;
+        this.params.resolve(k);
+    }
+
+    /**
+     * @param rejectedBefore query lines already rejected while reading (added to the report's count)
+     */
+    public EvalReport run(List<EvalQuery> queries, int rejectedBefore) {
+        int skipped = 0;
+        int rejected = rejectedBefore;
+        List<String> ids = new ArrayList<>();
+        List<float[]> vectors = new ArrayList<>();
+        List<Double> encodeMs = new ArrayList<>();
+        for (EvalQuery q : queries) {
+            if (!qrels.isJudged(q.id())) {
+                skipped++;
+                continue;
+            }
+            if (q.vectors() != null) {
+                ids.add(q.id());
+                vectors.add(q.vectors());
+                continue;
+            }
+            try {
+                long t0 = System.nanoTime();
+                float[] v = index.encode(q.text());
+                encodeMs.add((System.nanoTime() - t0) / 1e6);
+                ids.add(q.id());
+                vectors.add(v);
+            } catch (IllegalArgumentException e) {
+                rejected++;
+                LOG.warn("query {}: {}", q.id(), e.getMessage());
+            }
+        }
+        if (ids.isEmpty()) {
+            throw new IllegalArgumentException("no judged query to evaluate (" + skipped + " queries have no judgements, "
+                    + rejected + " rejected)");
+        }
+        if (skipped > 0) {
+            LOG.info("{} queries have no judgements and are skipped", skipped);
+        }
+        int deep = Math.max(k, RECALL_DEPTH);
+        for (int i = 0; i < Math.min(WARMUP_QUERIES, vectors.size()); i++) {
+            index.search(vectors.get(i), k, params);
+        }
+        MetricSummary.Builder main = new MetricSummary.Builder(ids.size());
+        MetricSummary.Builder ex = exact ? new MetricSummary.Builder(ids.size()) : null;
+        double overlap = 0;
+        for (int i = 0; i < ids.size(); i++) {
+            float[] q = vectors.get(i);
+            Map<String, Integer> judgements = qrels.judgements(ids.get(i));
+            long t0 = System.nanoTime();
+            List<String> top = docIds(index.search(q, k, params));
+            double ms = (System.nanoTime() - t0) / 1e6;
+            List<String> deepRanking = deep == k ? top : docIds(index.search(q, deep, params));
+            main.add(top, deepRanking, judgements, ms);
+            if (ex != null) {
+                long t1 = System.nanoTime();
+                List<String> exactRanking = docIds(index.searchExact(q, deep));
+                double exMs = (System.nanoTime() - t1) / 1e6;
+                ex.add(exactRanking.subList(0, Math.min(k, exactRanking.size())), exactRanking, judgements, exMs);
+                overlap += RetrievalMetrics.overlap(top, exactRanking, 10);
+            }
+        }
+        double encodeP50 = encodeMs.isEmpty() ? Double.NaN
+                : LatencyPercentiles.of(encodeMs.stream().mapToDouble(Double::doubleValue).toArray()).p50();
+        return new EvalReport(index.uri(), k, params.mode().name().toLowerCase(Locale.ROOT), params.resolve(k),
+                main.build(), ex == null ? null : ex.build(), ex == null ? Double.NaN : overlap / ids.size(), skipped,
+                rejected, encodeP50);
+    }
+
+    private static List<String> docIds(SearchResult r) {
+        return r.hits().stream().map(SearchHit::docId).toList();
+    }
+}

@@ -3,9 +3,12 @@ package io.tartan.format.manifest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import java.io.Serializable;
+
 /**
  * One file a snapshot uses (FORMAT.md "Manifest"). {@code path} is relative to the index root, so an index can be
- * copied between file systems unchanged.
+ * copied between file systems unchanged. Serializable because Spark jobs send the entries of the files their tasks
+ * read and write between driver and executors.
  *
  * @param content     {@code shard}, {@code codec}, {@code ivf} or {@code deletes}
  * @param recordCount rows (shards), lists (IVF), deleted pids (deletes), 0 (codec)
@@ -22,7 +25,7 @@ public record DataFile(
         @JsonProperty("token-count") long tokenCount,
         @JsonProperty("checksum") String checksum,
         @JsonProperty("min-pid") long minPid,
-        @JsonProperty("max-pid") long maxPid) {
+        @JsonProperty("max-pid") long maxPid) implements Serializable {
 
     public static final String SHARD = "shard";
     public static final String CODEC = "codec";

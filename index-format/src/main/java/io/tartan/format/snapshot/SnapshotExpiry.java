@@ -45,14 +45,19 @@ public final class SnapshotExpiry {
         }
     }
 
-    /** What a run removed. */
-    public record Result(List<Long> expiredVersions, int filesDeleted, long bytesDeleted) {
+    /** What a run removed (or, in a dry run, would remove): manifests by version, data files by relative path. */
+    public record Result(List<Long> expiredVersions, List<String> deletedFiles, int filesDeleted, long bytesDeleted) {
     }
 
     private SnapshotExpiry() {
     }
 
     public static Result run(Configuration conf, ManifestStore store, Policy policy) {
+        return run(conf, store, policy, false);
+    }
+
+    /** With {@code dryRun}, lists what a run would remove and deletes nothing. */
+    public static Result run(Configuration conf, ManifestStore store, Policy policy, boolean dryRun) {
         List<Long> versions = store.versions();
         List<Long> expired = new ArrayList<>();
         for (int i = 0; i < versions.size() - policy.keepLast(); i++) {
@@ -64,19 +69,25 @@ public final class SnapshotExpiry {
         IndexLayout layout = store.layout();
         try {
             FileSystem fs = IndexFiles.fileSystem(conf, layout.root());
-            for (long v : expired) {
-                fs.delete(layout.manifest(v), false);
-                fs.delete(layout.summary(v), false);
+            if (!dryRun) {
+                for (long v : expired) {
+                    fs.delete(layout.manifest(v), false);
+                    fs.delete(layout.summary(v), false);
+                }
             }
+            // listed again after the deletes, so a snapshot committed meanwhile keeps its files
             Set<String> live = new HashSet<>();
             for (long v : store.versions()) {
+                if (dryRun && expired.contains(v)) {
+                    continue;
+                }
                 Manifest m = store.read(v);
                 for (DataFile f : m.allFiles()) {
                     live.add(f.path());
                 }
             }
             long now = System.currentTimeMillis();
-            int files = 0;
+            List<String> deleted = new ArrayList<>();
             long bytes = 0;
             for (String dir : DATA_DIRS) {
                 RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it;
@@ -89,16 +100,16 @@ public final class SnapshotExpiry {
                     FileStatus st = it.next();
                     String rel = dir + "/" + st.getPath().getName();
                     if (!live.contains(rel) && now - st.getModificationTime() >= policy.graceMs()) {
-                        if (fs.delete(st.getPath(), false)) {
-                            files++;
+                        if (dryRun || fs.delete(st.getPath(), false)) {
+                            deleted.add(rel);
                             bytes += st.getLen();
                         }
                     }
                 }
             }
-            LOG.info("expired {} snapshot(s) {}, deleted {} unreferenced file(s), {} bytes", expired.size(), expired,
-                    files, bytes);
-            return new Result(expired, files, bytes);
+            LOG.info("{}expired {} snapshot(s) {}, deleted {} unreferenced file(s), {} bytes", dryRun ? "dry run: " : "",
+                    expired.size(), expired, deleted.size(), bytes);
+            return new Result(expired, deleted, deleted.size(), bytes);
         } catch (IOException e) {
             throw new UncheckedIOException("expiry under " + layout.root() + " failed: " + e.getMessage(), e);
         }

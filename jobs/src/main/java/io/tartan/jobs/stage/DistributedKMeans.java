@@ -47,10 +47,12 @@ public final class DistributedKMeans {
             long t0 = System.nanoTime();
             CentroidAssigner assigner = assigner(centroids, dim, cfg, cfg.seed() + it);
             Broadcast<CentroidAssigner> b = sc.broadcast(assigner);
-            PartialSums zero = new PartialSums(k, dim);
-            PartialSums sums = blocks.treeAggregate(zero,
-                    (acc, block) -> acc.add(b.value(), block.points(), 0, block.size()),
-                    PartialSums::merge, 2);
+            // one PartialSums per partition, made in the task: a zero value would ship k·dim longs in every task
+            PartialSums sums = blocks.mapPartitions(part -> {
+                PartialSums acc = new PartialSums(k, dim);
+                part.forEachRemaining(block -> acc.add(b.value(), block.points(), 0, block.size()));
+                return List.of(acc).iterator();
+            }).treeReduce(PartialSums::merge, 2);
             b.destroy();
             CentroidUpdate.Result r = CentroidUpdate.apply(sums, centroids, KMeans.iterationSeed(cfg.seed(), it));
             centroids = r.centroids();
@@ -78,7 +80,7 @@ public final class DistributedKMeans {
         for (int c = 0; c < first.size(); c++) {
             System.arraycopy(first.get(c).vector(), 0, out, c * dim, dim);
         }
-        return KMeansInit.pick(out, dim, k, seed) == null ? out : normalizeRows(out, dim);
+        return normalizeRows(out, dim);
     }
 
     private static float[] normalizeRows(float[] m, int dim) {

@@ -43,9 +43,9 @@ final class DocVectors implements Closeable {
         List<Integer> textAt = new ArrayList<>();
         for (SourceDoc d : docs) {
             if (d.vectors() != null) {
-                out.add(d.vectors());
+                out.add(unitRows(d.vectors().clone(), d.vectors().length / d.ntokens()));
             } else if (d.ref() != null) {
-                out.add(read(d.ref()));
+                out.add(unitRows(read(d.ref()), d.ref().dim()));
             } else {
                 textAt.add(out.size());
                 texts.add(d.text());
@@ -64,6 +64,26 @@ final class DocVectors implements Closeable {
             encodedDocs += texts.size();
         }
         return out;
+    }
+
+    /**
+     * Scales each row to unit length: the index's similarity is cosine MaxSim, and the codec's residual statistics
+     * assume unit vectors. Rows already unit length (text encoders, most exports) are left bit-for-bit alone.
+     */
+    static float[] unitRows(float[] m, int dim) {
+        for (int o = 0; o < m.length; o += dim) {
+            double sq = 0;
+            for (int d = 0; d < dim; d++) {
+                sq += (double) m[o + d] * m[o + d];
+            }
+            if (sq > 0 && Math.abs(sq - 1) > 1e-5) {
+                float inv = (float) (1 / Math.sqrt(sq));
+                for (int d = 0; d < dim; d++) {
+                    m[o + d] *= inv;
+                }
+            }
+        }
+        return m;
     }
 
     private float[] read(VectorRef ref) {

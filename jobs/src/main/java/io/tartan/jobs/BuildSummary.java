@@ -1,0 +1,39 @@
+package io.tartan.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an {@link IndexJob} run did, printed at the end and written as {@code metadata/v<N>.summary.json} next to the
+ * manifest it committed (snake_case keys).
+ *
+ * @param encodedDocs documents run through the encoder over the whole job; equals {@code documents} for text input
+ *                    when pass 2 reused every pass-1 vector (0 for precomputed vectors)
+ * @param reusedDocs  documents whose pass-1 vectors pass 2 reused instead of encoding again
+ * @param assignmentExactShare share of sampled tokens the two-level centroid search assigns to the exact nearest
+ *                    centroid (1.0 when brute force is used)
+ * @param seconds     wall seconds per stage, and {@code total}
+ * @param taskSeconds pass-2 task seconds summed over tasks: encode, assign, compress, write
+ */
+public record BuildSummary(String index, String input, String format, long version, long snapshotId, long rowsRead,
+        long documents, long rejected, Map<String, Long> rejectedByKind, String rejectedDir, long tokens,
+        long totalBytes, double bytesPerToken, int dim, int nbits, int ncentroids, int shards, long sampleDocs,
+        long kmeansPoints, List<Double> kmeansScores, int kmeansReseeded, double assignmentExactShare,
+        long encodedDocs, long reusedDocs, Map<String, Double> seconds, Map<String, Double> taskSeconds) {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,365 @@
+package io.tartan.jobs;
+
+import io.tartan.encoders.TokenEncoder;
+import io.tartan.format.BuildCommit;
+import io.tartan.format.IndexLayout;
+import io.tartan.format.codec.CentroidCodes;
+import io.tartan.format.codec.CodecFile;
+import io.tartan.format.codec.ResidualCodec;
+import io.tartan.format.codec.ResidualPacking;
+import io.tartan.format.io.IndexFiles;
+import io.tartan.format.ivf.Ivf;
+import io.tartan.format.ivf.IvfFile;
+import io.tartan.format.kmeans.AssignmentAgreement;
+import io.tartan.format.kmeans.BruteForceAssigner;
+import io.tartan.format.kmeans.CentroidAssigner;
+import io.tartan.format.kmeans.ColbertSizing;
+import io.tartan.format.manifest.DataFile;
+import io.tartan.format.manifest.IndexSettings;
+import io.tartan.format.manifest.Manifest;
+import io.tartan.format.manifest.ManifestStore;
+import io.tartan.jobs.input.CorpusReader;
+import io.tartan.jobs.input.CorpusReaders;
+import io.tartan.jobs.input.HadoopConf;
+import io.tartan.jobs.input.SourceDoc;
+import io.tartan.jobs.stage.DistributedKMeans;
+import io.tartan.jobs.stage.EncodedDoc;
+import io.tartan.jobs.stage.EncoderSpec;
+import io.tartan.jobs.stage.InputCounts;
+import io.tartan.jobs.stage.InputValidation;
+import io.tartan.jobs.stage.KMeansSample;
+import io.tartan.jobs.stage.PidRangePartitioner;
+import io.tartan.jobs.stage.PointBlock;
+import io.tartan.jobs.stage.RejectedOutput;
+import io.tartan.jobs.stage.ShardBuilder;
+import io.tartan.jobs.stage.ShardPlan;
+import io.tartan.jobs.stage.ShardResult;
+import io.tartan.jobs.stage.SampleEncoding;
+import io.tartan.jobs.stage.StageClock;
+import io.tartan.jobs.stage.TaskProgress;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds an index from a corpus: {@code spark-submit --class io.tartan.jobs.IndexJob tartan-jobs.jar --input URI
+ * --output URI [--nbits 2] [--conf FILE] [--key value ...]} (settings: {@link IndexConfig}).
+ *
+ * <ol>
+ *   <li>read and validate: every input row becomes a document or a reject (written to {@code _rejected/});</li>
+ *   <li>dense pids in input order; documents range-partitioned into shards by pid;</li>
+ *   <li>pass 1: encode the k-means sample (kept for pass 2), choose k, distributed k-means, train the codec;</li>
+ *   <li>pass 2, one task per shard: vectors (reused or encoded once), centroids, residuals, a Parquet shard and the
+ *       shard's IVF piece;</li>
+ *   <li>commit: codec and IVF files, then the manifest, last; then the build summary next to it.</li>
+ * </ol>
+ * A run that fails before the commit leaves no visible index, only orphan files for garbage collection.
+ */
+public final class IndexJob {
+    private static final Logger LOG = LoggerFactory.getLogger(IndexJob.class);
+
+    private IndexJob() {
+    }
+
+    public static void main(String[] args) {
+        IndexConfig cfg;
+        try {
+            cfg = IndexConfig.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("tartan index: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        SparkSession spark = SparkSession.builder().appName("tartan index " + cfg.output()).getOrCreate();
+        int rc = 0;
+        try {
+            BuildSummary s = run(JavaSparkContext.fromSparkContext(spark.sparkContext()), cfg);
+            System.out.println(s.toJson());
+        } catch (IndexJobException | IllegalArgumentException e) {
+            LOG.error("tartan index failed: {}", e.getMessage());
+            System.err.println("tartan index: " + e.getMessage());
+            rc = 1;
+        } finally {
+            spark.stop();
+        }
+        if (rc != 0) {
+            System.exit(rc);
+        }
+    }
+
+    /** Runs the job on an existing Spark context (tests, notebooks, other drivers). */
+    public static BuildSummary run(JavaSparkContext sc, IndexConfig cfg) {
+        Configuration conf = sc.hadoopConfiguration();
+        IndexLayout layout = new IndexLayout(cfg.output());
+        ManifestStore store = new ManifestStore(conf, layout);
+        if (store.latestVersion().isPresent()) {
+            throw new IndexJobException(cfg.output() + " already holds an index (version "
+                    + store.latestVersion().getAsLong() + "): use `tartan update` to change it, or choose another "
+                    + "--output");
+        }
+        TaskProgress progress = new TaskProgress();
+        sc.sc().addSparkListener(progress);
+        try {
+            return new IndexJob.Build(sc, cfg, conf, layout).run();
+        } finally {
+            sc.sc().removeSparkListener(progress);
+            sc.setJobDescription(null);
+        }
+    }
+
+    /** One run's state; the stages in order. */
+    private static final class Build {
+        private final JavaSparkContext sc;
+        private final IndexConfig cfg;
+        private final Configuration conf;
+        private final IndexLayout layout;
+        private final HadoopConf hc;
+        private final StageClock clock = new StageClock(LOG);
+        private final List<JavaRDD<?>> cached = new ArrayList<>();
+
+        Build(JavaSparkContext sc, IndexConfig cfg, Configuration conf, IndexLayout layout) {
+            this.sc = sc;
+            this.cfg = cfg;
+            this.conf = conf;
+            this.layout = layout;
+            this.hc = new HadoopConf(conf);
+        }
+
+        BuildSummary run() {
+            try {
+                return stages();
+            } finally {
+                cached.forEach(r -> r.unpersist(false));
+            }
+        }
+
+        private BuildSummary stages() {
+            CorpusReader reader = CorpusReaders.open(cfg, conf);
+            boolean text = !reader.precomputed();
+            EncoderSpec spec = new EncoderSpec(cfg.modelConfig(), cfg.docMaxlen(), cfg.encoderDevice(),
+                    Math.max(1, cfg.encoderThreads()), cfg.encoderBatchSize());
+
+            // read and validate
+            sc.setJobDescription("read and validate " + cfg.input());
+            InputValidation.Result in = clock.time("read", () -> InputValidation.run(sc, reader));
+            cached.add(in.rows());
+            InputCounts counts = in.counts();
+            String rejectedDir = RejectedOutput.write(in.rejected(), counts.rejectedTotal(), cfg.output(), conf);
+            clock.done("read", "rows", counts.rows(), counts.valid() + " documents, " + counts.rejectedTotal()
+                    + " rejected " + counts.rejectedByKind() + (rejectedDir == null ? "" : " (see " + rejectedDir + ")"));
+            checkRejects(counts, rejectedDir);
+
+            // settings the index records
+            Encoding enc = text ? Encoding.of(spec.open(), cfg) : Encoding.precomputed(in.dim(), cfg);
+            int dim = enc.dim;
+            if (cfg.dim() > 0 && cfg.dim() != dim) {
+                throw new IndexJobException("dim " + cfg.dim() + " was asked for but the "
+                        + (text ? "encoder gives " : "vectors are ") + dim + " wide");
+            }
+            try {
+                ResidualPacking.requireSupported(dim, cfg.nbits());
+            } catch (IllegalArgumentException e) {
+                throw new IndexJobException(e.getMessage());
+            }
+
+            // pids and shards
+            long nDocs = counts.valid();
+            int shards = ShardPlan.shards(nDocs, counts.estimatedTokens(), dim, cfg.nbits(), 1 << 16,
+                    cfg.shardTargetMb(), cfg.minShards() > 0 ? cfg.minShards() : sc.defaultParallelism());
+            sc.setJobDescription("number documents");
+            JavaPairRDD<Long, SourceDoc> docsByPid = in.valid().zipWithIndex()
+                    .mapToPair(t -> new Tuple2<>(t._2(), t._1()))
+                    .repartitionAndSortWithinPartitions(new PidRangePartitioner(shards, nDocs))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            cached.add(docsByPid.rdd().toJavaRDD());
+
+            // pass 1: the k-means sample
+            long sampleTarget = cfg.sampleDocs() > 0 ? Math.min(cfg.sampleDocs(), nDocs)
+                    : cfg.sampleFraction() > 0 ? (long) Math.ceil(cfg.sampleFraction() * nDocs)
+                    : ColbertSizing.sampleDocs(nDocs);
+            double share = sampleTarget >= nDocs ? 1.0 : sampleTarget / (double) nDocs;
+            long seed = cfg.seed();
+            LongAccumulator encodedAcc = sc.sc().longAccumulator("documents encoded");
+            JavaRDD<EncodedDoc> sample = SampleEncoding.encode(docsByPid, spec, hc, share, seed, encodedAcc);
+            if (text) {
+                // kept so pass 2 never encodes a sample document again
+                sample = sample.persist(StorageLevel.MEMORY_AND_DISK_SER());
+                cached.add(sample);
+            }
+            JavaRDD<EncodedDoc> sampleF = sample;
+            sc.setJobDescription("pass 1: encode the k-means sample");
+            Tuple2<Long, Long> sampled = clock.time("sample", () -> text
+                    ? sampleF.map(d -> new Tuple2<>(1L, (long) (d.vectors().length / dim))).fold(ZERO, IndexJob::add)
+                    : docsByPid.filter(t -> KMeansSample.docInSample(t._1(), share, seed))
+                            .map(t -> new Tuple2<>(1L, (long) t._2().ntokens())).fold(ZERO, IndexJob::add));
+            if (sampled._1() == 0) {
+                throw new IndexJobException("the k-means sample is empty (" + sampleTarget + " of " + nDocs
+                        + " documents asked for); raise sample_docs");
+            }
+            long estTokens = Math.round(sampled._2() / (double) sampled._1() * nDocs);
+            int k = cfg.ncentroids() > 0 ? cfg.ncentroids() : ColbertSizing.numCentroids(estTokens);
+            clock.done("sample", "documents", sampled._1(), sampled._2() + " tokens; ~" + estTokens
+                    + " tokens in the corpus → k = " + k);
+
+            // pass 1: k-means
+            long cap = (long) k * cfg.kmeansMaxPointsPerCentroid();
+            double keep = sampled._2() <= cap ? 1.0 : cap / (double) sampled._2();
+            JavaRDD<PointBlock> blocks = KMeansSample.points(sample, dim, keep, seed)
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            cached.add(blocks);
+            sc.setJobDescription("pass 1: k-means training points");
+            long points = clock.time("kmeans", () -> blocks.map(b -> (long) b.size()).fold(0L, Long::sum));
+            if (points < k) {
+                int smaller = Integer.highestOneBit((int) Math.min(points, Integer.MAX_VALUE));
+                LOG.warn("only {} training points for {} centroids: using k = {}", points, k, smaller);
+                k = smaller;
+            }
+            int kF = k;
+            sc.setJobDescription("pass 1: k-means");
+            DistributedKMeans.Result km = clock.time("kmeans", () -> DistributedKMeans.fit(sc, blocks, dim, kF, cfg));
+            clock.done("kmeans", "points", points, cfg.kmeansNiters() + " iterations, k = " + k + ", mean cosine "
+                    + km.scores());
+
+            // pass 1: codec
+            sc.setJobDescription("pass 1: codec sample");
+            CentroidAssigner assigner = DistributedKMeans.assigner(km.centroids(), dim, cfg, seed);
+            float[] codecSample = clock.time("codec", () -> DistributedKMeans.sample(blocks, dim,
+                    cfg.codecSampleTokens(), seed));
+            ResidualCodec codec = clock.time("codec", () -> {
+                ResidualCodec trained = ResidualCodec.train(dim, cfg.nbits(), km.centroids(), codecSample,
+                        assigner.assign(codecSample));
+                // compress with exactly what readers will decode
+                return CodecFile.read(CodecFile.write(trained, false), "trained codec");
+            });
+            double exactShare = clock.time("codec", () -> agreement(assigner, codecSample, dim));
+            clock.done("codec", "tokens", codecSample.length / dim, "two-level assignment exact for "
+                    + String.format("%.3f", exactShare) + " of sampled tokens");
+            blocks.unpersist(false);
+
+            // pass 2
+            Broadcast<byte[]> codecB = sc.broadcast(CodecFile.write(codec, false));
+            Broadcast<CentroidAssigner> assignerB = sc.broadcast(assigner);
+            ShardBuilder.Context ctx = new ShardBuilder.Context(hc, cfg.output(), dim, cfg.nbits(),
+                    CentroidCodes.width(k), spec, codecB, assignerB);
+            JavaRDD<ShardResult> built = text
+                    ? docsByPid.zipPartitions(sample, (d, s) -> ShardBuilder.build(TaskContext.getPartitionId(), d, s,
+                            ctx))
+                    : docsByPid.mapPartitionsWithIndex((i, d) -> ShardBuilder.build(i, d,
+                            Collections.<EncodedDoc>emptyIterator(), ctx), false);
+            sc.setJobDescription("pass 2: encode, assign, compress, write " + shards + " shards");
+            List<ShardResult> results = new ArrayList<>(clock.time("pass2", built::collect));
+            results.sort(Comparator.comparingInt(ShardResult::partition));
+            long tokens = results.stream().mapToLong(ShardResult::tokens).sum();
+            clock.done("pass2", "tokens", tokens, results.size() + " shards, " + nDocs + " documents");
+            codecB.destroy();
+            assignerB.destroy();
+
+            // commit
+            List<DataFile> shardFiles = results.stream().map(ShardResult::shard).toList();
+            Ivf ivf = Ivf.union(results.stream().map(r -> IvfFile.read(r.ivfPiece(), "IVF of shard " + r.partition()))
+                    .toArray(Ivf[]::new));
+            IndexSettings settings = new IndexSettings(dim, cfg.nbits(), k, enc.docMaxlen, enc.queryMaxlen,
+                    enc.encoderId, enc.checksum, IndexSettings.MAXSIM_COSINE);
+            Manifest m = clock.time("commit", () -> BuildCommit.commit(conf, layout, settings, codec, shardFiles, ivf,
+                    properties(reader)));
+            LOG.info("committed {} (version {}, snapshot {})", layout.manifest(m.version()), m.version(),
+                    m.snapshotId());
+
+            BuildSummary summary = summary(reader, m, counts, rejectedDir, shards, sampled._1(), points, km,
+                    exactShare, encodedAcc.value(), results);
+            IndexFiles.writeNew(conf, layout.summary(m.version()), summary.toJson().getBytes(StandardCharsets.UTF_8));
+            LOG.info("built {}: {} documents, {} tokens, {} B/token, {} rejected, {} s", cfg.output(),
+                    summary.documents(), summary.tokens(), String.format("%.1f", summary.bytesPerToken()),
+                    summary.rejected(), String.format("%.1f", summary.seconds().get("total")));
+            return summary;
+        }
+
+        private void checkRejects(InputCounts counts, String rejectedDir) {
+            String see = rejectedDir == null ? "" : "; see " + rejectedDir;
+            if (counts.valid() == 0) {
+                throw new IndexJobException("no valid document in " + cfg.input() + " (" + counts.rows() + " rows, "
+                        + counts.rejectedTotal() + " rejected " + counts.rejectedByKind() + see + "); no index written");
+            }
+            double share = counts.rejectedTotal() / (double) counts.rows();
+            if (share > cfg.maxRejectFraction()) {
+                throw new IndexJobException(counts.rejectedTotal() + " of " + counts.rows() + " rows rejected ("
+                        + String.format("%.1f%%", 100 * share) + ", more than max_reject_fraction "
+                        + cfg.maxRejectFraction() + ") " + counts.rejectedByKind() + see + "; no index written");
+            }
+        }
+
+        private double agreement(CentroidAssigner assigner, float[] sample, int dim) {
+            if (assigner instanceof BruteForceAssigner || cfg.agreementSampleTokens() == 0) {
+                return 1.0;
+            }
+            int n = Math.min(sample.length / dim, cfg.agreementSampleTokens());
+            return AssignmentAgreement.measure(assigner, Arrays.copyOf(sample, n * dim)).exactShare();
+        }
+
+        private Map<String, String> properties(CorpusReader reader) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("build.tool", "tartan IndexJob");
+            p.put("build.input", cfg.input());
+            p.put("build.format", reader.format());
+            p.put("build.seed", Long.toString(cfg.seed()));
+            p.put("build.kmeans_niters", Integer.toString(cfg.kmeansNiters()));
+            p.put("build.spark_master", sc.master());
+            return p;
+        }
+
+        private BuildSummary summary(CorpusReader reader, Manifest m, InputCounts counts, String rejectedDir,
+                int shards, long sampleDocs, long points, DistributedKMeans.Result km, double exactShare,
+                long encodedDocs, List<ShardResult> results) {
+            Map<String, Double> task = new LinkedHashMap<>();
+            task.put("encode", results.stream().mapToDouble(ShardResult::encodeSeconds).sum());
+            task.put("assign", results.stream().mapToDouble(ShardResult::assignSeconds).sum());
+            task.put("compress", results.stream().mapToDouble(ShardResult::compressSeconds).sum());
+            task.put("write", results.stream().mapToDouble(ShardResult::writeSeconds).sum());
+            long tokens = m.summary().tokens();
+            long encoded = encodedDocs + results.stream().mapToLong(ShardResult::encodedDocs).sum();
+            return new BuildSummary(cfg.output(), cfg.input(), reader.format(), m.version(), m.snapshotId(),
+                    counts.rows(), m.summary().liveDocuments(), counts.rejectedTotal(), counts.rejectedByKind(),
+                    rejectedDir, tokens, m.summary().totalBytes(), m.summary().totalBytes() / (double) tokens,
+                    m.settings().dim(), m.settings().nbits(), m.settings().numCentroids(), shards, sampleDocs, points,
+                    km.scores(), km.reseeded(), exactShare, reader.precomputed() ? 0 : encoded,
+                    results.stream().mapToLong(ShardResult::reusedDocs).sum(), clock.seconds(), task);
+        }
+    }
+
+    private static final Tuple2<Long, Long> ZERO = new Tuple2<>(0L, 0L);
+
+    private static Tuple2<Long, Long> add(Tuple2<Long, Long> a, Tuple2<Long, Long> b) {
+        return new Tuple2<>(a._1() + b._1(), a._2() + b._2());
+    }
+
+    /** The encoder fields of the index settings. */
+    private record Encoding(int dim, int docMaxlen, int queryMaxlen, String encoderId, String checksum) {
+        static Encoding of(TokenEncoder e, IndexConfig cfg) {
+            return new Encoding(e.dim(), e.docMaxlen(), cfg.queryMaxlen() > 0 ? cfg.queryMaxlen() : e.queryMaxlen(),
+                    e.encoderId(), e.checksum());
+        }
+
+        static Encoding precomputed(int dim, IndexConfig cfg) {
+            return new Encoding(dim, cfg.docMaxlen(), cfg.queryMaxlen() > 0 ? cfg.queryMaxlen() : 32, cfg.encoderId(),
+                    null);
+        }
+    }
+}

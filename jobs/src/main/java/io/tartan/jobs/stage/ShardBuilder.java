@@ -1,0 +1,118 @@
+package io.tartan.jobs.stage;
+
+import io.tartan.format.IndexLayout;
+import io.tartan.format.codec.CodecFile;
+import io.tartan.format.codec.ResidualCodec;
+import io.tartan.format.ivf.IvfBuilder;
+import io.tartan.format.ivf.IvfFile;
+import io.tartan.format.kmeans.CentroidAssigner;
+import io.tartan.format.manifest.DataFile;
+import io.tartan.format.shard.ShardRow;
+import io.tartan.format.shard.ShardSpec;
+import io.tartan.format.shard.ShardWriter;
+import io.tartan.jobs.input.HadoopConf;
+import io.tartan.jobs.input.SourceDoc;
+import org.apache.spark.broadcast.Broadcast;
+import scala.Tuple2;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Pass 2 for one shard: token vectors for each document (taken from pass 1 when the document was in the k-means
+ * sample, else encoded or read now), nearest centroids, residuals, one Parquet shard file and the shard's IVF piece.
+ * Streams the partition in batches, so a shard never has to fit in memory.
+ */
+public final class ShardBuilder {
+    private ShardBuilder() {
+    }
+
+    /** Everything a task needs, shipped once per task. */
+    public record Context(HadoopConf conf, String indexRoot, int dim, int nbits, int codeWidth, EncoderSpec encoder,
+            Broadcast<byte[]> codec, Broadcast<CentroidAssigner> assigner) implements Serializable {
+    }
+
+    public static Iterator<ShardResult> build(int partition, Iterator<Tuple2<Long, SourceDoc>> docs,
+            Iterator<EncodedDoc> reuse, Context ctx) {
+        if (!docs.hasNext()) {
+            return Collections.emptyIterator();
+        }
+        ResidualCodec codec = CodecFile.read(ctx.codec().value(), "broadcast codec");
+        CentroidAssigner assigner = ctx.assigner().value();
+        IvfBuilder ivf = new IvfBuilder(codec.numCentroids());
+        IndexLayout layout = new IndexLayout(ctx.indexRoot());
+        String path = IndexLayout.newShardPath(String.format("part-%05d", partition));
+        long docCount = 0;
+        long tokens = 0;
+        long reused = 0;
+        long assignNanos = 0;
+        long compressNanos = 0;
+        long writeNanos = 0;
+        EncodedDoc pending = reuse.hasNext() ? reuse.next() : null;
+        DataFile shard;
+        try (DocVectors vectors = new DocVectors(ctx.encoder(), ctx.conf());
+                ShardWriter writer = ShardWriter.create(ctx.conf().get(), layout, path,
+                        new ShardSpec(ctx.dim(), ctx.nbits(), ctx.codeWidth()))) {
+            List<Tuple2<Long, SourceDoc>> batch = new ArrayList<>(SampleEncoding.BATCH_DOCS);
+            while (docs.hasNext()) {
+                batch.clear();
+                while (batch.size() < SampleEncoding.BATCH_DOCS && docs.hasNext()) {
+                    batch.add(docs.next());
+                }
+                float[][] v = new float[batch.size()][];
+                List<SourceDoc> toRead = new ArrayList<>();
+                List<Integer> readAt = new ArrayList<>();
+                for (int i = 0; i < batch.size(); i++) {
+                    long pid = batch.get(i)._1();
+                    while (pending != null && pending.pid() < pid) {
+                        pending = reuse.hasNext() ? reuse.next() : null;
+                    }
+                    if (pending != null && pending.pid() == pid) {
+                        v[i] = pending.vectors();
+                        reused++;
+                    } else {
+                        toRead.add(batch.get(i)._2());
+                        readAt.add(i);
+                    }
+                }
+                List<float[]> read = vectors.of(toRead);
+                for (int j = 0; j < read.size(); j++) {
+                    v[readAt.get(j)] = read.get(j);
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    long pid = batch.get(i)._1();
+                    SourceDoc d = batch.get(i)._2();
+                    int n = v[i].length / ctx.dim();
+                    if (n == 0 || v[i].length % ctx.dim() != 0) {
+                        throw new IllegalStateException("document '" + d.id() + "' (" + d.source() + ":" + d.line()
+                                + ") gave " + v[i].length + " values, not a positive multiple of dim " + ctx.dim());
+                    }
+                    long t0 = System.nanoTime();
+                    int[] codes = new int[n];
+                    assigner.assign(v[i], 0, n, codes, new float[n]);
+                    long t1 = System.nanoTime();
+                    byte[] residuals = codec.compress(v[i], codes);
+                    long t2 = System.nanoTime();
+                    writer.write(ShardRow.of(pid, d.id(), new ResidualCodec.Compressed(codes, residuals),
+                            ctx.codeWidth(), d.metadata()));
+                    ivf.addDocument(Math.toIntExact(pid), codes);
+                    long t3 = System.nanoTime();
+                    assignNanos += t1 - t0;
+                    compressNanos += t2 - t1;
+                    writeNanos += t3 - t2;
+                    docCount++;
+                    tokens += n;
+                }
+            }
+            long t0 = System.nanoTime();
+            shard = writer.finish();
+            writeNanos += System.nanoTime() - t0;
+            return List.of(new ShardResult(partition, shard, IvfFile.write(ivf.build()), docCount, tokens,
+                    vectors.encodedDocs(), reused, vectors.encodeSeconds(), assignNanos / 1e9, compressNanos / 1e9,
+                    writeNanos / 1e9)).iterator();
+        }
+    }
+}

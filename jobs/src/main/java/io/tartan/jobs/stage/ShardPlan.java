@@ -1,0 +1,21 @@
+package io.tartan.jobs.stage;
+
+import io.tartan.format.codec.CentroidCodes;
+import io.tartan.format.codec.ResidualPacking;
+
+/**
+ * How many shards: enough that one holds about {@code shard_target_mb} of codes and residuals, at least
+ * {@code min_shards} (by default Spark's parallelism, so every core encodes), never more than there are documents.
+ */
+public final class ShardPlan {
+    private ShardPlan() {
+    }
+
+    public static int shards(long docs, long estimatedTokens, int dim, int nbits, int k, double targetMb,
+            int minShards) {
+        long bytesPerToken = ResidualPacking.bytesPerToken(dim, nbits) + CentroidCodes.width(Math.max(1, k));
+        long bySize = (long) Math.ceil(estimatedTokens * (double) bytesPerToken / (targetMb * 1024 * 1024));
+        long n = Math.max(Math.max(1, minShards), bySize);
+        return (int) Math.max(1, Math.min(n, Math.min(docs, 100_000)));
+    }
+}

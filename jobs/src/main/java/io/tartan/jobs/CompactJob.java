@@ -16,6 +16,7 @@ import io.tartan.jobs.maintenance.CompactionPlan;
 import io.tartan.jobs.maintenance.LiveIvf;
 import io.tartan.jobs.maintenance.MaintenanceCli;
 import io.tartan.jobs.maintenance.ShardRewrite;
+import io.tartan.jobs.update.ChangeHistory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
@@ -126,11 +127,13 @@ public final class CompactJob implements Callable<Integer> {
             throw new IllegalStateException("injected failure before the commit (--fail-before-commit): "
                     + written.size() + " shard(s) and " + ivfPath + " written, no snapshot committed");
         }
-        Manifest m = SnapshotTransaction.on(conf, store, base, Manifest.OP_COMPACT)
+        SnapshotTransaction tx = SnapshotTransaction.on(conf, store, base, Manifest.OP_COMPACT)
                 .rewrite(plan.replacedPaths(), written, ivfFile, true)
                 .property("compacted-from-version", Long.toString(base.version()))
-                .property("rows-dropped", Long.toString(rowsDropped))
-                .commit();
+                .property("rows-dropped", Long.toString(rowsDropped));
+        // compaction changes no document: the drift check's count of changes since the build carries over
+        ChangeHistory.of(store, base).properties().forEach(tx::property);
+        Manifest m = tx.commit();
         return new Result(Optional.of(m), plan, base.shards().size(), m.shards().size(), rowsDropped);
     }
 

@@ -1,0 +1,156 @@
+package io.tartan.jobs.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tartan.query.ModelQueryEncoder;
+import io.tartan.query.OpenOptions;
+import io.tartan.query.SearchParams;
+import io.tartan.query.TartanIndex;
+import io.tartan.query.eval.EvalQuery;
+import io.tartan.query.eval.EvalReport;
+import io.tartan.query.eval.Evaluator;
+import io.tartan.query.eval.Qrels;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code tartan bench text}: for each test collection (a folder with corpus.jsonl, queries.jsonl and qrels.tsv, as in
+ * ../shared/data), builds an index with IndexJob and the encoder, then evaluates it like {@code tartan eval
+ * --exact}: nDCG@10 / MRR@10 / Recall@100 and latency of the default search, of PLAID mode at ColBERT's defaults and
+ * of exact MaxSim over the same index, and the indexing throughput.
+ */
+@Command(name = "text", mixinStandardHelpOptions = true, description = "Text collections: retrieval quality and indexing throughput.")
+final class TextBench implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(TextBench.class);
+    /** A collection's graded judgements, used instead of qrels.tsv when present (Cranfield's inverted grades). */
+    static final String GAIN_QRELS = "qrels_gain.tsv";
+    static final String QRELS = "qrels.tsv";
+    static final int K = 10;
+
+    @Option(names = "--data", required = true, description = "collection folder (corpus.jsonl, queries.jsonl, qrels.tsv or qrels_gain.tsv); repeatable")
+    List<Path> collections;
+
+    @Option(names = "--model-config", description = "encoder model config (default: bundled all-MiniLM-L6-v2)")
+    String modelConfig;
+
+    @Mixin
+    BenchOptions options;
+
+    @Override
+    public Integer call() {
+        MachineInfo machine = MachineInfo.current();
+        Map<Path, IndexBuild> builds = new LinkedHashMap<>();
+        try (BenchSpark spark = new BenchSpark("tartan bench text")) {
+            for (Path c : collections) {
+                Path corpus = c.resolve("corpus.jsonl");
+                if (!Files.isRegularFile(corpus)) {
+                    throw new IllegalArgumentException(c + " has no corpus.jsonl");
+                }
+                Map<String, String> s = new LinkedHashMap<>(options.settings);
+                s.put("input", corpus.toAbsolutePath().toString());
+                s.put("format", "jsonl");
+                if (modelConfig != null) {
+                    s.put("model_config", modelConfig);
+                }
+                builds.put(c, IndexBuild.of(spark, s, options.work.resolve("text-" + name(c)), options.reuse));
+            }
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.set("machine", machine.toJson());
+        out.put("model", modelConfig == null ? "bundled all-MiniLM-L6-v2 (not ColBERT-trained)" : modelConfig);
+        ArrayNode results = out.putArray("collections");
+        builds.forEach((c, b) -> results.add(evaluate(c, b)));
+        String md = markdown(results, machine);
+        System.out.print(md);
+        options.writeJson(out);
+        options.writeMarkdown(md);
+        return 0;
+    }
+
+    static String name(Path collection) {
+        return collection.toAbsolutePath().normalize().getFileName().toString();
+    }
+
+    private ObjectNode evaluate(Path c, IndexBuild build) {
+        Path qrelsFile = Files.isRegularFile(c.resolve(GAIN_QRELS)) ? c.resolve(GAIN_QRELS) : c.resolve(QRELS);
+        Qrels qrels = Qrels.read(qrelsFile);
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("name", name(c));
+        o.put("qrels", qrelsFile.getFileName().toString());
+        o.put("index", build.uri());
+        o.put("documents", build.documents());
+        o.put("tokens", build.tokens());
+        o.put("rejected_documents", build.summary().path("rejected").asLong());
+        o.put("build_seconds", build.buildSeconds());
+        ObjectNode stages = o.putObject("build_stage_seconds");
+        build.stageSeconds().forEach(stages::put);
+        o.put("docs_per_second", build.documents() / build.buildSeconds());
+        o.put("tokens_per_second", build.tokens() / build.buildSeconds());
+        o.put("bytes_per_token", build.bytesPerToken());
+        try (TartanIndex idx = TartanIndex.open(build.uri(), OpenOptions.defaults())) {
+            idx.withEncoder(ModelQueryEncoder.open(modelConfig));
+            List<String> rejects = new ArrayList<>();
+            List<EvalQuery> qs = EvalQuery.readJsonl(c.resolve("queries.jsonl"), idx.snapshot().dim(), rejects::add);
+            rejects.forEach(r -> LOG.warn("skipped {}", r));
+            LOG.info("evaluating {}: {} queries, default search and exact MaxSim", name(c), qs.size());
+            EvalReport def = new Evaluator(idx, qrels, K, SearchParams.defaults(), true).run(qs, rejects.size());
+            LOG.info("evaluating {}: PLAID mode", name(c));
+            EvalReport plaid = new Evaluator(idx, qrels, K, SearchParams.plaid(), false).run(qs, rejects.size());
+            o.set("default", def.toJson());
+            o.set("plaid", plaid.toJson());
+            o.put("ndcg@10_gap_default_vs_exact", def.exact().ndcg10() - def.search().ndcg10());
+            o.put("ndcg@10_gap_plaid_vs_exact", def.exact().ndcg10() - plaid.search().ndcg10());
+        }
+        return o;
+    }
+
+    static String markdown(ArrayNode results, MachineInfo machine) {
+        StringBuilder b = new StringBuilder();
+        b.append("Machine: ").append(machine.describe()).append("\n\n");
+        MarkdownTable q = new MarkdownTable("collection", "search", "nDCG@10", "MRR@10", "Recall@100", "p50 ms", "p95 ms",
+                "recall@10 vs exact", "queries (skipped unjudged)");
+        for (JsonNode r : results) {
+            String name = r.get("name").asText() + " (" + r.get("qrels").asText() + ")";
+            JsonNode def = r.get("default");
+            JsonNode plaid = r.get("plaid");
+            JsonNode exact = def.get("exact");
+            String counts = def.get("queries").asInt() + " (" + def.get("skipped_unjudged").asInt() + ")";
+            q.row(name, "default (FAST, " + ParamsJson.describe(def.get("search_params")) + ")", def.get("ndcg@10").asDouble(), def.get("mrr@10").asDouble(),
+                    def.get("recall@100").asDouble(), def.get("latency_p50_ms").asDouble(), def.get("latency_p95_ms").asDouble(),
+                    def.get("recall@10_vs_exact").asDouble(), counts);
+            q.row(name, "PLAID mode (" + ParamsJson.describe(plaid.get("search_params")) + ")", plaid.get("ndcg@10").asDouble(), plaid.get("mrr@10").asDouble(),
+                    plaid.get("recall@100").asDouble(), plaid.get("latency_p50_ms").asDouble(),
+                    plaid.get("latency_p95_ms").asDouble(), null, counts);
+            q.row(name, "exact MaxSim over the index", exact.get("ndcg@10").asDouble(), exact.get("mrr@10").asDouble(),
+                    exact.get("recall@100").asDouble(), exact.get("latency_p50_ms").asDouble(),
+                    exact.get("latency_p95_ms").asDouble(), 1.0, counts);
+        }
+        b.append(q).append('\n');
+        MarkdownTable ix = new MarkdownTable("collection", "documents", "tokens", "build s", "docs/s", "tokens/s", "B/token",
+                "stages (s)");
+        for (JsonNode r : results) {
+            StringBuilder st = new StringBuilder();
+            r.get("build_stage_seconds").fields().forEachRemaining(e ->
+                    st.append(st.length() == 0 ? "" : ", ").append(e.getKey()).append(' ')
+                            .append(MarkdownTable.format(e.getValue().asDouble())));
+            ix.row(r.get("name").asText(), r.get("documents").asLong(), r.get("tokens").asLong(),
+                    r.get("build_seconds").asDouble(), r.get("docs_per_second").asDouble(),
+                    r.get("tokens_per_second").asDouble(), r.get("bytes_per_token").asDouble(), st.toString());
+        }
+        b.append(ix);
+        return b.toString();
+    }
+}

@@ -1,0 +1,118 @@
+package io.tartan.jobs.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The three benchmark families end to end on small data: real IndexJob (Spark local), real index, real queries. */
+@Tag("slow")
+class BenchCommandTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir
+    static Path dir;
+    static Path synth;
+
+    @BeforeAll
+    static void data() throws Exception {
+        synth = dir.resolve("synth");
+        TinySynth.write(synth, 300, 20);
+    }
+
+    @Test
+    void synthBuildsMeasuresAndCharts() throws Exception {
+        Path json = dir.resolve("synth.json");
+        Path png = dir.resolve("synth.png");
+        Path md = dir.resolve("synth.md");
+        assertEquals(0, BenchCommand.run("synth", "--data", synth.toString(), "--work", dir.resolve("work").toString(),
+                "--json", json.toString(), "--png", png.toString(), "--md", md.toString()));
+        JsonNode n = JSON.readTree(json.toFile());
+        for (String key : List.of("build_seconds", "bytes_per_token", "latency_p50_ms", "latency_p95_ms", "recall@10")) {
+            assertTrue(n.get(key).isNumber(), key + " in " + n);
+        }
+        assertEquals(2, n.get("nbits").asInt());
+        assertEquals(300, n.get("documents").asInt());
+        assertTrue(n.get("build_seconds").asDouble() > 0);
+        assertTrue(n.get("build_stage_seconds").size() > 1, "stages: " + n.get("build_stage_seconds"));
+        // 2-bit residuals of 32 dims are 8 bytes a token plus the code: far below float32's 128
+        double bpt = n.get("bytes_per_token").asDouble();
+        assertTrue(bpt > 8 && bpt < 4 * TinySynth.DIM / 2.0, "B/token " + bpt);
+        double exact = n.get("exact").get("recall@10").asDouble();
+        assertTrue(exact >= 0.8, "exact MaxSim over the 2-bit index should find most of the raw top 10: " + exact);
+        assertTrue(n.get("recall@10").asDouble() <= 1 && n.get("plaid").get("recall@10").asDouble() >= 0);
+        assertEquals(SynthBench.curveSettings().size(), n.get("curve").size());
+        double p50 = n.get("latency_p50_ms").asDouble();
+        assertTrue(p50 > 0 && n.get("latency_p95_ms").asDouble() >= p50);
+        assertEquals(BenchCharts.WIDTH, ImageIO.read(png.toFile()).getWidth());
+        assertTrue(Files.readString(md).contains("reference PLAID"));
+
+        // --reuse measures the same index again without rebuilding: the build figures are the recorded ones
+        Path again = dir.resolve("synth-again.json");
+        assertEquals(0, BenchCommand.run("synth", "--data", synth.toString(), "--work", dir.resolve("work").toString(),
+                "--json", again.toString(), "--reuse", "--no-curve"));
+        assertEquals(n.get("build_seconds").asDouble(), JSON.readTree(again.toFile()).get("build_seconds").asDouble(), 0);
+    }
+
+    @Test
+    void scalingBuildsEachShareOfTheCorpus() throws Exception {
+        Path json = dir.resolve("scaling.json");
+        assertEquals(0, BenchCommand.run("scaling", "--data", synth.toString(), "--work", dir.resolve("work").toString(),
+                "--fractions", "0.5,1", "--json", json.toString(), "--png", dir.resolve("scaling.png").toString()));
+        JsonNode runs = JSON.readTree(json.toFile()).get("runs");
+        assertEquals(2, runs.size());
+        assertEquals(150, runs.get(0).get("documents").asInt());
+        assertEquals(300, runs.get(1).get("documents").asInt());
+        assertTrue(runs.get(0).get("tokens").asLong() < runs.get(1).get("tokens").asLong());
+        assertTrue(runs.get(1).get("latency_p50_ms").asDouble() > 0);
+    }
+
+    @Test
+    void textEvaluatesACollectionWithTheBundledModel() throws Exception {
+        Path c = Files.createDirectories(dir.resolve("tiny"));
+        Files.writeString(c.resolve("corpus.jsonl"), """
+                {"id": "d0", "title": "Cats", "text": "The cat sat on the warm windowsill and purred."}
+                {"id": "d1", "title": "", "text": "Stock markets fell sharply after the interest rate decision."}
+                {"id": "d2", "title": "Bread", "text": "A recipe for sourdough bread with a crisp crust."}
+                {"id": "d3", "title": "", "text": "The spacecraft entered orbit around Jupiter's largest moon."}
+                {"id": "d4", "title": "", "text": "Photosynthesis converts sunlight, water and carbon dioxide into sugar."}
+                {"id": "d5", "title": "", "text": "The violinist performed a sonata by Brahms at the concert hall."}
+                """);
+        Files.writeString(c.resolve("queries.jsonl"), """
+                {"_id": "q1", "text": "bread baking recipe"}
+                {"_id": "q2", "text": "moons of Jupiter and space probes"}
+                {"_id": "q3", "text": "nobody judged this one"}
+                """);
+        Files.writeString(c.resolve("qrels.tsv"), "query_id\tdoc_id\tscore\nq1\td2\t1\nq2\td3\t1\n");
+        // graded judgements win over qrels.tsv when the collection has them (Cranfield)
+        Files.writeString(c.resolve("qrels_gain.tsv"), "query_id\tdoc_id\tscore\nq1\td2\t2\nq2\td3\t1\nq2\td1\t1\n");
+        Path json = dir.resolve("text.json");
+        Path md = dir.resolve("text.md");
+        assertEquals(0, BenchCommand.run("text", "--data", c.toString(), "--work", dir.resolve("work").toString(),
+                "--json", json.toString(), "--md", md.toString()));
+        JsonNode r = JSON.readTree(json.toFile()).get("collections").get(0);
+        assertEquals("tiny", r.get("name").asText());
+        assertEquals("qrels_gain.tsv", r.get("qrels").asText());
+        assertEquals(6, r.get("documents").asInt());
+        assertTrue(r.get("tokens_per_second").asDouble() > 0);
+        JsonNode def = r.get("default");
+        assertEquals(2, def.get("queries").asInt());
+        assertEquals(1, def.get("skipped_unjudged").asInt());
+        for (JsonNode m : List.of(def, def.get("exact"), r.get("plaid"))) {
+            double ndcg = m.get("ndcg@10").asDouble();
+            assertTrue(ndcg > 0 && ndcg <= 1, m.toString());
+        }
+        assertEquals(def.get("exact").get("ndcg@10").asDouble() - def.get("ndcg@10").asDouble(),
+                r.get("ndcg@10_gap_default_vs_exact").asDouble(), 1e-12);
+        assertTrue(Files.readString(md).contains("tiny (qrels_gain.tsv)"));
+    }
+}

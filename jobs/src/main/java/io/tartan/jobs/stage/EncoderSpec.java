@@ -33,7 +33,11 @@ public record EncoderSpec(String modelConfig, int docMaxlen, String device, int 
     public TokenEncoder open() {
         ExecutionDevice d = resolveDevice();
         EncoderOptions o = EncoderOptions.defaultsFor(d).withIntraOpThreads(threads).withBatchSize(batchSize);
-        return TokenEncoders.shared(config(), o);
+        TokenEncoder e = TokenEncoders.shared(config(), o);
+        if ("gpu".equalsIgnoreCase(device)) {
+            EncodeResources.logTaskDevice(e.device());
+        }
+        return e;
     }
 
     private ExecutionDevice resolveDevice() {

@@ -104,38 +104,66 @@ public final class TwoLevelAssigner implements CentroidAssigner {
         return groups + (double) k * nprobe / groups;
     }
 
+    /**
+     * Assigns in two passes over the block so the fine step is cache-friendly: first every vector picks its
+     * {@code nprobe} groups, then each group's members (a few dozen KB) are scored against all the vectors that
+     * probe it while they sit in L1/L2. Scoring vector by vector instead streams ~nprobe·64 KB of centroids from
+     * L3 per vector, which made the fine step memory-bound and several times slower. The result is the same: each
+     * vector keeps its best-scoring centroid, ties to the smaller id, whatever order the groups are visited in.
+     */
     @Override
     public void assign(float[] vectors, int off, int n, int[] codes, float[] scores) {
         VectorKernels kernels = Kernels.get();
         float[] coarse = new float[groups];
-        float[] fine = new float[maxGroupSize()];
         int[] probe = new int[nprobe];
         float[] probeScore = new float[nprobe];
+        int[] perGroup = new int[groups + 1];
+        int[] probes = new int[n * nprobe];
+        int[] probed = new int[n];
         for (int t = 0; t < n; t++) {
-            int v = off + t * dim;
-            kernels.dots(vectors, v, groupCentres, 0, groups, dim, coarse, 0);
-            int probed = topGroups(coarse, probe, probeScore);
-            int best = -1;
-            float bestScore = Float.NEGATIVE_INFINITY;
-            for (int p = 0; p < probed; p++) {
-                int g = probe[p];
-                int s = groupStart[g];
-                int size = groupStart[g + 1] - s;
-                kernels.dots(vectors, v, grouped, s * dim, size, dim, fine, 0);
+            kernels.dots(vectors, off + t * dim, groupCentres, 0, groups, dim, coarse, 0);
+            probed[t] = topGroups(coarse, probe, probeScore);
+            for (int p = 0; p < probed[t]; p++) {
+                probes[t * nprobe + p] = probe[p];
+                perGroup[probe[p] + 1]++;
+            }
+        }
+        for (int g = 0; g < groups; g++) {
+            perGroup[g + 1] += perGroup[g];
+        }
+        int[] fill = perGroup.clone();
+        int[] byGroup = new int[perGroup[groups]];
+        for (int t = 0; t < n; t++) {
+            for (int p = 0; p < probed[t]; p++) {
+                byGroup[fill[probes[t * nprobe + p]]++] = t;
+            }
+        }
+        float[] bestScore = new float[n];
+        java.util.Arrays.fill(bestScore, Float.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(codes, 0, n, -1);
+        float[] fine = new float[maxGroupSize()];
+        for (int g = 0; g < groups; g++) {
+            int s = groupStart[g];
+            int size = groupStart[g + 1] - s;
+            for (int j = perGroup[g]; j < perGroup[g + 1]; j++) {
+                int t = byGroup[j];
+                kernels.dots(vectors, off + t * dim, grouped, s * dim, size, dim, fine, 0);
+                float best = bestScore[t];
+                int bestId = codes[t];
                 for (int i = 0; i < size; i++) {
                     float sc = fine[i];
                     int id = members[s + i];
-                    // ties go to the smaller id, as in a brute-force scan
-                    if (sc > bestScore || (sc == bestScore && id < best)) {
-                        bestScore = sc;
-                        best = id;
+                    if (sc > best || (sc == best && id < bestId)) {
+                        best = sc;
+                        bestId = id;
                     }
                 }
+                bestScore[t] = best;
+                codes[t] = bestId;
             }
-            codes[t] = best;
-            if (scores != null) {
-                scores[t] = bestScore;
-            }
+        }
+        if (scores != null) {
+            System.arraycopy(bestScore, 0, scores, 0, n);
         }
     }
 

@@ -23,6 +23,7 @@ import io.tartan.jobs.input.CorpusReaders;
 import io.tartan.jobs.input.HadoopConf;
 import io.tartan.jobs.input.SourceDoc;
 import io.tartan.jobs.stage.DistributedKMeans;
+import io.tartan.jobs.stage.EncodeResources;
 import io.tartan.jobs.stage.EncodedDoc;
 import io.tartan.jobs.stage.EncoderSpec;
 import io.tartan.jobs.stage.InputCounts;
@@ -198,7 +199,10 @@ public final class IndexJob {
             double share = sampleTarget >= nDocs ? 1.0 : sampleTarget / (double) nDocs;
             long seed = cfg.seed();
             LongAccumulator encodedAcc = sc.sc().longAccumulator("documents encoded");
-            JavaRDD<EncodedDoc> sample = SampleEncoding.encode(docsByPid, spec, hc, share, seed, encodedAcc);
+            // encode stages ask for a GPU each with encoder_device gpu on a cluster; no other stage holds one
+            String encodeDevice = text ? cfg.encoderDevice() : "cpu";
+            JavaRDD<EncodedDoc> sample = EncodeResources.forEncodeStage(
+                    SampleEncoding.encode(docsByPid, spec, hc, share, seed, encodedAcc), encodeDevice);
             if (text) {
                 // kept so pass 2 never encodes a sample document again
                 sample = sample.persist(StorageLevel.MEMORY_AND_DISK_SER());
@@ -260,8 +264,8 @@ public final class IndexJob {
             ShardBuilder.Context ctx = new ShardBuilder.Context(hc, cfg.output(), dim, cfg.nbits(),
                     CentroidCodes.width(k), spec, codecB, assignerB);
             JavaRDD<ShardResult> built = text
-                    ? docsByPid.zipPartitions(sample, (d, s) -> ShardBuilder.build(TaskContext.getPartitionId(), d, s,
-                            ctx))
+                    ? EncodeResources.forEncodeStage(docsByPid.zipPartitions(sample, (d, s) -> ShardBuilder.build(
+                            TaskContext.getPartitionId(), d, s, ctx)), encodeDevice)
                     : docsByPid.mapPartitionsWithIndex((i, d) -> ShardBuilder.build(i, d,
                             Collections.<EncodedDoc>emptyIterator(), ctx), false);
             sc.setJobDescription("pass 2: encode, assign, compress, write " + shards + " shards");

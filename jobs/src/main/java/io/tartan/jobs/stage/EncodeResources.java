@@ -2,6 +2,7 @@ package io.tartan.jobs.stage;
 
 import io.tartan.encoders.DeviceAssignment;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.resource.ExecutorResourceRequests;
@@ -13,8 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
 
 /**
  * GPUs for the encode stage only. With {@code encoder_device gpu}, the RDDs that run the encoder get a stage-level
@@ -44,18 +48,32 @@ public final class EncodeResources {
     private static final Logger LOG = LoggerFactory.getLogger(EncodeResources.class);
     // one line per task, although the encoder is opened once per batch
     private static final ThreadLocal<Long> LOGGED_TASK = new ThreadLocal<>();
+    private static final Map<SparkContext, Optional<ResourceProfile>> PROFILES =
+            Collections.synchronizedMap(new WeakHashMap<>());
 
     private EncodeResources() {
     }
 
-    /** {@code rdd} with the encode stage's GPU profile when {@code encoderDevice} is {@code gpu} and it can apply. */
+    /**
+     * {@code rdd} with the encode stage's GPU profile when {@code encoderDevice} is {@code gpu} and it can apply.
+     * Every call on one Spark context gets the same profile: a stage whose RDDs carry two different profiles (a
+     * shard build zipped with the encoded sample) is an error in Spark, even when the two ask for the same.
+     */
     public static <T> JavaRDD<T> forEncodeStage(JavaRDD<T> rdd, String encoderDevice) {
-        return profile(rdd.context().getConf(), encoderDevice).map(rdd::withResources).orElse(rdd);
+        if (!isGpu(encoderDevice)) {
+            return rdd;
+        }
+        Optional<ResourceProfile> p = PROFILES.computeIfAbsent(rdd.context(), sc -> profile(sc.getConf(), GPU));
+        return p.map(rdd::withResources).orElse(rdd);
+    }
+
+    private static boolean isGpu(String encoderDevice) {
+        return GPU.equalsIgnoreCase(encoderDevice == null ? "" : encoderDevice.trim());
     }
 
     /** The encode stage's profile for this configuration, or empty (see the class comment for when). */
     public static Optional<ResourceProfile> profile(SparkConf conf, String encoderDevice) {
-        if (!GPU.equalsIgnoreCase(encoderDevice == null ? "" : encoderDevice.trim())) {
+        if (!isGpu(encoderDevice)) {
             return Optional.empty();
         }
         String master = conf.get("spark.master", "local");

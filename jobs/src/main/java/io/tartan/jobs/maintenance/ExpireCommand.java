@@ -52,7 +52,8 @@ public final class ExpireCommand implements Callable<Integer> {
         this(new Configuration());
     }
 
-    ExpireCommand(Configuration conf) {
+    /** A command on an explicit Hadoop configuration (s3a settings, tests). */
+    public ExpireCommand(Configuration conf) {
         this.conf = conf;
     }
 

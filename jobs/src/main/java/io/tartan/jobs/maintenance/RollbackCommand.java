@@ -36,7 +36,8 @@ public final class RollbackCommand implements Callable<Integer> {
         this(new Configuration());
     }
 
-    RollbackCommand(Configuration conf) {
+    /** A command on an explicit Hadoop configuration (s3a settings, tests). */
+    public RollbackCommand(Configuration conf) {
         this.conf = conf;
     }
 

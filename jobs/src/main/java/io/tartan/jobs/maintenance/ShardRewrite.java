@@ -25,6 +25,7 @@ public final class ShardRewrite implements Serializable {
     private final int dim;
     private final int nbits;
     private final int codeWidth;
+    private final int numCentroids;
     private final Broadcast<int[]> deleted;
 
     public ShardRewrite(String root, HadoopConf conf, ShardSpec spec, Broadcast<int[]> deleted) {
@@ -33,13 +34,14 @@ public final class ShardRewrite implements Serializable {
         this.dim = spec.dim();
         this.nbits = spec.nbits();
         this.codeWidth = spec.codeWidth();
+        this.numCentroids = spec.numCentroids();
         this.deleted = deleted;
     }
 
     /** Writes the group's live rows: the new shard, or none when every row of the group was deleted. */
     public List<DataFile> apply(CompactionPlan.Group group) {
         IndexLayout layout = new IndexLayout(root);
-        ShardSpec spec = new ShardSpec(dim, nbits, codeWidth);
+        ShardSpec spec = new ShardSpec(dim, nbits, codeWidth, numCentroids);
         int[] del = deleted.value();
         ShardWriter[] out = new ShardWriter[1];
         try {

@@ -20,15 +20,15 @@ import java.util.Locale;
  * @param reasons             the thresholds exceeded; empty when no rebuild is needed
  */
 public record DriftReport(
-        @JsonProperty("sampled-tokens") long sampledTokens,
-        @JsonProperty("far-residual-share") double farResidualShare,
-        @JsonProperty("avg-residual") double avgResidual,
-        @JsonProperty("codec-avg-residual") double codecAvgResidual,
-        @JsonProperty("avg-residual-change") double avgResidualChange,
-        @JsonProperty("changed-documents-since-build") long changedDocuments,
-        @JsonProperty("documents-at-build") long documentsAtBuild,
-        @JsonProperty("changed-fraction") double changedFraction,
-        @JsonProperty("reasons") List<String> reasons) {
+        long sampledTokens,
+        double farResidualShare,
+        double avgResidual,
+        double codecAvgResidual,
+        double avgResidualChange,
+        long changedDocuments,
+        long documentsAtBuild,
+        double changedFraction,
+        List<String> reasons) {
 
     /** Where a rebuild becomes advisable. ColBERT's rule of thumb: past ~5% of the corpus changed. */
     public record Thresholds(double changedFraction, double farResidualShare, double avgResidualChange) {
@@ -58,7 +58,7 @@ public record DriftReport(
                 after.changedDocuments(), after.documentsAtBuild(), after.changedFraction(), List.copyOf(reasons));
     }
 
-    @JsonProperty("rebuild-recommended")
+    @JsonProperty
     public boolean rebuildRecommended() {
         return !reasons.isEmpty();
     }

@@ -1,0 +1,472 @@
+package io.tartan.jobs;
+
+import io.tartan.encoders.TokenEncoder;
+import io.tartan.format.IndexLayout;
+import io.tartan.format.codec.CodecFile;
+import io.tartan.format.codec.ResidualCodec;
+import io.tartan.format.io.Checksums;
+import io.tartan.format.io.IndexFiles;
+import io.tartan.format.ivf.Ivf;
+import io.tartan.format.ivf.IvfFile;
+import io.tartan.format.kmeans.CentroidAssigner;
+import io.tartan.format.manifest.DataFile;
+import io.tartan.format.manifest.IndexSettings;
+import io.tartan.format.manifest.Manifest;
+import io.tartan.format.manifest.ManifestStore;
+import io.tartan.format.snapshot.DeletedPids;
+import io.tartan.format.snapshot.SnapshotTransaction;
+import io.tartan.jobs.input.CorpusReader;
+import io.tartan.jobs.input.CorpusReaders;
+import io.tartan.jobs.input.HadoopConf;
+import io.tartan.jobs.input.SourceDoc;
+import io.tartan.jobs.maintenance.MaintenanceCli;
+import io.tartan.jobs.stage.DistributedKMeans;
+import io.tartan.jobs.stage.EncodedDoc;
+import io.tartan.jobs.stage.EncoderSpec;
+import io.tartan.jobs.stage.InputCounts;
+import io.tartan.jobs.stage.InputValidation;
+import io.tartan.jobs.stage.PidRangePartitioner;
+import io.tartan.jobs.stage.RejectedOutput;
+import io.tartan.jobs.stage.SampleEncoding;
+import io.tartan.jobs.stage.ShardBuilder;
+import io.tartan.jobs.stage.ShardPlan;
+import io.tartan.jobs.stage.ShardResult;
+import io.tartan.jobs.stage.StageClock;
+import io.tartan.jobs.update.AppliedBatch;
+import io.tartan.jobs.update.ChangeHistory;
+import io.tartan.jobs.update.DeleteList;
+import io.tartan.jobs.update.DriftReport;
+import io.tartan.jobs.update.LivePids;
+import io.tartan.jobs.update.ResidualDrift;
+import io.tartan.jobs.update.UpdateSummary;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import scala.Tuple2;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code tartan update} (spark-submit main): applies upserts and deletes to an index as one new snapshot, with the
+ * index's <b>frozen codec</b> (ColBERT's IndexUpdater: new documents are assigned to the existing centroids).
+ *
+ * <ol>
+ *   <li>read and validate the upserts exactly as a build does (rejects to {@code _rejected/});</li>
+ *   <li>find the live pids of the upserted ids (replacements) and of the {@code --delete} ids;</li>
+ *   <li>new pids from the base snapshot's {@code next-pid}; encode a sample and measure the drift from the codec;</li>
+ *   <li>pass 2 of the build ({@link ShardBuilder}) with the frozen codec: new shards and one IVF delta;</li>
+ *   <li>commit through {@link SnapshotTransaction}: shards and IVF delta added, old pids in a deletion vector.</li>
+ * </ol>
+ * Nothing is visible before the commit; a run that fails or loses a commit race leaves only orphan files, which
+ * {@code tartan expire} collects. A batch already applied (same {@code --batch-id}, or the same input files) is
+ * skipped, so a scheduled run can simply be repeated after a failure.
+ */
+@Command(name = "update", mixinStandardHelpOptions = true,
+        description = "Add, replace and delete documents of a Tartan index with its frozen codec.")
+public final class UpdateJob implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(UpdateJob.class);
+
+    @Option(names = "--index", required = true, description = "index URI (local path, file:, s3a:)")
+    String index;
+
+    @Option(names = "--upsert", description = "documents to add or replace (file or directory, as `tartan index "
+            + "--input`); an id already in the index replaces that document")
+    String upsert;
+
+    @Option(names = "--delete", description = "file of document ids to delete, one per line (# comments)")
+    String delete;
+
+    @Option(names = "--format", defaultValue = "auto", description = "upsert format: auto, jsonl, parquet, npy, "
+            + "parquet-vectors (default ${DEFAULT-VALUE})")
+    String format;
+
+    @Option(names = {"--model-config", "--model_config"}, defaultValue = "",
+            description = "encoder model config; must be the encoder the index was built with (default: bundled)")
+    String modelConfig;
+
+    @Option(names = {"--encoder-device", "--encoder_device"}, defaultValue = "cpu")
+    String encoderDevice;
+
+    @Option(names = {"--encoder-threads", "--encoder_threads"}, defaultValue = "0")
+    int encoderThreads;
+
+    @Option(names = {"--encoder-batch-size", "--encoder_batch_size"}, defaultValue = "8")
+    int encoderBatchSize;
+
+    @Option(names = {"--shard-target-mb", "--shard_target_mb"}, defaultValue = "128")
+    double shardTargetMb;
+
+    @Option(names = {"--min-shards", "--min_shards"}, defaultValue = "0",
+            description = "at least this many new shards (0 = Spark's default parallelism)")
+    int minShards;
+
+    @Option(names = {"--max-reject-fraction", "--max_reject_fraction"}, defaultValue = "0.05")
+    double maxRejectFraction;
+
+    @Option(names = {"--batch-id", "--batch_id"}, description = "id of this batch: a batch already applied is "
+            + "skipped (default: a fingerprint of the input files)")
+    String batchId;
+
+    @Option(names = {"--drift-threshold", "--drift_threshold"}, defaultValue = "0.05",
+            description = "recommend a full rebuild when more than this share of the documents changed since the "
+                    + "last build (ColBERT's rule of thumb, default ${DEFAULT-VALUE})")
+    double driftThreshold;
+
+    @Option(names = {"--max-far-residual-share", "--max_far_residual_share"}, defaultValue = "0.05",
+            description = "... or when more than this share of new tokens is far from every centroid")
+    double maxFarShare;
+
+    @Option(names = {"--max-residual-change", "--max_residual_change"}, defaultValue = "0.25",
+            description = "... or when the new tokens' mean residual exceeds the codec's by more than this share")
+    double maxResidualChange;
+
+    @Option(names = {"--far-residual-factor", "--far_residual_factor"}, defaultValue = "2",
+            description = "a token is far when its mean |residual| exceeds this multiple of the codec's")
+    double farFactor;
+
+    @Option(names = {"--drift-sample-docs", "--drift_sample_docs"}, defaultValue = "2000",
+            description = "upserted documents the residual drift is measured on (all when fewer)")
+    long driftSampleDocs;
+
+    @Option(names = {"--rebuild-if-drift", "--rebuild_if_drift"},
+            description = "rebuild the index from --corpus instead of updating when a rebuild is recommended")
+    boolean rebuildIfDrift;
+
+    @Option(names = "--corpus", description = "the whole current corpus, for --rebuild-if-drift")
+    String corpus;
+
+    @Option(names = "--seed", defaultValue = "123")
+    long seed;
+
+    /** Failure injection for crash tests: throw after the new files are written, before the commit. */
+    @Option(names = "--fail-before-commit", hidden = true)
+    boolean failBeforeCommit;
+
+    private Runnable beforeCommit = () -> { };
+
+    public static void main(String[] args) {
+        System.exit(MaintenanceCli.execute(new UpdateJob(), args));
+    }
+
+    /**
+     * Runs {@code hook} after every new file is written and before the commit: lets a test (or a coordinating
+     * driver) put a concurrent commit exactly between the two.
+     */
+    public UpdateJob beforeCommit(Runnable hook) {
+        this.beforeCommit = hook;
+        return this;
+    }
+
+    /** A job configured from command-line arguments, for callers that bring their own Spark context. */
+    public static UpdateJob parse(String... args) {
+        UpdateJob job = new UpdateJob();
+        new CommandLine(job).parseArgs(args);
+        return job;
+    }
+
+    @Override
+    public Integer call() {
+        SparkContext sc = SparkContext.getOrCreate(new SparkConf().setAppName("tartan update " + index));
+        try {
+            UpdateSummary s = run(JavaSparkContext.fromSparkContext(sc));
+            System.out.println(s.toJson());
+        } finally {
+            sc.stop();
+        }
+        return 0;
+    }
+
+    public UpdateSummary run(JavaSparkContext sc) {
+        if (upsert == null && delete == null) {
+            throw new IllegalArgumentException("give --upsert and/or --delete");
+        }
+        if (rebuildIfDrift && corpus == null) {
+            throw new IllegalArgumentException("--rebuild-if-drift needs --corpus URI (the whole current corpus)");
+        }
+        Run r = new Run(sc);
+        try {
+            return r.run();
+        } finally {
+            r.cached.forEach(rdd -> rdd.unpersist(false));
+            sc.setJobDescription(null);
+        }
+    }
+
+    /** One run's state; the stages in order. */
+    private final class Run {
+        private final JavaSparkContext sc;
+        private final Configuration conf;
+        private final IndexLayout layout;
+        private final ManifestStore store;
+        private final HadoopConf hc;
+        private final StageClock clock = new StageClock(LOG);
+        private final List<JavaRDD<?>> cached = new ArrayList<>();
+
+        Run(JavaSparkContext sc) {
+            this.sc = sc;
+            this.conf = sc.hadoopConfiguration();
+            this.layout = new IndexLayout(index);
+            this.store = new ManifestStore(conf, layout);
+            this.hc = new HadoopConf(conf);
+        }
+
+        UpdateSummary run() {
+            Manifest base = store.readLatest();
+            String batch = batchId != null ? batchId : AppliedBatch.fingerprint(conf, upsert, delete);
+            OptionalLong applied = AppliedBatch.find(store, base, batch);
+            if (applied.isPresent()) {
+                LOG.info("batch {} was applied in version {}; nothing to do", batch, applied.getAsLong());
+                return summary(base, base, "already-applied", batch, null, 0, 0, 0, 0, 0, null, null, null, 0, 0);
+            }
+            IndexSettings settings = base.settings();
+            DataFile cf = base.codec();
+            ResidualCodec codec = CodecFile.read(IndexFiles.readVerified(conf, layout.resolve(cf.path()),
+                    cf.sizeBytes(), cf.checksum()), layout.resolve(cf.path()).toString());
+            int[] deletedBefore = DeletedPids.of(conf, layout, base);
+
+            // read and validate the upserts
+            IndexConfig cfg = upsert == null ? null : config(settings);
+            InputValidation.Result in = null;
+            CorpusReader reader = null;
+            EncoderSpec spec = null;
+            String rejectedDir = null;
+            Set<String> upsertIds = new HashSet<>();
+            if (cfg != null) {
+                reader = CorpusReaders.open(cfg, conf);
+                spec = new EncoderSpec(cfg.modelConfig(), settings.docMaxlen(), cfg.encoderDevice(),
+                        Math.max(1, cfg.encoderThreads()), cfg.encoderBatchSize());
+                requireSameEncoder(reader, spec, settings);
+                sc.setJobDescription("update: read and validate " + upsert);
+                CorpusReader rd = reader;
+                in = clock.time("read", () -> InputValidation.run(sc, rd));
+                cached.add(in.rows());
+                if (reader.precomputed() && in.dim() != 0 && in.dim() != settings.dim()) {
+                    throw new IndexJobException(upsert + ": vectors are " + in.dim() + " wide, the index has dim "
+                            + settings.dim());
+                }
+                InputCounts counts = in.counts();
+                rejectedDir = RejectedOutput.write(in.rejected(), counts.rejectedTotal(), index, conf);
+                checkRejects(counts, rejectedDir);
+                upsertIds.addAll(in.valid().map(SourceDoc::id).collect());
+                clock.done("read", "rows", counts.rows(), counts.valid() + " documents, " + counts.rejectedTotal()
+                        + " rejected " + counts.rejectedByKind());
+            }
+
+            // old pids: replaced documents and deletes
+            Set<String> deleteIds = delete == null ? Set.of() : DeleteList.read(conf, delete);
+            Set<String> lookup = new HashSet<>(upsertIds);
+            lookup.addAll(deleteIds);
+            sc.setJobDescription("update: find the live pids of " + lookup.size() + " ids");
+            Map<String, Integer> live = clock.time("lookup", () -> LivePids.of(sc, hc, index, base, lookup,
+                    deletedBefore));
+            long replaced = upsertIds.stream().filter(live::containsKey).count();
+            long deletedIds = deleteIds.stream().filter(id -> !upsertIds.contains(id) && live.containsKey(id)).count();
+            long unknown = deleteIds.stream().filter(id -> !live.containsKey(id)).count();
+            int[] oldPids = live.values().stream().mapToInt(Integer::intValue).sorted().toArray();
+            clock.done("lookup", "ids", lookup.size(), replaced + " replaced, " + deletedIds + " deleted, " + unknown
+                    + " delete ids not in the index");
+            if (unknown > 0) {
+                LOG.warn("{} id(s) of {} are not live in version {} (already deleted, or never indexed)", unknown,
+                        delete, base.version());
+            }
+            ChangeHistory history = ChangeHistory.of(store, base).plus(upsertIds.size() + deletedIds);
+
+            long nDocs = upsertIds.size();
+            SnapshotTransaction tx = SnapshotTransaction.on(conf, store, base,
+                    nDocs == 0 ? Manifest.OP_DELETE : oldPids.length == 0 ? Manifest.OP_APPEND : Manifest.OP_UPDATE);
+            DriftReport drift = null;
+            String rebuild = null;
+            long tokens = 0;
+            int shards = 0;
+            if (nDocs > 0) {
+                Pass2 p = pass2(base, codec, cfg, spec, in, !reader.precomputed(), nDocs, history);
+                drift = p.drift;
+                tokens = p.tokens;
+                shards = p.shardFiles.size();
+                tx.addShards(p.shardFiles).addIvf(p.ivf);
+            }
+            if (drift != null && drift.rebuildRecommended()) {
+                rebuild = "recommended: " + String.join("; ", drift.reasons());
+                LOG.warn("full rebuild recommended: {}", String.join("; ", drift.reasons()));
+            }
+            if (nDocs == 0 && oldPids.length == 0) {
+                LOG.info("nothing to update: no document to add and none of the delete ids is live");
+                return summary(base, base, "nothing-to-do", batch, in, 0, 0, 0, unknown, 0, drift, rejectedDir,
+                        rebuild, 0, 0);
+            }
+            if (failBeforeCommit) {
+                throw new IllegalStateException("injected failure before the commit (--fail-before-commit): new files "
+                        + "written, no snapshot committed");
+            }
+            beforeCommit.run();
+            tx.deletePids(oldPids).property(AppliedBatch.PROPERTY, batch)
+                    .property("update.upserted", Long.toString(nDocs))
+                    .property("update.replaced", Long.toString(replaced))
+                    .property("update.deleted", Long.toString(deletedIds));
+            if (upsert != null) {
+                tx.property("update.upsert", upsert);
+            }
+            if (delete != null) {
+                tx.property("update.delete", delete);
+            }
+            history.properties().forEach(tx::property);
+            Manifest m = clock.time("commit", tx::commit);
+            UpdateSummary s = summary(base, m, "committed", batch, in, nDocs, replaced, deletedIds, unknown, tokens,
+                    drift, rejectedDir, rebuild, shards, m.summary().liveDocuments());
+            IndexFiles.writeNew(conf, layout.summary(m.version()), s.toJson().getBytes(StandardCharsets.UTF_8));
+            LOG.info("committed version {} ({}): {} upserted ({} replaced), {} deleted, {} live documents",
+                    m.version(), m.operation(), nDocs, replaced, deletedIds, m.summary().liveDocuments());
+            return s;
+        }
+
+        private IndexConfig config(IndexSettings settings) {
+            Map<String, String> c = new LinkedHashMap<>();
+            c.put("input", upsert);
+            c.put("output", index);
+            c.put("format", format);
+            c.put("model_config", modelConfig);
+            c.put("nbits", Integer.toString(settings.nbits()));
+            c.put("shard_target_mb", Double.toString(shardTargetMb));
+            c.put("min_shards", Integer.toString(minShards));
+            c.put("max_reject_fraction", Double.toString(maxRejectFraction));
+            c.put("encoder_batch_size", Integer.toString(encoderBatchSize));
+            c.put("encoder_threads", Integer.toString(encoderThreads));
+            c.put("encoder_device", encoderDevice);
+            c.put("seed", Long.toString(seed));
+            return IndexConfig.fromMap(c);
+        }
+
+        /** A frozen codec only means something for vectors from the encoder that trained it. */
+        private void requireSameEncoder(CorpusReader reader, EncoderSpec spec, IndexSettings settings) {
+            if (reader.precomputed()) {
+                return;
+            }
+            TokenEncoder e = spec.open();
+            boolean same = e.encoderId().equals(settings.encoderId()) && (settings.encoderChecksum() == null
+                    || settings.encoderChecksum().equals(e.checksum()));
+            if (!same || e.dim() != settings.dim()) {
+                throw new IndexJobException("the index was built with encoder '" + settings.encoderId() + "' ("
+                        + settings.encoderChecksum() + ", dim " + settings.dim() + ") but the update encodes with '"
+                        + e.encoderId() + "' (" + e.checksum() + ", dim " + e.dim() + "); pass the same --model-config");
+            }
+        }
+
+        private void checkRejects(InputCounts counts, String rejectedDir) {
+            if (counts.rows() == 0) {
+                return;
+            }
+            double share = counts.rejectedTotal() / (double) counts.rows();
+            if (share > maxRejectFraction) {
+                throw new IndexJobException(counts.rejectedTotal() + " of " + counts.rows() + " upsert rows rejected ("
+                        + String.format("%.1f%%", 100 * share) + ", more than max_reject_fraction " + maxRejectFraction
+                        + ") " + counts.rejectedByKind() + (rejectedDir == null ? "" : "; see " + rejectedDir)
+                        + "; nothing committed");
+            }
+        }
+
+        /** The written files of pass 2 and what was measured on the way. */
+        private record Pass2(List<DataFile> shardFiles, DataFile ivf, long tokens, DriftReport drift) {
+        }
+
+        private Pass2 pass2(Manifest base, ResidualCodec codec, IndexConfig cfg, EncoderSpec spec,
+                InputValidation.Result in, boolean text, long nDocs, ChangeHistory history) {
+            IndexSettings settings = base.settings();
+            int dim = settings.dim();
+            long firstPid = base.summary().nextPid();
+            if (firstPid + nDocs > Integer.MAX_VALUE) {
+                throw new IndexJobException("pids would pass 2^31 (next-pid " + firstPid + " + " + nDocs + ")");
+            }
+            int shards = ShardPlan.shards(nDocs, in.counts().estimatedTokens(), dim, settings.nbits(),
+                    settings.numCentroids(), cfg.shardTargetMb(), cfg.minShards() > 0 ? cfg.minShards()
+                            : sc.defaultParallelism());
+            sc.setJobDescription("update: number " + nDocs + " documents from pid " + firstPid);
+            JavaPairRDD<Long, SourceDoc> docsByPid = in.valid().zipWithIndex()
+                    .mapToPair(t -> new Tuple2<>(t._2(), t._1()))
+                    .repartitionAndSortWithinPartitions(new PidRangePartitioner(shards, nDocs))
+                    .mapToPair(t -> new Tuple2<>(t._1() + firstPid, t._2()))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            cached.add(docsByPid.rdd().toJavaRDD());
+
+            // drift, on a sample that pass 2 reuses instead of encoding it again
+            double share = Math.min(1.0, driftSampleDocs / (double) nDocs);
+            LongAccumulator encodedAcc = sc.sc().longAccumulator("documents encoded for the drift check");
+            JavaRDD<EncodedDoc> sample = SampleEncoding.encode(docsByPid, spec, hc, share, seed, encodedAcc);
+            if (text) {
+                sample = sample.persist(StorageLevel.MEMORY_AND_DISK_SER());
+                cached.add(sample);
+            }
+            byte[] codecBytes = CodecFile.write(codec, false);
+            Broadcast<byte[]> codecB = sc.broadcast(codecBytes);
+            double factor = farFactor;
+            sc.setJobDescription("update: drift of the new documents from the codec");
+            JavaRDD<EncodedDoc> sampleF = sample;
+            ResidualDrift measured = clock.time("drift", () -> sampleF.mapPartitions(it -> {
+                ResidualCodec c = CodecFile.read(codecB.value(), "broadcast codec");
+                ResidualDrift d = new ResidualDrift(dim);
+                it.forEachRemaining(doc -> d.add(c, doc.vectors(), factor));
+                return List.of(d).iterator();
+            }).reduce(ResidualDrift::merge));
+            DriftReport drift = DriftReport.of(measured, ResidualDrift.codecAvgAbsResidual(codec), history,
+                    new DriftReport.Thresholds(driftThreshold, maxFarShare, maxResidualChange));
+            clock.done("drift", "tokens", measured.tokens(), drift.describe());
+
+            // pass 2 with the frozen codec
+            CentroidAssigner assigner = DistributedKMeans.assigner(codec.centroids(), dim, cfg, seed);
+            Broadcast<CentroidAssigner> assignerB = sc.broadcast(assigner);
+            ShardBuilder.Context ctx = new ShardBuilder.Context(hc, index, dim, settings.nbits(), settings.codeWidth(),
+                    spec, codecB, assignerB);
+            JavaRDD<ShardResult> built = text
+                    ? docsByPid.zipPartitions(sample, (d, s) -> ShardBuilder.build(TaskContext.getPartitionId(), d, s,
+                            ctx))
+                    : docsByPid.mapPartitionsWithIndex((i, d) -> ShardBuilder.build(i, d,
+                            Collections.<EncodedDoc>emptyIterator(), ctx), false);
+            sc.setJobDescription("update: encode, assign, compress, write " + shards + " shards");
+            List<ShardResult> results = new ArrayList<>(clock.time("pass2", built::collect));
+            results.sort(Comparator.comparingInt(ShardResult::partition));
+            long tokens = results.stream().mapToLong(ShardResult::tokens).sum();
+            clock.done("pass2", "tokens", tokens, results.size() + " shards, " + nDocs + " documents");
+            codecB.destroy();
+            assignerB.destroy();
+
+            Ivf ivf = Ivf.union(results.stream().map(r -> IvfFile.read(r.ivfPiece(), "IVF of shard " + r.partition()))
+                    .toArray(Ivf[]::new));
+            byte[] ivfBytes = IvfFile.write(ivf);
+            String ivfPath = IndexLayout.newIvfPath();
+            IndexFiles.writeNew(conf, layout.resolve(ivfPath), ivfBytes);
+            DataFile ivfFile = DataFile.of(ivfPath, DataFile.IVF, ivfBytes.length, ivf.numCentroids(), ivf.numEntries(),
+                    Checksums.crc32c(ivfBytes));
+            return new Pass2(results.stream().map(ShardResult::shard).toList(), ivfFile, tokens, drift);
+        }
+
+        private UpdateSummary summary(Manifest base, Manifest m, String outcome, String batch,
+                InputValidation.Result in, long upserted, long replaced, long deleted, long unknown, long tokens,
+                DriftReport drift, String rejectedDir, String rebuild, int shards, long liveDocs) {
+            InputCounts c = in == null ? new InputCounts() : in.counts();
+            return new UpdateSummary(index, m.operation(), base.version(), m.version(), outcome, batch, c.rows(),
+                    upserted, replaced, deleted, unknown, c.rejectedTotal(), c.rejectedByKind(), rejectedDir, tokens,
+                    shards, liveDocs == 0 ? m.summary().liveDocuments() : liveDocs, drift, rebuild, clock.seconds());
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package io.tartan.jobs.update;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.util.Map;
+
+/**
+ * What an update run did, printed at the end and written as {@code metadata/v<N>.summary.json} next to the manifest
+ * it committed (snake_case keys, like the build summary).
+ *
+ * @param version          the committed version; the base version when nothing was committed
+ * @param outcome          {@code committed}, {@code already-applied}, {@code nothing-to-do} or {@code rebuilt}
+ * @param upserted         documents written (new ids and replacements)
+ * @param replaced         of those, ids that were live before (their old pids are deleted)
+ * @param deleted          ids of {@code --delete} that were live and are deleted now
+ * @param unknownDeletes   ids of {@code --delete} not live in the base snapshot (nothing to delete)
+ * @param drift            the drift check; null when no document was upserted
+ * @param rebuild          what the run did about a recommended rebuild, null when none was recommended
+ */
+public record UpdateSummary(String index, String operation, long baseVersion, long version, String outcome,
+        String batchId, long rowsRead, long upserted, long replaced, long deleted, long unknownDeletes, long rejected,
+        Map<String, Long> rejectedByKind, String rejectedDir, long tokens, int shards, long liveDocuments,
+        DriftReport drift, String rebuild, Map<String, Double> seconds) {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

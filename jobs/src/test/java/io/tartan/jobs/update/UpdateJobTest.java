@@ -1,0 +1,267 @@
+package io.tartan.jobs.update;
+
+import io.tartan.format.IndexLayout;
+import io.tartan.format.manifest.CommitConflictException;
+import io.tartan.format.manifest.Manifest;
+import io.tartan.format.manifest.ManifestStore;
+import io.tartan.jobs.CompactJob;
+import io.tartan.jobs.UpdateJob;
+import io.tartan.jobs.maintenance.ExpireCommand;
+import io.tartan.jobs.maintenance.LocalSpark;
+import io.tartan.jobs.maintenance.MaintenanceCli;
+import io.tartan.query.ModelQueryEncoder;
+import io.tartan.query.SearchHit;
+import io.tartan.query.SearchParams;
+import io.tartan.query.SearchResult;
+import io.tartan.query.TartanIndex;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** UpdateJob end to end in Spark local[2] on a text index built by IndexJob with the bundled encoder. */
+@Tag("slow")
+class UpdateJobTest {
+    static JavaSparkContext sc;
+    static TextIndexFixture fixture;
+    static ModelQueryEncoder encoder;
+    @TempDir
+    static Path shared;
+    @TempDir
+    Path dir;
+    final Configuration conf = new Configuration();
+
+    @BeforeAll
+    static void start() throws IOException {
+        sc = LocalSpark.start("UpdateJobTest");
+        fixture = TextIndexFixture.build(sc, shared);
+        encoder = ModelQueryEncoder.open(null);
+    }
+
+    @AfterAll
+    static void stop() {
+        sc.stop();
+        encoder.close();
+    }
+
+    Path write(String name, String... lines) throws IOException {
+        return Files.write(dir.resolve(name), List.of(lines));
+    }
+
+    /** Every live document ranked by exact MaxSim: nothing a search could return is missing from it. */
+    static List<SearchHit> everything(TartanIndex idx, String query) {
+        return idx.searchExact(idx.encode(query), 1000).hits();
+    }
+
+    static String top(TartanIndex idx, String query) {
+        return idx.search(query, 3, SearchParams.defaults()).hits().get(0).docId();
+    }
+
+    @Test
+    void addReplaceAndDeleteShowInSearchResults() throws IOException {
+        String index = fixture.copyTo(dir);
+        Path upserts = write("upserts.jsonl",
+                TextIndexFixture.json("new-1", "Zebrafish regenerate heart muscle after an injury."),
+                TextIndexFixture.json("t3", "Saturn's rings are made of ice and rock orbiting the planet."));
+        Path deletes = write("deletes.txt", "# retired documents", "t5", "", "never-indexed");
+        Manifest v1 = new ManifestStore(conf, new IndexLayout(index)).readLatest();
+        try (TartanIndex reader = TartanIndex.open(index)) {
+            reader.withEncoder(encoder);
+            assertEquals("t5", top(reader, "the largest and deepest ocean"));
+            assertEquals("t3", top(reader, "yeast fermentation of bread dough"));
+
+            UpdateSummary s = UpdateJob.parse("--index", index, "--upsert", upserts.toString(), "--delete",
+                    deletes.toString()).run(sc);
+
+            assertEquals("committed", s.outcome());
+            assertEquals(Manifest.OP_UPDATE, s.operation());
+            assertEquals(2, s.upserted());
+            assertEquals(1, s.replaced());
+            assertEquals(1, s.deleted());
+            assertEquals(1, s.unknownDeletes());
+            assertEquals(TextIndexFixture.TOPICS.length + 1 - 1, s.liveDocuments());
+            assertNotNull(s.drift());
+            assertTrue(s.drift().sampledTokens() > 0);
+            assertEquals(3, s.drift().changedDocuments(), "new-1, t3 and t5");
+            assertTrue(Files.exists(Path.of(index, "metadata", "v2.summary.json")));
+            Manifest v2 = new ManifestStore(conf, new IndexLayout(index)).readLatest();
+            assertEquals(v1.codec(), v2.codec(), "the codec is frozen");
+            assertEquals(v1.summary().nextPid() + 2, v2.summary().nextPid());
+            assertEquals(2, v2.ivf().size(), "the base IVF plus one delta");
+
+            assertTrue(reader.refresh());
+            assertEquals("new-1", top(reader, "zebrafish heart regeneration"));
+            assertEquals("t3", top(reader, "rings of Saturn made of ice"));
+            for (SearchHit h : everything(reader, "yeast fermentation of bread dough")) {
+                if (h.docId().equals("t3")) {
+                    assertTrue(h.pid() >= v1.summary().nextPid(), "only the new t3 is returned, pid " + h.pid());
+                }
+            }
+            assertFalse(everything(reader, "the largest and deepest ocean").stream()
+                    .anyMatch(h -> h.docId().equals("t5")), "a deleted document is never returned");
+        }
+    }
+
+    @Test
+    void aDeletedIdNeverComesBackBeforeOrAfterCompactionAndARepeatedBatchIsSkipped() throws IOException {
+        String index = fixture.copyTo(dir);
+        Path deletes = write("deletes.txt", "t5", "t11");
+        UpdateSummary first = UpdateJob.parse("--index", index, "--delete", deletes.toString()).run(sc);
+        assertEquals(Manifest.OP_DELETE, first.operation());
+        assertEquals(2, first.deleted());
+
+        UpdateSummary again = UpdateJob.parse("--index", index, "--delete", deletes.toString()).run(sc);
+        assertEquals("already-applied", again.outcome(), "re-running a scheduled batch changes nothing");
+        assertEquals(first.version(), again.version());
+
+        Path upserts = write("more.jsonl", TextIndexFixture.json("new-2", "Lighthouses guide ships along rocky coasts."));
+        UpdateJob.parse("--index", index, "--upsert", upserts.toString()).run(sc);
+        Set<String> deleted = Set.of("t5", "t11");
+        String[] queries = {"the largest and deepest ocean", "volcanic eruptions release lava and ash",
+            "lighthouse on the coast"};
+        try (TartanIndex reader = TartanIndex.open(index)) {
+            reader.withEncoder(encoder);
+            assertNoneOf(reader, queries, deleted);
+            assertEquals("new-2", top(reader, "lighthouse on the coast"));
+            CompactJob.parse("--index", index).run(sc);
+            assertTrue(reader.refresh());
+            assertEquals(Manifest.OP_COMPACT, reader.snapshot().manifest().operation());
+            assertNoneOf(reader, queries, deleted);
+        }
+    }
+
+    static void assertNoneOf(TartanIndex reader, String[] queries, Set<String> ids) {
+        for (String q : queries) {
+            for (SearchHit h : everything(reader, q)) {
+                assertFalse(ids.contains(h.docId()), h.docId() + " came back for '" + q + "'");
+            }
+            for (SearchHit h : reader.search(q, 10, SearchParams.plaid()).hits()) {
+                assertFalse(ids.contains(h.docId()), h.docId() + " came back for '" + q + "'");
+            }
+        }
+    }
+
+    @Test
+    void aCrashBetweenShardsAndCommitLeavesThePreviousSnapshotServedAndARerunApplies() throws IOException {
+        String index = fixture.copyTo(dir);
+        Path upserts = write("upserts.jsonl", TextIndexFixture.json("new-1", "Zebrafish regenerate heart muscle."));
+        Path deletes = write("deletes.txt", "t0");
+        ManifestStore store = new ManifestStore(conf, new IndexLayout(index));
+        Manifest v1 = store.readLatest();
+        Set<String> before = files(index);
+        try (TartanIndex reader = TartanIndex.open(index)) {
+            reader.withEncoder(encoder);
+            List<SearchHit> expected = reader.search("how do plants make sugar from light", 5, SearchParams.defaults()).hits();
+
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> UpdateJob.parse("--index", index,
+                    "--upsert", upserts.toString(), "--delete", deletes.toString(), "--fail-before-commit").run(sc));
+            assertTrue(e.getMessage().contains("no snapshot committed"), e.getMessage());
+            assertEquals(v1, store.readLatest());
+            assertFalse(reader.refresh());
+            assertEquals(expected, reader.search("how do plants make sugar from light", 5, SearchParams.defaults()).hits());
+            Set<String> orphans = new TreeSet<>(files(index));
+            orphans.removeAll(before);
+            assertTrue(orphans.stream().anyMatch(p -> p.startsWith("data/")), orphans.toString());
+            assertTrue(orphans.stream().anyMatch(p -> p.startsWith("ivf/")), orphans.toString());
+
+            UpdateSummary rerun = UpdateJob.parse("--index", index, "--upsert", upserts.toString(), "--delete",
+                    deletes.toString()).run(sc);
+            assertEquals("committed", rerun.outcome(), "the failed batch was never applied, so a re-run applies it");
+            assertTrue(reader.refresh());
+            assertEquals("new-1", top(reader, "zebrafish heart regeneration"));
+
+            assertEquals(0, MaintenanceCli.execute(new ExpireCommand(conf), "--index", index, "--keep", "10",
+                    "--orphan-grace", "0s"));
+            Set<String> left = files(index);
+            for (String o : orphans) {
+                assertFalse(left.contains(o), "orphan " + o + " collected");
+            }
+            try (TartanIndex fresh = TartanIndex.open(index)) {
+                assertEquals(store.readLatest().version(), fresh.snapshot().version());
+            }
+        }
+    }
+
+    @Test
+    void ofTwoConcurrentUpdatesExactlyOneCommitsAndADeleteRetriesOnTop() throws IOException {
+        String index = fixture.copyTo(dir);
+        Path a = write("a.jsonl", TextIndexFixture.json("from-a", "Zebrafish regenerate heart muscle."));
+        Path b = write("b.jsonl", TextIndexFixture.json("from-b", "Lighthouses guide ships along rocky coasts."));
+        ManifestStore store = new ManifestStore(conf, new IndexLayout(index));
+
+        CommitConflictException lost = assertThrows(CommitConflictException.class, () ->
+                UpdateJob.parse("--index", index, "--upsert", b.toString())
+                        .beforeCommit(() -> UpdateJob.parse("--index", index, "--upsert", a.toString()).run(sc))
+                        .run(sc));
+        assertTrue(lost.getMessage().contains("lost to version 2") && lost.getMessage().contains("allocated pids"),
+                lost.getMessage());
+        assertEquals(List.of(1L, 2L), store.versions(), "exactly one of the two committed");
+        try (TartanIndex reader = TartanIndex.open(index)) {
+            reader.withEncoder(encoder);
+            assertEquals("from-a", top(reader, "zebrafish heart regeneration"));
+            assertFalse(everything(reader, "lighthouse on the coast").stream().anyMatch(h -> h.docId().equals("from-b")));
+        }
+
+        // a delete allocates no pid: it is re-applied on top of the concurrent commit
+        Path del = write("del.txt", "t1");
+        UpdateSummary d = UpdateJob.parse("--index", index, "--delete", del.toString())
+                .beforeCommit(() -> UpdateJob.parse("--index", index, "--upsert", b.toString()).run(sc))
+                .run(sc);
+        assertEquals(4, d.version());
+        Manifest v4 = store.readLatest();
+        assertEquals(3, v4.ivf().size(), "both appends are kept");
+        try (TartanIndex reader = TartanIndex.open(index)) {
+            reader.withEncoder(encoder);
+            assertEquals("from-b", top(reader, "lighthouse on the coast"));
+            assertFalse(everything(reader, "storming of the Bastille").stream().anyMatch(h -> h.docId().equals("t1")));
+        }
+    }
+
+    @Test
+    void changingMoreThanTheThresholdRecommendsARebuild() throws IOException {
+        String index = fixture.copyTo(dir);
+        Path upserts = write("upserts.jsonl", TextIndexFixture.json("new-1", "Zebrafish regenerate heart muscle."));
+        UpdateSummary s = UpdateJob.parse("--index", index, "--upsert", upserts.toString(), "--drift_threshold", "0.05")
+                .run(sc);
+        // 1 of 16 documents changed: 6.25% > 5%, printed with one decimal
+        assertTrue(s.drift().rebuildRecommended(), s.drift().describe());
+        assertTrue(s.rebuild().startsWith("recommended"), s.rebuild());
+        assertTrue(s.drift().reasons().get(0).contains("6.3% of the documents changed"), s.drift().reasons().toString());
+        UpdateSummary quiet = UpdateJob.parse("--index", index, "--upsert", write("more.jsonl",
+                TextIndexFixture.json("new-2", "Lighthouses guide ships along rocky coasts.")).toString(),
+                "--drift_threshold", "0.5", "--max-far-residual-share", "1", "--max-residual-change", "10").run(sc);
+        assertEquals(2, quiet.drift().changedDocuments(), "the count runs on since the build");
+        assertFalse(quiet.drift().rebuildRecommended(), quiet.drift().describe());
+    }
+
+    static Set<String> files(String index) throws IOException {
+        Set<String> out = new HashSet<>();
+        for (String d : List.of("data", "ivf", "codec", "deletes")) {
+            Path p = Path.of(index, d);
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.list(p)) {
+                    s.forEach(f -> out.add(d + "/" + f.getFileName()));
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -435,8 +435,8 @@ public final class UpdateJob implements Callable<Integer> {
             // pass 2 with the frozen codec
             CentroidAssigner assigner = DistributedKMeans.assigner(codec.centroids(), dim, cfg, seed);
             Broadcast<CentroidAssigner> assignerB = sc.broadcast(assigner);
-            ShardBuilder.Context ctx = new ShardBuilder.Context(hc, index, dim, settings.nbits(), settings.codeWidth(),
-                    spec, codecB, assignerB);
+            ShardBuilder.Context ctx = new ShardBuilder.Context(hc, index, dim, settings.nbits(),
+                    settings.numCentroids(), settings.codeWidth(), spec, codecB, assignerB);
             JavaRDD<ShardResult> built = text
                     ? docsByPid.zipPartitions(sample, (d, s) -> ShardBuilder.build(TaskContext.getPartitionId(), d, s,
                             ctx))

@@ -2,9 +2,6 @@ package io.tartan.jobs.maintenance;
 
 import io.tartan.format.manifest.Manifest;
 import io.tartan.jobs.CompactJob;
-import io.tartan.query.SearchHit;
-import io.tartan.query.SearchParams;
-import io.tartan.query.SearchResult;
 import io.tartan.query.TartanIndex;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
@@ -14,19 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -50,46 +42,15 @@ class ServingDuringMaintenanceTest {
         jsc.stop();
     }
 
-    /** What the reader saw: the version that served a query, and the pids it returned. */
-    record Served(long version, List<Long> pids) {
-    }
-
     @Test
     void aReaderSeesNoFailureAndNoDeletedDocumentThroughDeleteCompactExpire() throws Exception {
         IndexFixture f = IndexFixture.build(dir, 120, 10);
         Map<Long, Set<Integer>> deletedAt = new ConcurrentHashMap<>();
         Set<Integer> deleted = new HashSet<>();
         deletedAt.put(1L, Set.copyOf(deleted));
-
-        List<Served> served = new CopyOnWriteArrayList<>();
-        List<Throwable> queryFailures = new CopyOnWriteArrayList<>();
-        List<Throwable> reloadFailures = new CopyOnWriteArrayList<>();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong queries = new AtomicLong();
-        try (TartanIndex reader = TartanIndex.open(f.uri)) {
-            Thread t = new Thread(() -> {
-                int i = 0;
-                while (!stop.get()) {
-                    try {
-                        reader.refresh();
-                    } catch (RuntimeException e) {
-                        // a snapshot expired while it loaded: the reader keeps serving the one it has
-                        reloadFailures.add(e);
-                    }
-                    try {
-                        SearchResult r = reader.search(f.queries.get(i++ % f.queries.size()), 10, SearchParams.defaults());
-                        served.add(new Served(r.version(), r.hits().stream().map(SearchHit::pid).toList()));
-                        queries.incrementAndGet();
-                        Thread.sleep(1);
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (Throwable e) {
-                        queryFailures.add(e);
-                    }
-                }
-            }, "reader");
-            t.start();
-
+        ServingReader reader;
+        try (TartanIndex index = TartanIndex.open(f.uri)) {
+            reader = new ServingReader(index, f.queries);
             int[][] rounds = {IntStream.range(0, 12).toArray(), {20, 21, 55, 90, 119}, IntStream.range(60, 75).toArray()};
             for (int[] pids : rounds) {
                 Manifest d = f.delete(pids);
@@ -101,26 +62,13 @@ class ServingDuringMaintenanceTest {
                 assertEquals(0, MaintenanceCli.execute(new ExpireCommand(f.conf), "--index", f.uri, "--keep", "1",
                         "--orphan-grace", "0s"));
             }
-            long latest = f.store.readLatest().version();
-            while (reader.snapshot().version() < latest || queries.get() < 200) {
-                Thread.sleep(10);
-            }
-            stop.set(true);
-            t.join();
+            reader.finishAt(f.store.readLatest().version(), 200);
         }
-
-        assertEquals(List.of(), queryFailures, "no query failed");
-        assertTrue(queries.get() >= 200, queries.get() + " queries");
-        Set<Long> versions = new HashSet<>();
-        for (Served s : served) {
-            versions.add(s.version());
-            Set<Integer> gone = deletedAt.get(s.version());
-            for (long pid : s.pids()) {
-                assertFalse(gone.contains((int) pid), "v" + s.version() + " returned deleted pid " + pid);
-            }
-        }
+        reader.assertNoFailureAndNoDeletedPid(deletedAt);
+        Set<Long> versions = new TreeSet<>();
+        reader.served.forEach(s -> versions.add(s.version()));
         assertTrue(versions.size() >= 2, "the reader served several snapshots: " + versions);
         System.out.printf("reader: %d queries over versions %s, %d reload(s) failed and were retried%n",
-                queries.get(), new ArrayList<>(versions), reloadFailures.size());
+                reader.answered(), versions, reader.reloadFailures.size());
     }
 }

@@ -2,39 +2,21 @@ package io.tartan.jobs.update;
 
 import io.tartan.jobs.IndexConfig;
 import io.tartan.jobs.IndexJob;
+import io.tartan.jobs.cluster.TextCorpus;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * A text index built once by {@link IndexJob} with the bundled encoder (one document per topic, ids {@code t0…}),
- * copied afresh for each test so that tests can change their copy freely.
+ * A text index of {@link TextCorpus} ({@value #DOCS} documents, ids {@code d0…}) built once by {@link IndexJob} with
+ * the bundled encoder, copied afresh for each test so that tests can change their copy freely.
  */
 final class TextIndexFixture {
-    static final String[] TOPICS = {
-        "Photosynthesis converts sunlight, water and carbon dioxide into glucose and oxygen in plant leaves.",
-        "The French Revolution began in 1789 with the storming of the Bastille in Paris.",
-        "Black holes form when massive stars collapse under their own gravity at the end of their lives.",
-        "Sourdough bread rises because wild yeast and lactic acid bacteria ferment the dough.",
-        "Antibiotics kill bacteria but have no effect on viral infections such as the common cold.",
-        "The Pacific Ocean is the largest and deepest of the Earth's oceans.",
-        "Neural networks learn their weights by gradient descent on a loss function.",
-        "Honey bees communicate the location of flowers with a waggle dance inside the hive.",
-        "Glaciers carve U-shaped valleys as they slowly move down mountain slopes.",
-        "The violin has four strings tuned in perfect fifths and is played with a bow.",
-        "Compound interest makes savings grow exponentially over many years.",
-        "Volcanic eruptions release lava, ash and sulfur dioxide into the atmosphere.",
-        "Chess openings such as the Sicilian Defence have been studied for centuries.",
-        "Marathon runners train their endurance with long slow runs every week.",
-        "Tectonic plates drift a few centimetres per year and cause earthquakes at their edges.",
-        "Coffee beans are roasted to develop their aroma before they are ground and brewed.",
-    };
+    static final int DOCS = 40;
 
     private final Path template;
 
@@ -42,13 +24,8 @@ final class TextIndexFixture {
         this.template = template;
     }
 
-    static TextIndexFixture build(JavaSparkContext sc, Path dir) throws IOException {
-        Path corpus = dir.resolve("corpus.jsonl");
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < TOPICS.length; i++) {
-            lines.add(json("t" + i, TOPICS[i]));
-        }
-        Files.write(corpus, lines);
+    static TextIndexFixture build(JavaSparkContext sc, Path dir) {
+        Path corpus = TextCorpus.write(dir.resolve("corpus.jsonl"), DOCS, 7);
         Path out = dir.resolve("template-index");
         IndexJob.run(sc, IndexConfig.parse(new String[] {"--input", corpus.toString(), "--output", out.toString(),
             "--ncentroids", "32", "--min_shards", "2"}));

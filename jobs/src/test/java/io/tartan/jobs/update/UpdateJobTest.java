@@ -6,9 +6,12 @@ import io.tartan.format.manifest.Manifest;
 import io.tartan.format.manifest.ManifestStore;
 import io.tartan.jobs.CompactJob;
 import io.tartan.jobs.UpdateJob;
+import io.tartan.jobs.cluster.TextCorpus;
 import io.tartan.jobs.maintenance.ExpireCommand;
 import io.tartan.jobs.maintenance.LocalSpark;
 import io.tartan.jobs.maintenance.MaintenanceCli;
+import io.tartan.jobs.maintenance.ServingReader;
+import io.tartan.format.snapshot.DeletedPids;
 import io.tartan.query.ModelQueryEncoder;
 import io.tartan.query.QueryEncoder;
 import io.tartan.query.SearchHit;
@@ -26,10 +29,13 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -96,15 +102,17 @@ class UpdateJobTest {
     @Test
     void addReplaceAndDeleteShowInSearchResults() throws IOException {
         String index = fixture.copyTo(dir);
-        Path upserts = write("upserts.jsonl",
-                TextIndexFixture.json("new-1", "Zebrafish regenerate heart muscle after an injury."),
-                TextIndexFixture.json("t3", "Saturn's rings are made of ice and rock orbiting the planet."));
-        Path deletes = write("deletes.txt", "# retired documents", "t5", "", "never-indexed");
         Manifest v1 = new ManifestStore(conf, new IndexLayout(index)).readLatest();
+        String plantsQuery = TextCorpus.QUERIES.get(0);
+        String breadQuery = TextCorpus.QUERIES.get(3);
         try (TartanIndex reader = TartanIndex.open(index)) {
             reader.withEncoder(encoder);
-            assertEquals("t5", top(reader, "the largest and deepest ocean"));
-            assertEquals("t3", top(reader, "yeast fermentation of bread dough"));
+            String plants = top(reader, plantsQuery);
+            String bread = top(reader, breadQuery);
+            Path upserts = write("upserts.jsonl",
+                    TextIndexFixture.json("new-1", "Zebrafish regenerate heart muscle after an injury."),
+                    TextIndexFixture.json(bread, "Saturn's rings are made of ice and rock orbiting the planet."));
+            Path deletes = write("deletes.txt", "# retired documents", plants, "", "never-indexed");
 
             UpdateSummary s = UpdateJob.parse("--index", index, "--upsert", upserts.toString(), "--delete",
                     deletes.toString()).run(sc);
@@ -115,10 +123,10 @@ class UpdateJobTest {
             assertEquals(1, s.replaced());
             assertEquals(1, s.deleted());
             assertEquals(1, s.unknownDeletes());
-            assertEquals(TextIndexFixture.TOPICS.length + 1 - 1, s.liveDocuments());
+            assertEquals(TextIndexFixture.DOCS + 1 - 1, s.liveDocuments());
             assertNotNull(s.drift());
             assertTrue(s.drift().sampledTokens() > 0);
-            assertEquals(3, s.drift().changedDocuments(), "new-1, t3 and t5");
+            assertEquals(3, s.drift().changedDocuments(), "new-1, the replaced and the deleted document");
             assertTrue(Files.exists(Path.of(index, "metadata", "v2.summary.json")));
             Manifest v2 = new ManifestStore(conf, new IndexLayout(index)).readLatest();
             assertEquals(v1.codec(), v2.codec(), "the codec is frozen");
@@ -127,21 +135,22 @@ class UpdateJobTest {
 
             assertTrue(reader.refresh());
             assertEquals("new-1", top(reader, "zebrafish heart regeneration"));
-            assertEquals("t3", top(reader, "rings of Saturn made of ice"));
-            for (SearchHit h : everything(reader, "yeast fermentation of bread dough")) {
-                if (h.docId().equals("t3")) {
-                    assertTrue(h.pid() >= v1.summary().nextPid(), "only the new t3 is returned, pid " + h.pid());
+            assertEquals(bread, top(reader, "rings of Saturn made of ice"));
+            for (SearchHit h : everything(reader, breadQuery)) {
+                if (h.docId().equals(bread)) {
+                    assertTrue(h.pid() >= v1.summary().nextPid(), "only the new " + bread + " is returned, pid "
+                            + h.pid());
                 }
             }
-            assertFalse(everything(reader, "the largest and deepest ocean").stream()
-                    .anyMatch(h -> h.docId().equals("t5")), "a deleted document is never returned");
+            assertFalse(everything(reader, plantsQuery).stream().anyMatch(h -> h.docId().equals(plants)),
+                    "a deleted document is never returned");
         }
     }
 
     @Test
     void aDeletedIdNeverComesBackBeforeOrAfterCompactionAndARepeatedBatchIsSkipped() throws IOException {
         String index = fixture.copyTo(dir);
-        Path deletes = write("deletes.txt", "t5", "t11");
+        Path deletes = write("deletes.txt", "d5", "d11");
         UpdateSummary first = UpdateJob.parse("--index", index, "--delete", deletes.toString()).run(sc);
         assertEquals(Manifest.OP_DELETE, first.operation());
         assertEquals(2, first.deleted());
@@ -152,9 +161,8 @@ class UpdateJobTest {
 
         Path upserts = write("more.jsonl", TextIndexFixture.json("new-2", "Lighthouses guide ships along rocky coasts."));
         UpdateJob.parse("--index", index, "--upsert", upserts.toString()).run(sc);
-        Set<String> deleted = Set.of("t5", "t11");
-        String[] queries = {"the largest and deepest ocean", "volcanic eruptions release lava and ash",
-            "lighthouse on the coast"};
+        Set<String> deleted = Set.of("d5", "d11");
+        String[] queries = TextCorpus.QUERIES.toArray(String[]::new);
         try (TartanIndex reader = TartanIndex.open(index)) {
             reader.withEncoder(encoder);
             assertNoneOf(reader, queries, deleted);
@@ -181,7 +189,7 @@ class UpdateJobTest {
     void aCrashBetweenShardsAndCommitLeavesThePreviousSnapshotServedAndARerunApplies() throws IOException {
         String index = fixture.copyTo(dir);
         Path upserts = write("upserts.jsonl", TextIndexFixture.json("new-1", "Zebrafish regenerate heart muscle."));
-        Path deletes = write("deletes.txt", "t0");
+        Path deletes = write("deletes.txt", "d0");
         ManifestStore store = new ManifestStore(conf, new IndexLayout(index));
         Manifest v1 = store.readLatest();
         Set<String> before = files(index);
@@ -239,7 +247,7 @@ class UpdateJobTest {
         }
 
         // a delete allocates no pid: it is re-applied on top of the concurrent commit
-        Path del = write("del.txt", "t1");
+        Path del = write("del.txt", "d1");
         UpdateSummary d = UpdateJob.parse("--index", index, "--delete", del.toString())
                 .beforeCommit(() -> UpdateJob.parse("--index", index, "--upsert", b.toString()).run(sc))
                 .run(sc);
@@ -249,25 +257,73 @@ class UpdateJobTest {
         try (TartanIndex reader = TartanIndex.open(index)) {
             reader.withEncoder(encoder);
             assertEquals("from-b", top(reader, "lighthouse on the coast"));
-            assertFalse(everything(reader, "storming of the Bastille").stream().anyMatch(h -> h.docId().equals("t1")));
+            for (String q : TextCorpus.QUERIES) {
+                assertFalse(everything(reader, q).stream().anyMatch(h -> h.docId().equals("d1")));
+            }
         }
     }
 
     @Test
     void changingMoreThanTheThresholdRecommendsARebuild() throws IOException {
         String index = fixture.copyTo(dir);
-        Path upserts = write("upserts.jsonl", TextIndexFixture.json("new-1", "Zebrafish regenerate heart muscle."));
+        Path upserts = write("upserts.jsonl", TextIndexFixture.json("new-1", "Zebrafish regenerate heart muscle."),
+                TextIndexFixture.json("new-2", "Saturn's rings are made of ice."),
+                TextIndexFixture.json("d7", "Glaciers carve valleys into mountains."));
         UpdateSummary s = UpdateJob.parse("--index", index, "--upsert", upserts.toString(), "--drift_threshold", "0.05")
                 .run(sc);
-        // 1 of 16 documents changed: 6.25% > 5%, printed with one decimal
+        // 3 of 40 documents changed: 7.5% > 5%
         assertTrue(s.drift().rebuildRecommended(), s.drift().describe());
         assertTrue(s.rebuild().startsWith("recommended"), s.rebuild());
-        assertTrue(s.drift().reasons().get(0).contains("6.3% of the documents changed"), s.drift().reasons().toString());
+        assertTrue(s.drift().reasons().get(0).contains("7.5% of the documents changed"), s.drift().reasons().toString());
         UpdateSummary quiet = UpdateJob.parse("--index", index, "--upsert", write("more.jsonl",
-                TextIndexFixture.json("new-2", "Lighthouses guide ships along rocky coasts.")).toString(),
+                TextIndexFixture.json("new-3", "Lighthouses guide ships along rocky coasts.")).toString(),
                 "--drift_threshold", "0.5", "--max-far-residual-share", "1", "--max-residual-change", "1000000").run(sc);
-        assertEquals(2, quiet.drift().changedDocuments(), "the count runs on since the build");
+        assertEquals(4, quiet.drift().changedDocuments(), "the count runs on since the build");
         assertFalse(quiet.drift().rebuildRecommended(), quiet.drift().describe());
+    }
+
+    @Test
+    void aReaderServesEverySnapshotWithoutAFailureThroughUpdateCompactExpire() throws Exception {
+        String index = fixture.copyTo(dir);
+        IndexLayout layout = new IndexLayout(index);
+        ManifestStore store = new ManifestStore(conf, layout);
+        List<float[]> queries = TextCorpus.QUERIES.stream().map(model::encodeQuery).toList();
+        Map<Long, Set<Integer>> deletedAt = new HashMap<>();
+        Set<Integer> deleted = new HashSet<>();
+        Runnable record = () -> {
+            Manifest m = store.readLatest();
+            IntStream.of(DeletedPids.of(conf, layout, m)).forEach(deleted::add);
+            deletedAt.put(m.version(), Set.copyOf(deleted));
+        };
+        record.run();
+        Path a = write("a.jsonl", TextIndexFixture.json("new-1", "Zebrafish regenerate heart muscle."),
+                TextIndexFixture.json("d2", "Glaciers carve valleys into mountains."));
+        Path b = write("b.jsonl", TextIndexFixture.json("new-2", "Lighthouses guide ships along rocky coasts."));
+        Path d1 = write("d1.txt", "d3", "d4", "d9");
+        Path d2 = write("d2.txt", "d10", "new-1");
+        ServingReader reader;
+        try (TartanIndex served = TartanIndex.open(index)) {
+            reader = new ServingReader(served, queries);
+            UpdateJob.parse("--index", index, "--upsert", a.toString(), "--delete", d1.toString()).run(sc);
+            record.run();
+            UpdateJob.parse("--index", index, "--delete", d2.toString()).run(sc);
+            record.run();
+            assertTrue(CompactJob.parse("--index", index).run(sc).committed().isPresent());
+            record.run();
+            assertEquals(0, MaintenanceCli.execute(new ExpireCommand(conf), "--index", index, "--keep", "1",
+                    "--orphan-grace", "0s"));
+            UpdateJob.parse("--index", index, "--upsert", b.toString()).run(sc);
+            record.run();
+            assertEquals(0, MaintenanceCli.execute(new ExpireCommand(conf), "--index", index, "--keep", "1",
+                    "--orphan-grace", "0s"));
+            reader.finishAt(store.readLatest().version(), 100);
+        }
+        reader.assertNoFailureAndNoDeletedPid(deletedAt);
+        Set<Long> versions = new TreeSet<>();
+        reader.served.forEach(s -> versions.add(s.version()));
+        assertTrue(versions.contains(store.readLatest().version()), versions.toString());
+        System.out.printf("reader: %d queries over versions %s, %d reload(s) failed and were retried%n",
+                reader.answered(), versions, reader.reloadFailures.size());
     }
 
     static Set<String> files(String index) throws IOException {

@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.LongStream;
@@ -42,7 +41,7 @@ public final class ClusterProbeJob {
                 Thread.sleep(sleepMs);
                 List<Tuple2<Long, String>> one = new ArrayList<>();
                 one.add(new Tuple2<>(sum, SparkEnv.get().executorId()));
-                return (Iterator<Tuple2<Long, String>>) one.iterator();
+                return one.iterator();
             }).collect();
             long sum = parts.stream().mapToLong(Tuple2::_1).sum();
             TreeSet<String> executors = new TreeSet<>();

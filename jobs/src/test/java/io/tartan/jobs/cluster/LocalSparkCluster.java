@@ -192,6 +192,11 @@ public final class LocalSparkCluster implements AutoCloseable {
 
     /** The stderr files (Spark's executor logs) of every executor any Worker has launched. */
     public List<Path> executorLogs() {
+        return executorLogs("");
+    }
+
+    /** The executor logs of one application ({@code app-…}; a Worker keeps them under work-dir/app-id/exec-id/). */
+    public List<Path> executorLogs(String appId) {
         List<Path> out = new ArrayList<>();
         for (int i = 0; i < workers.size(); i++) {
             Path dir = workDir.resolve("worker-" + i);
@@ -199,7 +204,9 @@ public final class LocalSparkCluster implements AutoCloseable {
                 continue;
             }
             try (Stream<Path> s = Files.walk(dir)) {
-                s.filter(p -> p.getFileName().toString().equals("stderr")).sorted().forEach(out::add);
+                s.filter(p -> p.getFileName().toString().equals("stderr"))
+                        .filter(p -> appId.isEmpty() || p.getParent().getParent().getFileName().toString().equals(appId))
+                        .sorted().forEach(out::add);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
             }
@@ -207,10 +214,10 @@ public final class LocalSparkCluster implements AutoCloseable {
         return out;
     }
 
-    /** Every executor log, concatenated. */
-    public String executorLogText() {
+    /** The executor logs of one application, concatenated. */
+    public String executorLogText(String appId) {
         StringBuilder sb = new StringBuilder();
-        for (Path p : executorLogs()) {
+        for (Path p : executorLogs(appId)) {
             try {
                 sb.append(new String(Files.readAllBytes(p), StandardCharsets.UTF_8)).append('\n');
             } catch (IOException e) {

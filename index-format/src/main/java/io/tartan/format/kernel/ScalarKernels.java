@@ -28,6 +28,19 @@ public final class ScalarKernels implements VectorKernels {
     }
 
     @Override
+    public void dotsColumnMajor(float[] v, int vOff, float[] mt, int mtOff, int cols, int dim, float[] out,
+            int outOff) {
+        java.util.Arrays.fill(out, outOff, outOff + cols, 0f);
+        for (int d = 0; d < dim; d++) {
+            float x = v[vOff + d];
+            int row = mtOff + d * cols;
+            for (int c = 0; c < cols; c++) {
+                out[outOff + c] = Math.fma(x, mt[row + c], out[outOff + c]);
+            }
+        }
+    }
+
+    @Override
     public void matmulTransposed(float[] a, int aRows, float[] b, int bRows, int dim, float[] out) {
         for (int i = 0; i < aRows; i++) {
             dots(a, i * dim, b, 0, bRows, dim, out, i * bRows);

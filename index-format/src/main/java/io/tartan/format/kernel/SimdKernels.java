@@ -60,6 +60,38 @@ final class SimdKernels implements VectorKernels {
     }
 
     @Override
+    public void dotsColumnMajor(float[] v, int vOff, float[] mt, int mtOff, int cols, int dim, float[] out,
+            int outOff) {
+        if (cols % L != 0) {
+            ScalarKernels.INSTANCE.dotsColumnMajor(v, vOff, mt, mtOff, cols, dim, out, outOff);
+            return;
+        }
+        int c = 0;
+        for (; c + 4 * L <= cols; c += 4 * L) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int d = 0; d < dim; d++) {
+                FloatVector x = FloatVector.broadcast(S, v[vOff + d]);
+                int base = mtOff + d * cols + c;
+                a0 = FloatVector.fromArray(S, mt, base).fma(x, a0);
+                a1 = FloatVector.fromArray(S, mt, base + L).fma(x, a1);
+                a2 = FloatVector.fromArray(S, mt, base + 2 * L).fma(x, a2);
+                a3 = FloatVector.fromArray(S, mt, base + 3 * L).fma(x, a3);
+            }
+            a0.intoArray(out, outOff + c);
+            a1.intoArray(out, outOff + c + L);
+            a2.intoArray(out, outOff + c + 2 * L);
+            a3.intoArray(out, outOff + c + 3 * L);
+        }
+        for (; c < cols; c += L) {
+            FloatVector a0 = FloatVector.zero(S);
+            for (int d = 0; d < dim; d++) {
+                a0 = FloatVector.fromArray(S, mt, mtOff + d * cols + c).fma(FloatVector.broadcast(S, v[vOff + d]), a0);
+            }
+            a0.intoArray(out, outOff + c);
+        }
+    }
+
+    @Override
     public void matmulTransposed(float[] a, int aRows, float[] b, int bRows, int dim, float[] out) {
         if (dim % L != 0) {
             ScalarKernels.INSTANCE.matmulTransposed(a, aRows, b, bRows, dim, out);

@@ -12,6 +12,13 @@ public interface VectorKernels {
     /** {@code out[outOff+r] = v · m[mOff + r·dim ..]} for each of {@code rows} rows. */
     void dots(float[] v, int vOff, float[] m, int mOff, int rows, int dim, float[] out, int outOff);
 
+    /**
+     * {@code out[outOff+c] = Σ_d v[vOff+d] · mt[mtOff + d·cols + c]} for {@code c < cols}: one vector against the
+     * columns of a dim-major ({@code [dim × cols]}) block. Lanes run across columns, so there is no horizontal
+     * reduction per product; {@code cols} should be a multiple of 16 (pad with zeros).
+     */
+    void dotsColumnMajor(float[] v, int vOff, float[] mt, int mtOff, int cols, int dim, float[] out, int outOff);
+
     /** {@code out[i·bRows + j] = a_i · b_j} for {@code i < aRows, j < bRows}. */
     void matmulTransposed(float[] a, int aRows, float[] b, int bRows, int dim, float[] out);
 

@@ -26,7 +26,15 @@ public final class TwoLevelAssigner implements CentroidAssigner {
     private final int groups;
     private final int[] groupStart;
     private final int[] members;
-    private final float[] grouped;
+    /**
+     * Each group's members dim-major ({@code [dim × cols(g)]}, columns padded with zeros to a multiple of 16) at
+     * {@code blockStart[g]}: scored with {@link VectorKernels#dotsColumnMajor}, lanes across centroids, no
+     * horizontal sums.
+     */
+    private final float[] blocks;
+    private final int[] blockStart;
+    /** The group centres dim-major, {@code [dim × padded(groups)]}. */
+    private final float[] centresT;
 
     private TwoLevelAssigner(float[] centroids, int dim, int nprobe, float[] groupCentres, int[] groupStart,
             int[] members) {
@@ -38,10 +46,31 @@ public final class TwoLevelAssigner implements CentroidAssigner {
         this.groups = groupCentres.length / dim;
         this.groupStart = groupStart;
         this.members = members;
-        this.grouped = new float[centroids.length];
-        for (int i = 0; i < k; i++) {
-            System.arraycopy(centroids, members[i] * dim, grouped, i * dim, dim);
+        int gc = padded(groups);
+        this.centresT = new float[dim * gc];
+        for (int g = 0; g < groups; g++) {
+            for (int d = 0; d < dim; d++) {
+                centresT[d * gc + g] = groupCentres[g * dim + d];
+            }
         }
+        this.blockStart = new int[groups + 1];
+        for (int g = 0; g < groups; g++) {
+            blockStart[g + 1] = blockStart[g] + dim * padded(groupStart[g + 1] - groupStart[g]);
+        }
+        this.blocks = new float[blockStart[groups]];
+        for (int g = 0; g < groups; g++) {
+            int cols = padded(groupStart[g + 1] - groupStart[g]);
+            for (int j = groupStart[g]; j < groupStart[g + 1]; j++) {
+                int c = j - groupStart[g];
+                for (int d = 0; d < dim; d++) {
+                    blocks[blockStart[g] + d * cols + c] = centroids[members[j] * dim + d];
+                }
+            }
+        }
+    }
+
+    private static int padded(int size) {
+        return (size + 15) & ~15;
     }
 
     /** The default number of groups for {@code k} centroids: the power of two nearest √k, at least 1. */
@@ -114,14 +143,14 @@ public final class TwoLevelAssigner implements CentroidAssigner {
     @Override
     public void assign(float[] vectors, int off, int n, int[] codes, float[] scores) {
         VectorKernels kernels = Kernels.get();
-        float[] coarse = new float[groups];
+        float[] coarse = new float[padded(groups)];
         int[] probe = new int[nprobe];
         float[] probeScore = new float[nprobe];
         int[] perGroup = new int[groups + 1];
         int[] probes = new int[n * nprobe];
         int[] probed = new int[n];
         for (int t = 0; t < n; t++) {
-            kernels.dots(vectors, off + t * dim, groupCentres, 0, groups, dim, coarse, 0);
+            kernels.dotsColumnMajor(vectors, off + t * dim, centresT, 0, coarse.length, dim, coarse, 0);
             probed[t] = topGroups(coarse, probe, probeScore);
             for (int p = 0; p < probed[t]; p++) {
                 probes[t * nprobe + p] = probe[p];
@@ -141,13 +170,14 @@ public final class TwoLevelAssigner implements CentroidAssigner {
         float[] bestScore = new float[n];
         java.util.Arrays.fill(bestScore, Float.NEGATIVE_INFINITY);
         java.util.Arrays.fill(codes, 0, n, -1);
-        float[] fine = new float[maxGroupSize()];
+        float[] fine = new float[padded(maxGroupSize())];
         for (int g = 0; g < groups; g++) {
             int s = groupStart[g];
             int size = groupStart[g + 1] - s;
+            int cols = padded(size);
             for (int j = perGroup[g]; j < perGroup[g + 1]; j++) {
                 int t = byGroup[j];
-                kernels.dots(vectors, off + t * dim, grouped, s * dim, size, dim, fine, 0);
+                kernels.dotsColumnMajor(vectors, off + t * dim, blocks, blockStart[g], cols, dim, fine, 0);
                 float best = bestScore[t];
                 int bestId = codes[t];
                 for (int i = 0; i < size; i++) {

@@ -38,4 +38,30 @@ class KernelsTest {
             assertEquals(ref.argmaxDot(a, 2 * dim, b, 13, dim), simd.argmaxDot(a, 2 * dim, b, 13, dim));
         }
     }
+
+    @Test
+    void columnMajorProductsEqualRowDotsAndSimdEqualsScalarExactly() {
+        VectorKernels simd = Kernels.simd().orElseThrow();
+        Random rnd = new Random(5);
+        for (int cols : new int[] {16, 48, 128, 7}) {
+            int dim = 128;
+            float[] rows = TestVectors.unitRows(rnd, cols, dim);
+            float[] mt = new float[dim * cols];
+            for (int c = 0; c < cols; c++) {
+                for (int d = 0; d < dim; d++) {
+                    mt[d * cols + c] = rows[c * dim + d];
+                }
+            }
+            float[] v = TestVectors.unitRows(rnd, 1, dim);
+            float[] outRef = new float[cols];
+            float[] outSimd = new float[cols];
+            ref.dotsColumnMajor(v, 0, mt, 0, cols, dim, outRef, 0);
+            simd.dotsColumnMajor(v, 0, mt, 0, cols, dim, outSimd, 0);
+            for (int c = 0; c < cols; c++) {
+                // same fused multiply-adds in the same order: bit-for-bit equal, so assignment is the same on any JVM
+                assertEquals(outRef[c], outSimd[c], 0f, "cols " + cols);
+                assertEquals(ref.dot(v, 0, rows, c * dim, dim), outRef[c], 1e-5);
+            }
+        }
+    }
 }

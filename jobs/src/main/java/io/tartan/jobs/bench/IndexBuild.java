@@ -2,6 +2,7 @@ package io.tartan.jobs.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tartan.jobs.BuildSummary;
 import io.tartan.jobs.IndexConfig;
 import io.tartan.jobs.IndexJob;
@@ -56,6 +57,25 @@ record IndexBuild(Path dir, JsonNode summary, boolean reused) {
 
     String uri() {
         return uri(dir);
+    }
+
+    /**
+     * Adds the build's figures every benchmark reports: index, nbits, documents, rejected_documents, tokens,
+     * ncentroids, build_seconds, build_stage_seconds, docs_per_second, tokens_per_second, bytes_per_token.
+     */
+    void putFigures(ObjectNode o) {
+        o.put("index", uri());
+        o.put("nbits", summary.path("nbits").asInt());
+        o.put("documents", documents());
+        o.put("rejected_documents", summary.path("rejected").asLong());
+        o.put("tokens", tokens());
+        o.put("ncentroids", summary.path("ncentroids").asInt());
+        o.put("build_seconds", buildSeconds());
+        ObjectNode stages = o.putObject("build_stage_seconds");
+        stageSeconds().forEach(stages::put);
+        o.put("docs_per_second", documents() / buildSeconds());
+        o.put("tokens_per_second", tokens() / buildSeconds());
+        o.put("bytes_per_token", bytesPerToken());
     }
 
     double buildSeconds() {

@@ -102,14 +102,7 @@ final class ScalingBench implements Callable<Integer> {
     private ObjectNode measure(IndexBuild build, double share, SynthData synth) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("fraction", share);
-        o.put("index", build.uri());
-        o.put("documents", build.documents());
-        o.put("tokens", build.tokens());
-        o.put("ncentroids", build.summary().path("ncentroids").asInt());
-        o.put("build_seconds", build.buildSeconds());
-        ObjectNode stages = o.putObject("build_stage_seconds");
-        build.stageSeconds().forEach(stages::put);
-        o.put("bytes_per_token", build.bytesPerToken());
+        build.putFigures(o);
         try (TartanIndex idx = TartanIndex.open(build.uri(), OpenOptions.defaults())) {
             for (int i = 0; i < SynthBench.WARMUP_PASSES; i++) {
                 TimedQueries.run(synth.queries(), q -> idx.search(q, K, SearchParams.defaults()));

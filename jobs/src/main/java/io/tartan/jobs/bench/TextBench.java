@@ -90,16 +90,7 @@ final class TextBench implements Callable<Integer> {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("name", name(c));
         o.put("qrels", qrelsFile.getFileName().toString());
-        o.put("index", build.uri());
-        o.put("documents", build.documents());
-        o.put("tokens", build.tokens());
-        o.put("rejected_documents", build.summary().path("rejected").asLong());
-        o.put("build_seconds", build.buildSeconds());
-        ObjectNode stages = o.putObject("build_stage_seconds");
-        build.stageSeconds().forEach(stages::put);
-        o.put("docs_per_second", build.documents() / build.buildSeconds());
-        o.put("tokens_per_second", build.tokens() / build.buildSeconds());
-        o.put("bytes_per_token", build.bytesPerToken());
+        build.putFigures(o);
         try (TartanIndex idx = TartanIndex.open(build.uri(), OpenOptions.defaults())) {
             idx.withEncoder(ModelQueryEncoder.open(modelConfig));
             List<String> rejects = new ArrayList<>();

@@ -238,14 +238,15 @@ public final class IndexJob {
             }
             int kF = k;
             sc.setJobDescription("pass 1: k-means");
-            DistributedKMeans.Result km = clock.time("kmeans", () -> DistributedKMeans.fit(sc, blocks, dim, kF, cfg));
+            DistributedKMeans.Result km = clock.time("kmeans", () -> DistributedKMeans.fit(sc, blocks, points, dim, kF,
+                    cfg));
             clock.done("kmeans", "points", points, cfg.kmeansNiters() + " iterations, k = " + k + ", mean cosine "
                     + km.scores());
 
             // pass 1: codec
             sc.setJobDescription("pass 1: codec sample");
             CentroidAssigner assigner = DistributedKMeans.assigner(km.centroids(), dim, cfg, seed);
-            float[] codecSample = clock.time("codec", () -> DistributedKMeans.sample(blocks, dim,
+            float[] codecSample = clock.time("codec", () -> DistributedKMeans.sample(blocks, points, dim,
                     cfg.codecSampleTokens(), seed));
             ResidualCodec codec = clock.time("codec", () -> {
                 ResidualCodec trained = ResidualCodec.train(dim, cfg.nbits(), km.centroids(), codecSample,
@@ -261,7 +262,7 @@ public final class IndexJob {
             // pass 2
             Broadcast<byte[]> codecB = sc.broadcast(CodecFile.write(codec, false));
             Broadcast<CentroidAssigner> assignerB = sc.broadcast(assigner);
-            ShardBuilder.Context ctx = new ShardBuilder.Context(hc, cfg.output(), dim, cfg.nbits(),
+            ShardBuilder.Context ctx = new ShardBuilder.Context(hc, cfg.output(), dim, cfg.nbits(), k,
                     CentroidCodes.width(k), spec, codecB, assignerB);
             JavaRDD<ShardResult> built = text
                     ? EncodeResources.forEncodeStage(docsByPid.zipPartitions(sample, (d, s) -> ShardBuilder.build(

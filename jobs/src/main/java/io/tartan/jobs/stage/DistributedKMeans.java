@@ -39,8 +39,10 @@ public final class DistributedKMeans {
     public record Result(float[] centroids, List<Double> scores, int reseeded) {
     }
 
-    public static Result fit(JavaSparkContext sc, JavaRDD<PointBlock> blocks, int dim, int k, IndexConfig cfg) {
-        float[] centroids = init(blocks, dim, k, cfg.seed());
+    /** @param points the number of points in {@code blocks} */
+    public static Result fit(JavaSparkContext sc, JavaRDD<PointBlock> blocks, long points, int dim, int k,
+            IndexConfig cfg) {
+        float[] centroids = normalizeRows(smallestKeys(blocks, points, dim, k, cfg.seed()), dim);
         List<Double> scores = new ArrayList<>();
         int reseeded = 0;
         for (int it = 0; it < cfg.kmeansNiters(); it++) {
@@ -74,13 +76,24 @@ public final class DistributedKMeans {
         return TwoLevelAssigner.build(centroids, dim, cfg.assignGroups(), cfg.assignNprobe(), seed);
     }
 
-    static float[] init(JavaRDD<PointBlock> blocks, int dim, int k, long seed) {
-        List<KeyedPoint> first = blocks.flatMap(b -> keyed(b, dim, seed).iterator()).takeOrdered(k, new ByKey());
-        float[] out = new float[k * dim];
-        for (int c = 0; c < first.size(); c++) {
-            System.arraycopy(first.get(c).vector(), 0, out, c * dim, dim);
+    /**
+     * The {@code n} points with the smallest {@link KMeansInit} keys under {@code seed}, in key order ({@code [n' × dim]}, {@code n' = min(n, points)}).
+     * Keys are uniform, so a point whose key lies above the {@code 4n/points} quantile is almost never among the
+     * {@code n} smallest: filtering on that before copying points out keeps the work near {@code n} copies instead
+     * of one per point. If the filter ever left fewer than {@code n}, the exact answer is computed without it.
+     */
+    static float[] smallestKeys(JavaRDD<PointBlock> blocks, long points, int dim, int n, long seed) {
+        double share = Math.min(1.0, 4.0 * n / Math.max(1, points) + 1e-3);
+        List<KeyedPoint> pts = blocks.flatMap(b -> keyed(b, dim, seed, share).iterator())
+                .takeOrdered(n, new ByKey());
+        if (pts.size() < Math.min(n, points) && share < 1) {
+            pts = blocks.flatMap(b -> keyed(b, dim, seed, 1.0).iterator()).takeOrdered(n, new ByKey());
         }
-        return normalizeRows(out, dim);
+        float[] out = new float[pts.size() * dim];
+        for (int i = 0; i < pts.size(); i++) {
+            System.arraycopy(pts.get(i).vector(), 0, out, i * dim, dim);
+        }
+        return out;
     }
 
     private static float[] normalizeRows(float[] m, int dim) {
@@ -97,12 +110,17 @@ public final class DistributedKMeans {
         return m;
     }
 
-    private static List<KeyedPoint> keyed(PointBlock b, int dim, long seed) {
-        List<KeyedPoint> out = new ArrayList<>(b.size());
+    private static List<KeyedPoint> keyed(PointBlock b, int dim, long seed, double share) {
+        List<KeyedPoint> out = new ArrayList<>();
         for (int i = 0; i < b.size(); i++) {
+            long key = KMeansInit.key(seed, b.ids()[i]);
+            // the key's place in signed order as a fraction of the long range
+            if (share < 1 && ((key ^ Long.MIN_VALUE) >>> 11) * 0x1.0p-53 >= share) {
+                continue;
+            }
             float[] v = new float[dim];
             System.arraycopy(b.points(), i * dim, v, 0, dim);
-            out.add(new KeyedPoint(KMeansInit.key(seed, b.ids()[i]), b.ids()[i], v));
+            out.add(new KeyedPoint(key, b.ids()[i], v));
         }
         return out;
     }
@@ -112,14 +130,8 @@ public final class DistributedKMeans {
      *
      * @return {@code [n' × dim]} with {@code n' ≤ n}
      */
-    public static float[] sample(JavaRDD<PointBlock> blocks, int dim, int n, long seed) {
-        long salted = SampleKeys.key(seed, 0x434F444543L, 0);
-        List<KeyedPoint> pts = blocks.flatMap(b -> keyed(b, dim, salted).iterator()).takeOrdered(n, new ByKey());
-        float[] out = new float[pts.size() * dim];
-        for (int i = 0; i < pts.size(); i++) {
-            System.arraycopy(pts.get(i).vector(), 0, out, i * dim, dim);
-        }
-        return out;
+    public static float[] sample(JavaRDD<PointBlock> blocks, long points, int dim, int n, long seed) {
+        return smallestKeys(blocks, points, dim, n, SampleKeys.key(seed, 0x434F444543L, 0));
     }
 
     record KeyedPoint(long key, long id, float[] vector) implements Serializable {

@@ -31,8 +31,8 @@ public final class ShardBuilder {
     }
 
     /** Everything a task needs, shipped once per task. */
-    public record Context(HadoopConf conf, String indexRoot, int dim, int nbits, int codeWidth, EncoderSpec encoder,
-            Broadcast<byte[]> codec, Broadcast<CentroidAssigner> assigner) implements Serializable {
+    public record Context(HadoopConf conf, String indexRoot, int dim, int nbits, int numCentroids, int codeWidth,
+            EncoderSpec encoder, Broadcast<byte[]> codec, Broadcast<CentroidAssigner> assigner) implements Serializable {
     }
 
     public static Iterator<ShardResult> build(int partition, Iterator<Tuple2<Long, SourceDoc>> docs,
@@ -55,7 +55,7 @@ public final class ShardBuilder {
         DataFile shard;
         try (DocVectors vectors = new DocVectors(ctx.encoder(), ctx.conf());
                 ShardWriter writer = ShardWriter.create(ctx.conf().get(), layout, path,
-                        new ShardSpec(ctx.dim(), ctx.nbits(), ctx.codeWidth()))) {
+                        new ShardSpec(ctx.dim(), ctx.nbits(), ctx.codeWidth(), ctx.numCentroids()))) {
             List<Tuple2<Long, SourceDoc>> batch = new ArrayList<>(SampleEncoding.BATCH_DOCS);
             while (docs.hasNext()) {
                 batch.clear();

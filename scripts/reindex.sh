@@ -73,7 +73,7 @@ for batch in $(find "$BATCHES_DIR" -mindepth 1 -maxdepth 1 -type d ! -name '.*' 
   mv "$dir/.update.json.tmp" "$dir/.applied"
   applied=$((applied + 1))
 done
-log "$applied batch(es) applied"
+log "$applied batch(es) processed (applied now, or found already applied)"
 
 if [ "$COMPACT" = 1 ]; then
   log "compacting"

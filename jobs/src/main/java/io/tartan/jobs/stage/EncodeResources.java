@@ -36,8 +36,9 @@ import java.util.WeakHashMap;
  *   <li>executors have no GPUs: such tasks could never be scheduled either;</li>
  *   <li>{@code spark.task.resource.gpu.amount} is set: every task already holds a GPU.</li>
  * </ul>
- * Spark gives a stage the profiles of all its RDDs up to the previous shuffle, so narrow transformations of an
- * encoded RDD run in the same GPU stage.
+ * Spark gives a stage the profiles of all its RDDs up to the previous shuffle, cached or not: a later stage that
+ * reads an encoded RDD through narrow dependencies only (IndexJob's k-means over the cached sample) runs under the
+ * GPU profile too. Only a shuffle (or a reliable checkpoint) after the encode stage keeps such stages off the GPUs.
  */
 public final class EncodeResources {
     /** Spark's resource name for GPUs. */

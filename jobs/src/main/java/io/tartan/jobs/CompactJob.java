@@ -13,7 +13,7 @@ import io.tartan.format.snapshot.DeletedPids;
 import io.tartan.format.snapshot.SnapshotTransaction;
 import io.tartan.jobs.input.HadoopConf;
 import io.tartan.jobs.maintenance.CompactionPlan;
-import io.tartan.jobs.maintenance.LiveIvf;
+import io.tartan.jobs.maintenance.IvfRewrite;
 import io.tartan.jobs.maintenance.MaintenanceCli;
 import io.tartan.jobs.maintenance.ShardRewrite;
 import io.tartan.jobs.update.ChangeHistory;
@@ -111,13 +111,13 @@ public final class CompactJob implements Callable<Integer> {
                 plan.replacedPaths().size(), base.shards().size(), plan.groups().size(), rowsDropped);
 
         Broadcast<int[]> del = jsc.broadcast(deleted);
-        ShardRewrite rewrite = new ShardRewrite(layout.root().toString(), new HadoopConf(conf),
+        ShardRewrite rewrite = ShardRewrite.compaction(layout.root().toString(), new HadoopConf(conf),
                 ShardSpec.of(base.settings()), del);
         List<DataFile> written = plan.isEmpty() ? List.of()
                 : jsc.parallelize(plan.groups(), plan.groups().size())
                         .flatMap(g -> rewrite.apply(g).iterator()).collect();
         del.destroy();
-        Ivf ivf = LiveIvf.of(conf, layout, base, deleted);
+        Ivf ivf = IvfRewrite.live(conf, layout, base, deleted);
         byte[] ivfBytes = IvfFile.write(ivf);
         String ivfPath = IndexLayout.newIvfPath();
         IndexFiles.writeNew(conf, layout.resolve(ivfPath), ivfBytes);

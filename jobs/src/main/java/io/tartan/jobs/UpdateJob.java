@@ -37,6 +37,7 @@ import io.tartan.jobs.update.ChangeHistory;
 import io.tartan.jobs.update.DeleteList;
 import io.tartan.jobs.update.DriftReport;
 import io.tartan.jobs.update.LivePids;
+import io.tartan.jobs.update.RebuildInPlace;
 import io.tartan.jobs.update.ResidualDrift;
 import io.tartan.jobs.update.UpdateSummary;
 import org.apache.hadoop.conf.Configuration;
@@ -296,20 +297,28 @@ public final class UpdateJob implements Callable<Integer> {
             long nDocs = upsertIds.size();
             SnapshotTransaction tx = SnapshotTransaction.on(conf, store, base,
                     nDocs == 0 ? Manifest.OP_DELETE : oldPids.length == 0 ? Manifest.OP_APPEND : Manifest.OP_UPDATE);
-            DriftReport drift = null;
             String rebuild = null;
             long tokens = 0;
             int shards = 0;
-            if (nDocs > 0) {
-                Pass2 p = pass2(base, codec, cfg, spec, in, !reader.precomputed(), nDocs, history);
-                drift = p.drift;
+            Upserts up = nDocs > 0 ? prepare(base, codec, cfg, spec, in, !reader.precomputed(), nDocs, history) : null;
+            DriftReport drift = up != null ? up.drift : DriftReport.of(new ResidualDrift(settings.dim()),
+                    ResidualDrift.codecAvgAbsResidual(codec), history, thresholds());
+            if (drift.rebuildRecommended()) {
+                LOG.warn("full rebuild recommended: {}", String.join("; ", drift.reasons()));
+                if (rebuildIfDrift) {
+                    if (failBeforeCommit) {
+                        throw new IllegalStateException("injected failure before the rebuild (--fail-before-commit)");
+                    }
+                    beforeCommit.run();
+                    return rebuild(base, batch, in, nDocs, replaced, deletedIds, unknown, drift, rejectedDir);
+                }
+                rebuild = "recommended: " + String.join("; ", drift.reasons());
+            }
+            if (up != null) {
+                Pass2 p = write(up, base, cfg, spec);
                 tokens = p.tokens;
                 shards = p.shardFiles.size();
                 tx.addShards(p.shardFiles).addIvf(p.ivf);
-            }
-            if (drift != null && drift.rebuildRecommended()) {
-                rebuild = "recommended: " + String.join("; ", drift.reasons());
-                LOG.warn("full rebuild recommended: {}", String.join("; ", drift.reasons()));
             }
             if (nDocs == 0 && oldPids.length == 0) {
                 LOG.info("nothing to update: no document to add and none of the delete ids is live");
@@ -386,11 +395,20 @@ public final class UpdateJob implements Callable<Integer> {
             }
         }
 
-        /** The written files of pass 2 and what was measured on the way. */
-        private record Pass2(List<DataFile> shardFiles, DataFile ivf, long tokens, DriftReport drift) {
+        /** The written files of pass 2. */
+        private record Pass2(List<DataFile> shardFiles, DataFile ivf, long tokens) {
         }
 
-        private Pass2 pass2(Manifest base, ResidualCodec codec, IndexConfig cfg, EncoderSpec spec,
+        /** The upserts numbered and partitioned into shards, the encoded sample, and the drift measured on it. */
+        private record Upserts(JavaPairRDD<Long, SourceDoc> docsByPid, JavaRDD<EncodedDoc> sample, boolean text,
+                int shards, long nDocs, Broadcast<byte[]> codec, ResidualCodec frozen, DriftReport drift) {
+        }
+
+        private DriftReport.Thresholds thresholds() {
+            return new DriftReport.Thresholds(driftThreshold, maxFarShare, maxResidualChange);
+        }
+
+        private Upserts prepare(Manifest base, ResidualCodec codec, IndexConfig cfg, EncoderSpec spec,
                 InputValidation.Result in, boolean text, long nDocs, ChangeHistory history) {
             IndexSettings settings = base.settings();
             int dim = settings.dim();
@@ -417,8 +435,7 @@ public final class UpdateJob implements Callable<Integer> {
                 sample = sample.persist(StorageLevel.MEMORY_AND_DISK_SER());
                 cached.add(sample);
             }
-            byte[] codecBytes = CodecFile.write(codec, false);
-            Broadcast<byte[]> codecB = sc.broadcast(codecBytes);
+            Broadcast<byte[]> codecB = sc.broadcast(CodecFile.write(codec, false));
             double factor = farFactor;
             sc.setJobDescription("update: drift of the new documents from the codec");
             JavaRDD<EncodedDoc> sampleF = sample;
@@ -429,25 +446,30 @@ public final class UpdateJob implements Callable<Integer> {
                 return List.of(d).iterator();
             }).reduce(ResidualDrift::merge));
             DriftReport drift = DriftReport.of(measured, ResidualDrift.codecAvgAbsResidual(codec), history,
-                    new DriftReport.Thresholds(driftThreshold, maxFarShare, maxResidualChange));
+                    thresholds());
             clock.done("drift", "tokens", measured.tokens(), drift.describe());
+            return new Upserts(docsByPid, sample, text, shards, nDocs, codecB, codec, drift);
+        }
 
-            // pass 2 with the frozen codec
-            CentroidAssigner assigner = DistributedKMeans.assigner(codec.centroids(), dim, cfg, seed);
+        /** Pass 2 with the frozen codec: one shard per partition, and the IVF delta of them all. */
+        private Pass2 write(Upserts up, Manifest base, IndexConfig cfg, EncoderSpec spec) {
+            IndexSettings settings = base.settings();
+            int dim = settings.dim();
+            CentroidAssigner assigner = DistributedKMeans.assigner(up.frozen.centroids(), dim, cfg, seed);
             Broadcast<CentroidAssigner> assignerB = sc.broadcast(assigner);
             ShardBuilder.Context ctx = new ShardBuilder.Context(hc, index, dim, settings.nbits(),
-                    settings.numCentroids(), settings.codeWidth(), spec, codecB, assignerB);
-            JavaRDD<ShardResult> built = text
-                    ? docsByPid.zipPartitions(sample, (d, s) -> ShardBuilder.build(TaskContext.getPartitionId(), d, s,
-                            ctx))
-                    : docsByPid.mapPartitionsWithIndex((i, d) -> ShardBuilder.build(i, d,
+                    settings.numCentroids(), settings.codeWidth(), spec, up.codec, assignerB);
+            JavaRDD<ShardResult> built = up.text
+                    ? up.docsByPid.zipPartitions(up.sample, (d, s) -> ShardBuilder.build(TaskContext.getPartitionId(),
+                            d, s, ctx))
+                    : up.docsByPid.mapPartitionsWithIndex((i, d) -> ShardBuilder.build(i, d,
                             Collections.<EncodedDoc>emptyIterator(), ctx), false);
-            sc.setJobDescription("update: encode, assign, compress, write " + shards + " shards");
+            sc.setJobDescription("update: encode, assign, compress, write " + up.shards + " shards");
             List<ShardResult> results = new ArrayList<>(clock.time("pass2", built::collect));
             results.sort(Comparator.comparingInt(ShardResult::partition));
             long tokens = results.stream().mapToLong(ShardResult::tokens).sum();
-            clock.done("pass2", "tokens", tokens, results.size() + " shards, " + nDocs + " documents");
-            codecB.destroy();
+            clock.done("pass2", "tokens", tokens, results.size() + " shards, " + up.nDocs + " documents");
+            up.codec.destroy();
             assignerB.destroy();
 
             Ivf ivf = Ivf.union(results.stream().map(r -> IvfFile.read(r.ivfPiece(), "IVF of shard " + r.partition()))
@@ -457,7 +479,41 @@ public final class UpdateJob implements Callable<Integer> {
             IndexFiles.writeNew(conf, layout.resolve(ivfPath), ivfBytes);
             DataFile ivfFile = DataFile.of(ivfPath, DataFile.IVF, ivfBytes.length, ivf.numCentroids(), ivf.numEntries(),
                     Checksums.crc32c(ivfBytes));
-            return new Pass2(results.stream().map(ShardResult::shard).toList(), ivfFile, tokens, drift);
+            return new Pass2(results.stream().map(ShardResult::shard).toList(), ivfFile, tokens);
+        }
+
+        /** Rebuilds from {@code --corpus} instead of updating; the new build is the next version. */
+        private UpdateSummary rebuild(Manifest base, String batch, InputValidation.Result in, long nDocs,
+                long replaced, long deletedIds, long unknown, DriftReport drift, String rejectedDir) {
+            IndexSettings s = base.settings();
+            Map<String, String> c = new LinkedHashMap<>();
+            c.put("input", corpus);
+            c.put("format", format);
+            c.put("model_config", modelConfig);
+            c.put("shard_target_mb", Double.toString(shardTargetMb));
+            c.put("min_shards", Integer.toString(minShards));
+            c.put("max_reject_fraction", Double.toString(maxRejectFraction));
+            c.put("encoder_batch_size", Integer.toString(encoderBatchSize));
+            c.put("encoder_threads", Integer.toString(encoderThreads));
+            c.put("encoder_device", encoderDevice);
+            c.put("seed", Long.toString(seed));
+            if ("precomputed".equals(s.encoderId()) || s.encoderChecksum() == null) {
+                c.put("dim", Integer.toString(s.dim()));
+                c.put("encoder_id", s.encoderId());
+            }
+            Map<String, String> props = new LinkedHashMap<>();
+            props.put(AppliedBatch.PROPERTY, batch);
+            props.put("rebuild-reasons", String.join("; ", drift.reasons()));
+            props.put("build.input", corpus);
+            RebuildInPlace.Result r = clock.time("rebuild", () -> RebuildInPlace.run(sc, store, base, c, props));
+            Manifest m = r.committed();
+            String what = "rebuilt from " + corpus + " as version " + m.version() + " (" + r.build().documents()
+                    + " documents; " + String.join("; ", drift.reasons()) + ")";
+            clock.done("rebuild", "documents", r.build().documents(), what);
+            UpdateSummary summary = summary(base, m, "rebuilt", batch, in, nDocs, replaced, deletedIds, unknown,
+                    m.summary().tokens(), drift, rejectedDir, what, m.shards().size(), m.summary().liveDocuments());
+            IndexFiles.writeNew(conf, layout.summary(m.version()), summary.toJson().getBytes(StandardCharsets.UTF_8));
+            return summary;
         }
 
         private UpdateSummary summary(Manifest base, Manifest m, String outcome, String batch,

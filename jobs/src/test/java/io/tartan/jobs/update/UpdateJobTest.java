@@ -326,6 +326,49 @@ class UpdateJobTest {
                 reader.answered(), versions, reader.reloadFailures.size());
     }
 
+    @Test
+    void pastTheThresholdRebuildIfDriftRebuildsInPlaceAsTheNextSnapshot() throws IOException {
+        String index = fixture.copyTo(dir);
+        ManifestStore store = new ManifestStore(conf, new IndexLayout(index));
+        Manifest v1 = store.readLatest();
+        String[] added = {TextIndexFixture.json("new-1", "Zebrafish regenerate heart muscle after an injury."),
+            TextIndexFixture.json("new-2", "Saturn's rings are made of ice and rock."),
+            TextIndexFixture.json("new-3", "Lighthouses guide ships along rocky coasts.")};
+        Path upserts = write("upserts.jsonl", added);
+        // the corpus as it is after this batch: the rebuild indexes all of it
+        Path corpus = TextCorpus.write(dir.resolve("corpus.jsonl"), TextIndexFixture.DOCS, 7);
+        Files.write(corpus, List.of(added), java.nio.file.StandardOpenOption.APPEND);
+        try (TartanIndex reader = TartanIndex.open(index)) {
+            reader.withEncoder(encoder);
+            UpdateSummary s = UpdateJob.parse("--index", index, "--upsert", upserts.toString(), "--rebuild-if-drift",
+                    "--corpus", corpus.toString()).run(sc);
+
+            assertEquals("rebuilt", s.outcome(), s.toJson());
+            assertTrue(s.drift().rebuildRecommended());
+            Manifest v2 = store.readLatest();
+            assertEquals(2, v2.version());
+            assertEquals(Manifest.OP_BUILD, v2.operation());
+            assertEquals(v1.snapshotId(), v2.parentSnapshotId());
+            assertEquals(v1.settings(), v2.settings(), "a rebuild keeps the index settings");
+            assertFalse(v1.codec().path().equals(v2.codec().path()), "new centroids and buckets");
+            assertEquals(TextIndexFixture.DOCS + 3, v2.summary().liveDocuments());
+            assertTrue(v2.shards().stream().allMatch(f -> f.minPid() >= v1.summary().nextPid()), "no pid is reused");
+            assertEquals(v1.summary().nextPid() + TextIndexFixture.DOCS + 3, v2.summary().nextPid());
+            assertFalse(Files.exists(Path.of(index, "_rebuild")) && Files.list(Path.of(index, "_rebuild")).findAny()
+                    .isPresent(), "the staging folder is removed");
+
+            assertTrue(reader.refresh(), "readers pick up the rebuild like any snapshot");
+            assertEquals("new-1", top(reader, "zebrafish heart regeneration"));
+            assertEquals("new-3", top(reader, "lighthouse on the coast"));
+        }
+        UpdateSummary same = UpdateJob.parse("--index", index, "--upsert", upserts.toString(), "--rebuild-if-drift",
+                "--corpus", corpus.toString()).run(sc);
+        assertEquals("already-applied", same.outcome());
+        UpdateSummary next = UpdateJob.parse("--index", index, "--delete", write("del.txt", "d1").toString()).run(sc);
+        assertEquals(1, next.drift().changedDocuments(), "the change count starts again at the rebuild");
+        assertEquals(TextIndexFixture.DOCS + 3, next.drift().documentsAtBuild());
+    }
+
     static Set<String> files(String index) throws IOException {
         Set<String> out = new HashSet<>();
         for (String d : List.of("data", "ivf", "codec", "deletes")) {

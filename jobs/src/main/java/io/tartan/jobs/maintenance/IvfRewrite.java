@@ -11,14 +11,16 @@ import org.apache.hadoop.conf.Configuration;
 import java.util.Arrays;
 
 /**
- * The IVF of a snapshot with its deleted pids dropped: a base plus append deltas merged into one. Compaction keeps
- * pids and codes, so this is exactly the IVF of the compacted shards, without reading a single shard row.
+ * IVFs rewritten without reading a shard row: a snapshot's IVF files merged with its deleted pids dropped (compaction
+ * keeps pids and codes, so this is exactly the IVF of the compacted shards), or every pid moved by an offset (a
+ * rebuilt index imported above the pids an index already handed out).
  */
-public final class LiveIvf {
-    private LiveIvf() {
+public final class IvfRewrite {
+    private IvfRewrite() {
     }
 
-    public static Ivf of(Configuration conf, IndexLayout layout, Manifest m, int[] deleted) {
+    /** The union of {@code m}'s IVF files without {@code deleted} (sorted). */
+    public static Ivf live(Configuration conf, IndexLayout layout, Manifest m, int[] deleted) {
         Ivf[] parts = new Ivf[m.ivf().size()];
         for (int i = 0; i < parts.length; i++) {
             DataFile f = m.ivf().get(i);
@@ -26,6 +28,19 @@ public final class LiveIvf {
             parts[i] = IvfFile.read(bytes, layout.resolve(f.path()).toString());
         }
         return without(Ivf.union(parts), deleted);
+    }
+
+    /** {@code ivf} with {@code offset} added to every pid. */
+    public static Ivf shifted(Ivf ivf, int offset) {
+        int[][] lists = new int[ivf.numCentroids()][];
+        for (int c = 0; c < lists.length; c++) {
+            int[] l = ivf.list(c);
+            for (int i = 0; i < l.length; i++) {
+                l[i] = Math.addExact(l[i], offset);
+            }
+            lists[c] = l;
+        }
+        return Ivf.fromLists(lists);
     }
 
     /** {@code ivf} without the pids in {@code deleted} (sorted). */

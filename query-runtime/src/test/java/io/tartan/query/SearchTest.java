@@ -5,7 +5,6 @@ import io.tartan.format.codec.ResidualCodec;
 import io.tartan.format.shard.ShardReader;
 import io.tartan.format.shard.ShardSpec;
 import io.tartan.format.IndexLayout;
-import io.tartan.format.codec.CentroidCodes;
 import io.tartan.format.manifest.Manifest;
 import io.tartan.format.manifest.ManifestStore;
 import org.apache.hadoop.conf.Configuration;
@@ -44,7 +43,7 @@ class SearchTest {
         ResidualCodec codec = index.snapshot().codec();
         for (var shard : m.shards()) {
             ShardReader.read(conf, layout, shard, ShardSpec.of(m.settings()), row -> decompressed.put(row.docId(),
-                    codec.decompress(CentroidCodes.decode(row.codes(), m.settings().codeWidth()), row.residuals())));
+                    codec.decompress(row.decodeCodes(m.settings().numCentroids()), row.residuals())));
         }
     }
 

@@ -11,8 +11,8 @@ import java.nio.ByteBuffer;
  * int32    dim
  * int32    nbits
  * int32    num_centroids (k)
- * int32    centroid_dtype      0 = float32, 1 = float16
- * k·dim    centroids           row-major, float32 or float16
+ * int32    centroid_dtype      0 = float32, 1 = float16, 2 = int8 (see {@link CentroidDtype})
+ * ...      centroids           k·dim float32 | k·dim float16 | k float32 scales then k·dim int8, row-major
  * dim      avg_residual        float32
  * 2^nbits−1 bucket_cutoffs     float32, ascending
  * 2^nbits  bucket_weights      float32, ascending
@@ -23,24 +23,35 @@ public final class CodecFile {
     public static final String MAGIC = "TCDC";
     public static final int DTYPE_FLOAT32 = 0;
     public static final int DTYPE_FLOAT16 = 1;
+    public static final int DTYPE_INT8 = 2;
 
     private CodecFile() {
     }
 
+    /** Writes the codec with its centroids in the codec's own dtype: a reader gets back exactly this codec. */
+    public static byte[] write(ResidualCodec codec) {
+        return write(codec, codec.centroidDtype());
+    }
+
+    /**
+     * Writes the codec; {@code float16Centroids} asks for float16 centroids for a codec whose centroids are float32
+     * (lossy: such a codec's residuals were taken against the float32 values). A codec whose centroids are already
+     * narrower (a trained codec's int8, or float16) is written in that dtype whatever the flag, since writing it
+     * wider would store the same values in more bytes. Prefer {@link #write(ResidualCodec)}.
+     */
     public static byte[] write(ResidualCodec codec, boolean float16Centroids) {
+        CentroidDtype own = codec.centroidDtype();
+        return write(codec, own == CentroidDtype.FLOAT32 && float16Centroids ? CentroidDtype.FLOAT16 : own);
+    }
+
+    private static byte[] write(ResidualCodec codec, CentroidDtype dtype) {
         int dim = codec.dim();
         int k = codec.numCentroids();
         int nb = 1 << codec.nbits();
-        int centroidBytes = k * dim * (float16Centroids ? 2 : 4);
-        ByteBuffer buf = BinaryFile.begin(MAGIC, 16 + centroidBytes + 4 * (dim + nb - 1 + nb));
-        buf.putInt(dim).putInt(codec.nbits()).putInt(k).putInt(float16Centroids ? DTYPE_FLOAT16 : DTYPE_FLOAT32);
-        for (float c : codec.centroids()) {
-            if (float16Centroids) {
-                buf.putShort(Float16.fromFloat(c));
-            } else {
-                buf.putFloat(c);
-            }
-        }
+        byte[] block = dtype == codec.centroidDtype() ? codec.centroidBlock() : dtype.encode(codec.centroids(), dim);
+        ByteBuffer buf = BinaryFile.begin(MAGIC, 16 + block.length + 4 * (dim + nb - 1 + nb));
+        buf.putInt(dim).putInt(codec.nbits()).putInt(k).putInt(dtype.id());
+        buf.put(block);
         putAll(buf, codec.avgResidual());
         putAll(buf, codec.bucketCutoffs());
         putAll(buf, codec.bucketWeights());
@@ -52,21 +63,24 @@ public final class CodecFile {
         int dim = buf.getInt();
         int nbits = buf.getInt();
         int k = buf.getInt();
-        int dtype = buf.getInt();
-        if (dtype != DTYPE_FLOAT32 && dtype != DTYPE_FLOAT16) {
-            throw new io.tartan.format.IndexFormatException(fileName + ": unknown centroid dtype " + dtype);
+        CentroidDtype dtype = CentroidDtype.ofId(buf.getInt(), fileName);
+        if (dim <= 0 || k <= 0 || dtype.bytes(k, dim) > buf.remaining()) {
+            throw new io.tartan.format.IndexFormatException(fileName + ": " + k + " centroids of dim " + dim
+                    + " do not fit in the file");
         }
-        float[] centroids = new float[Math.multiplyExact(k, dim)];
-        for (int i = 0; i < centroids.length; i++) {
-            centroids[i] = dtype == DTYPE_FLOAT16 ? Float16.toFloat(buf.getShort()) : buf.getFloat();
-        }
+        byte[] block = new byte[(int) dtype.bytes(k, dim)];
+        buf.get(block);
         float[] avg = getAll(buf, dim);
         float[] cutoffs = getAll(buf, (1 << nbits) - 1);
         float[] weights = getAll(buf, 1 << nbits);
         if (buf.remaining() != 0) {
             throw new io.tartan.format.IndexFormatException(fileName + ": " + buf.remaining() + " unexpected trailing bytes");
         }
-        return new ResidualCodec(dim, nbits, centroids, avg, cutoffs, weights);
+        try {
+            return ResidualCodec.fromBlock(dim, nbits, dtype, block, k, avg, cutoffs, weights);
+        } catch (IllegalArgumentException e) {
+            throw new io.tartan.format.IndexFormatException(fileName + ": " + e.getMessage(), e);
+        }
     }
 
     private static void putAll(ByteBuffer buf, float[] a) {

@@ -16,6 +16,11 @@ import java.util.Arrays;
  * {@code torch.quantile}. A residual value {@code x} falls in bucket {@code #{cutoffs < x}} ({@code torch.bucketize},
  * {@code right=False}). Decompression is {@code normalize(c + weights[bucket])}.
  *
+ * <p>A codec knows the dtype its centroids are stored in ({@link CentroidDtype}). A trained codec rounds the
+ * k-means centroids to that dtype first and computes every residual (training quantiles and {@link #compress})
+ * against the rounded values, the ones a reader of the codec file gets back, so storing the centroids compactly
+ * adds no reconstruction error of its own.
+ *
  * <p>Instances are immutable and thread-safe.
  */
 public final class ResidualCodec {
@@ -26,14 +31,51 @@ public final class ResidualCodec {
     private final int nbits;
     private final int numCentroids;
     private final float[] centroids;
+    private final CentroidDtype centroidDtype;
+    /** The centroids as stored in the codec file; null for float32, whose block is the matrix itself. */
+    private final byte[] centroidBlock;
     private final float[] avgResidual;
     private final float[] bucketCutoffs;
     private final float[] bucketWeights;
     private final int codeWidth;
     private final VectorKernels kernels;
 
+    /** A codec over float32 centroids, used as given. */
     public ResidualCodec(int dim, int nbits, float[] centroids, float[] avgResidual, float[] bucketCutoffs,
             float[] bucketWeights) {
+        this(dim, nbits, centroids, CentroidDtype.FLOAT32, null, avgResidual, bucketCutoffs, bucketWeights);
+    }
+
+    /**
+     * A codec whose centroids are {@code centroids} rounded to {@code dtype}; residuals are then taken against the
+     * rounded values.
+     */
+    public static ResidualCodec withCentroidDtype(int dim, int nbits, CentroidDtype dtype, float[] centroids,
+            float[] avgResidual, float[] bucketCutoffs, float[] bucketWeights) {
+        requireMatrix(centroids, dim);
+        if (dtype == CentroidDtype.FLOAT32) {
+            return new ResidualCodec(dim, nbits, centroids, avgResidual, bucketCutoffs, bucketWeights);
+        }
+        return fromBlock(dim, nbits, dtype, dtype.encode(centroids, dim), centroids.length / dim, avgResidual,
+                bucketCutoffs, bucketWeights);
+    }
+
+    /** A codec over a centroid block as read from a codec file. */
+    static ResidualCodec fromBlock(int dim, int nbits, CentroidDtype dtype, byte[] block, int k, float[] avgResidual,
+            float[] bucketCutoffs, float[] bucketWeights) {
+        float[] centroids = dtype.decode(block, k, dim);
+        return new ResidualCodec(dim, nbits, centroids, dtype, dtype == CentroidDtype.FLOAT32 ? null : block,
+                avgResidual, bucketCutoffs, bucketWeights);
+    }
+
+    private static void requireMatrix(float[] centroids, int dim) {
+        if (dim <= 0 || centroids.length == 0 || centroids.length % dim != 0) {
+            throw new IllegalArgumentException("centroids length " + centroids.length + " is not a positive multiple of dim " + dim);
+        }
+    }
+
+    private ResidualCodec(int dim, int nbits, float[] centroids, CentroidDtype centroidDtype, byte[] centroidBlock,
+            float[] avgResidual, float[] bucketCutoffs, float[] bucketWeights) {
         ResidualPacking.requireSupported(dim, nbits);
         if (centroids.length == 0 || centroids.length % dim != 0) {
             throw new IllegalArgumentException("centroids length " + centroids.length + " is not a positive multiple of dim " + dim);
@@ -45,6 +87,8 @@ public final class ResidualCodec {
         this.nbits = nbits;
         this.numCentroids = centroids.length / dim;
         this.centroids = centroids;
+        this.centroidDtype = centroidDtype;
+        this.centroidBlock = centroidBlock;
         this.avgResidual = avgResidual;
         this.bucketCutoffs = bucketCutoffs;
         this.bucketWeights = bucketWeights;
@@ -59,14 +103,27 @@ public final class ResidualCodec {
     }
 
     /**
-     * Trains the codec from sample embeddings and their centroid assignments.
+     * Trains the codec from sample embeddings and their centroid assignments, with int8 centroids
+     * ({@link CentroidDtype#INT8}, the compact default: it costs no measurable recall, see docs/bench/query-runtime.md).
      *
      * @param centroids  {@code [k × dim]} row-major
      * @param sample     {@code [n × dim]} row-major embeddings (a held-out sample in ColBERT)
      * @param sampleCodes nearest-centroid id of each sample row, or {@code null} to compute them here
      */
     public static ResidualCodec train(int dim, int nbits, float[] centroids, float[] sample, int[] sampleCodes) {
+        return train(dim, nbits, CentroidDtype.INT8, centroids, sample, sampleCodes);
+    }
+
+    /**
+     * Trains the codec with centroids stored in {@code dtype}: the centroids are rounded to it first and the
+     * residual statistics are taken against the rounded values. Codes computed against the unrounded centroids are
+     * fine: the rounding moves a centroid far less than the gap to the next-nearest one.
+     */
+    public static ResidualCodec train(int dim, int nbits, CentroidDtype dtype, float[] trainedCentroids, float[] sample,
+            int[] sampleCodes) {
         ResidualPacking.requireSupported(dim, nbits);
+        requireMatrix(trainedCentroids, dim);
+        float[] centroids = dtype == CentroidDtype.FLOAT32 ? trainedCentroids : dtype.round(trainedCentroids, dim);
         EmbeddingChecks.requireMatrix("codec training sample", sample, dim);
         int n = sample.length / dim;
         if (n == 0) {
@@ -106,7 +163,7 @@ public final class ResidualCodec {
         for (int i = 0; i < buckets; i++) {
             weights[i] = quantile(sorted, (i + 0.5) / buckets);
         }
-        return new ResidualCodec(dim, nbits, centroids, avg, cutoffs, weights);
+        return withCentroidDtype(dim, nbits, dtype, trainedCentroids, avg, cutoffs, weights);
     }
 
     /** {@code torch.quantile} with linear interpolation over a sorted array. */
@@ -242,6 +299,16 @@ public final class ResidualCodec {
     /** The centroid matrix {@code [k × dim]}; callers must not modify it. */
     public float[] centroids() {
         return centroids;
+    }
+
+    /** The dtype the centroids are stored in; {@link #centroids()} holds exactly the values it represents. */
+    public CentroidDtype centroidDtype() {
+        return centroidDtype;
+    }
+
+    /** The centroid block of the codec file in {@link #centroidDtype()}. */
+    byte[] centroidBlock() {
+        return centroidBlock != null ? centroidBlock : centroidDtype.encode(centroids, dim);
     }
 
     public float[] avgResidual() {

@@ -2,6 +2,7 @@ package io.tartan.format.shard;
 
 import io.tartan.format.IndexFormatException;
 import io.tartan.format.IndexLayout;
+import io.tartan.format.UnsupportedFormatException;
 import io.tartan.format.io.ByteArrayInputFile;
 import io.tartan.format.io.IndexFiles;
 import io.tartan.format.manifest.DataFile;
@@ -21,7 +22,8 @@ import java.util.function.Consumer;
 
 /**
  * Reads a shard listed in a manifest: verifies its size and checksum first (naming the file if they differ), checks
- * the footer's dim/nbits/code-width against the index settings, then streams its rows in pid order.
+ * the footer's dim/nbits/num-centroids against the index settings and its codes layout, then streams its rows in pid
+ * order, each checked (well-formed codes below {@code k}, residuals of the right size) before it is handed on.
  */
 public final class ShardReader {
     private ShardReader() {
@@ -36,8 +38,14 @@ public final class ShardReader {
         try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(in)
                 .withConf(conf).build()) {
             GenericRecord r;
+            int[] scratch = new int[256];
             while ((r = reader.read()) != null) {
-                sink.accept(toRow(r, name));
+                ShardRow row = toRow(r, name);
+                if (scratch.length < row.doclen()) {
+                    scratch = new int[Math.max(row.doclen(), 2 * scratch.length)];
+                }
+                check(row, spec, scratch, name);
+                sink.accept(row);
                 rows++;
             }
         } catch (IOException e) {
@@ -53,9 +61,29 @@ public final class ShardReader {
             Map<String, String> kv = r.getFileMetaData().getKeyValueMetaData();
             expect(kv, ShardSchema.KV_DIM, spec.dim(), name);
             expect(kv, ShardSchema.KV_NBITS, spec.nbits(), name);
-            expect(kv, ShardSchema.KV_CODE_WIDTH, spec.codeWidth(), name);
+            expect(kv, ShardSchema.KV_NUM_CENTROIDS, spec.numCentroids(), name);
+            String codes = kv.get(ShardSchema.KV_CODES);
+            if (!ShardSchema.CODES_SORTED_RUNS.equals(codes)) {
+                throw new UnsupportedFormatException(name + ": codes layout " + ShardSchema.KV_CODES + "=" + codes
+                        + " is not one this reader knows (" + ShardSchema.CODES_SORTED_RUNS + ")");
+            }
         } catch (IOException e) {
             throw new IndexFormatException(name + ": not a readable Parquet file: " + e.getMessage(), e);
+        }
+    }
+
+    private static void check(ShardRow row, ShardSpec spec, int[] scratch, String name) {
+        if (row.doclen() <= 0) {
+            throw new IndexFormatException(name + ": " + row.who() + " has doclen " + row.doclen());
+        }
+        if (row.residuals().length != (long) row.doclen() * spec.residualBytesPerToken()) {
+            throw new IndexFormatException(name + ": " + row.who() + " has " + row.residuals().length
+                    + " residual bytes, doclen × " + spec.residualBytesPerToken() + " expected");
+        }
+        try {
+            row.decodeCodes(spec.numCentroids(), scratch, 0);
+        } catch (IndexFormatException e) {
+            throw new IndexFormatException(name + ": " + e.getMessage(), e);
         }
     }
 

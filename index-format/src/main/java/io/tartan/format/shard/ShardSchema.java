@@ -28,7 +28,11 @@ public final class ShardSchema {
     public static final String KV_FORMAT_VERSION = "tartan.format-version";
     public static final String KV_DIM = "tartan.dim";
     public static final String KV_NBITS = "tartan.nbits";
-    public static final String KV_CODE_WIDTH = "tartan.code-width";
+    public static final String KV_NUM_CENTROIDS = "tartan.num-centroids";
+    /** Layout of the {@code codes} column; readers reject a shard whose layout they do not know. */
+    public static final String KV_CODES = "tartan.codes";
+    /** The one {@link #KV_CODES} value of format 1: {@link io.tartan.format.codec.SortedCodes}. */
+    public static final String CODES_SORTED_RUNS = "sorted-runs-rice";
 
     public static final Schema SCHEMA = SchemaBuilder.record("tartan_shard").namespace("io.tartan.format")
             .fields()

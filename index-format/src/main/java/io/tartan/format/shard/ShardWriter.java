@@ -1,6 +1,7 @@
 package io.tartan.format.shard;
 
 import io.tartan.format.FormatVersion;
+import io.tartan.format.IndexFormatException;
 import io.tartan.format.IndexLayout;
 import io.tartan.format.io.ChecksummingOutputFile;
 import io.tartan.format.manifest.DataFile;
@@ -9,6 +10,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -23,8 +25,12 @@ import java.util.Map;
  * Writes one shard (a Parquet file, {@link ShardSchema}) and describes it as a manifest {@link DataFile}. Rows must
  * come in strictly ascending pid order; every row is checked against the {@link ShardSpec} before it is written.
  *
- * <p>Columns are ZSTD-compressed by default: residual bytes are close to random and barely shrink, but codes, ids
- * and the dictionary-friendly doclen column do, and ZSTD decodes fast enough not to show in load times.
+ * <p>Columns are ZSTD-compressed by default: residual bytes and the bit-packed codes are close to random and barely
+ * shrink, but ids and the dictionary-friendly doclen column do, and ZSTD decodes fast enough not to show in load
+ * times. Dictionaries are off for every column whose values are unique per row, and so are min/max statistics of
+ * the byte columns (a page's smallest and largest residual blob prune nothing). Pages are written in Parquet's v2
+ * layout, which stores the lengths of the byte values delta-coded apart from the values (v1 prefixes every value
+ * with 4 bytes: 0.07 bytes a token for residuals and codes each) and delta-codes pids.
  */
 public final class ShardWriter implements Closeable {
     private final String relativePath;
@@ -36,6 +42,7 @@ public final class ShardWriter implements Closeable {
     private long minPid = -1;
     private long maxPid = -1;
     private DataFile result;
+    private int[] codeScratch = new int[256];
 
     private ShardWriter(String relativePath, ShardSpec spec, ChecksummingOutputFile out, ParquetWriter<GenericRecord> writer) {
         this.relativePath = relativePath;
@@ -58,13 +65,19 @@ public final class ShardWriter implements Closeable {
                     .withConf(conf)
                     .withWriteMode(ParquetFileWriter.Mode.CREATE)
                     .withCompressionCodec(compression)
+                    .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
                     .withDictionaryEncoding(ShardSchema.RESIDUALS, false)
                     .withDictionaryEncoding(ShardSchema.CODES, false)
+                    .withStatisticsEnabled(ShardSchema.RESIDUALS, false)
+                    .withStatisticsEnabled(ShardSchema.CODES, false)
+                    .withDictionaryEncoding(ShardSchema.PID, false)
+                    .withDictionaryEncoding(ShardSchema.DOC_ID, false)
                     .withExtraMetaData(Map.of(
                             ShardSchema.KV_FORMAT_VERSION, FormatVersion.MAJOR + "." + FormatVersion.MINOR,
                             ShardSchema.KV_DIM, Integer.toString(spec.dim()),
                             ShardSchema.KV_NBITS, Integer.toString(spec.nbits()),
-                            ShardSchema.KV_CODE_WIDTH, Integer.toString(spec.codeWidth())))
+                            ShardSchema.KV_NUM_CENTROIDS, Integer.toString(spec.numCentroids()),
+                            ShardSchema.KV_CODES, ShardSchema.CODES_SORTED_RUNS))
                     .build();
             return new ShardWriter(relativePath, spec, file, w);
         } catch (IOException e) {
@@ -72,7 +85,7 @@ public final class ShardWriter implements Closeable {
         }
     }
 
-    /** Appends a document. */
+    /** Appends a document; build rows with {@link ShardRow#of}. */
     public void write(ShardRow row) {
         validate(row);
         GenericRecord r = new GenericData.Record(ShardSchema.SCHEMA);
@@ -109,15 +122,26 @@ public final class ShardWriter implements Closeable {
         if (row.doclen() <= 0) {
             throw new IllegalArgumentException(who + ": has no tokens (empty documents are not stored)");
         }
-        if (row.codes() == null || row.codes().length != row.doclen() * spec.codeWidth()) {
-            throw new IllegalArgumentException(who + ": codes must be doclen × " + spec.codeWidth() + " = "
-                    + row.doclen() * spec.codeWidth() + " bytes, got " + (row.codes() == null ? "none" : row.codes().length));
+        if (row.codes() == null) {
+            throw new IllegalArgumentException(who + ": codes are missing");
+        }
+        try {
+            row.decodeCodes(spec.numCentroids(), scratch(row.doclen()), 0);
+        } catch (IndexFormatException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (build rows with ShardRow.of)", e);
         }
         int expected = row.doclen() * spec.residualBytesPerToken();
         if (row.residuals() == null || row.residuals().length != expected) {
             throw new IllegalArgumentException(who + ": residuals must be doclen × " + spec.residualBytesPerToken()
                     + " = " + expected + " bytes, got " + (row.residuals() == null ? "none" : row.residuals().length));
         }
+    }
+
+    private int[] scratch(int n) {
+        if (codeScratch.length < n) {
+            codeScratch = new int[Math.max(n, 2 * codeScratch.length)];
+        }
+        return codeScratch;
     }
 
     /** Closes the file and returns its manifest entry. */

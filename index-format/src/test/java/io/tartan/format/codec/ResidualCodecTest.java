@@ -22,6 +22,7 @@ class ResidualCodecTest {
         float[] centroids = TestVectors.unitRows(rnd, 16, dim);
         float[] sample = TestVectors.clustered(rnd, centroids, dim, 2000, 0.5f, null);
         ResidualCodec codec = ResidualCodec.train(dim, nbits, centroids, sample, null);
+        float[] stored = codec.centroids();
         float[] cut = codec.bucketCutoffs();
         float[] w = codec.bucketWeights();
         for (int i = 1; i < cut.length; i++) {
@@ -40,7 +41,7 @@ class ResidualCodecTest {
             ResidualPacking.unpack(c.residuals(), t * codec.bytesPerToken(), dim, nbits, buckets, 0);
             int code = c.codes()[t];
             for (int d = 0; d < dim; d++) {
-                float r = docs[t * dim + d] - centroids[code * dim + d];
+                float r = docs[t * dim + d] - stored[code * dim + d];
                 int b = buckets[d];
                 float lo = b == 0 ? Math.min(r, w[0]) : cut[b - 1];
                 float hi = b == w.length - 1 ? Math.max(r, w[b]) : cut[b];
@@ -88,26 +89,92 @@ class ResidualCodecTest {
     }
 
     @Test
-    void codecFileRoundTripsAndDetectsCorruption() {
+    void codecFileRoundTripsExactlyAndDetectsCorruption() {
         Random rnd = new Random(9);
         float[] centroids = TestVectors.unitRows(rnd, 300, 16);
         ResidualCodec codec = ResidualCodec.train(16, 4, centroids, TestVectors.clustered(rnd, centroids, 16, 1000, 0.4f, null), null);
         assertEquals(2, codec.codeWidth());
-        ResidualCodec back = CodecFile.read(CodecFile.write(codec, false), "c.tcodec");
-        assertArrayEquals(codec.centroids(), back.centroids());
+        assertEquals(CentroidDtype.INT8, codec.centroidDtype(), "trained codecs store int8 centroids");
+        byte[] file = CodecFile.write(codec);
+        assertEquals(8 + 16 + 300 * (16 + 4) + 4 * (16 + 15 + 16) + 8, file.length, "int8 centroids: dim + 4 bytes each");
+        // the flag cannot widen int8 centroids: the same bytes either way
+        assertArrayEquals(file, CodecFile.write(codec, false));
+        assertArrayEquals(file, CodecFile.write(codec, true));
+        ResidualCodec back = CodecFile.read(file, "c.tcodec");
+        assertEquals(CentroidDtype.INT8, back.centroidDtype());
+        assertArrayEquals(codec.centroids(), back.centroids(), "a reader gets exactly the centroids residuals were taken against");
         assertArrayEquals(codec.bucketWeights(), back.bucketWeights());
         assertArrayEquals(codec.bucketCutoffs(), back.bucketCutoffs());
         assertArrayEquals(codec.avgResidual(), back.avgResidual());
+        float[] docs = TestVectors.clustered(rnd, centroids, 16, 50, 0.4f, null);
+        ResidualCodec.Compressed c = codec.compress(docs);
+        assertArrayEquals(codec.decompress(c.codes(), c.residuals()), back.decompress(c.codes(), c.residuals()));
+        assertArrayEquals(file, CodecFile.write(back), "rewriting a read codec gives the same file");
 
+        file[100] ^= 0x10;
+        CorruptFileException e = assertThrows(CorruptFileException.class, () -> CodecFile.read(file, "bad.tcodec"));
+        assertTrue(e.getMessage().contains("bad.tcodec"), e.getMessage());
+    }
+
+    @Test
+    void float32CodecsWriteFloat32OrLossyFloat16() {
+        Random rnd = new Random(10);
+        float[] centroids = TestVectors.unitRows(rnd, 40, 16);
+        ResidualCodec codec = ResidualCodec.train(16, 2, CentroidDtype.FLOAT32, centroids,
+                TestVectors.clustered(rnd, centroids, 16, 500, 0.4f, null), null);
+        assertArrayEquals(centroids, codec.centroids());
+        ResidualCodec back = CodecFile.read(CodecFile.write(codec, false), "c.tcodec");
+        assertEquals(CentroidDtype.FLOAT32, back.centroidDtype());
+        assertArrayEquals(centroids, back.centroids());
         ResidualCodec half = CodecFile.read(CodecFile.write(codec, true), "h.tcodec");
+        assertEquals(CentroidDtype.FLOAT16, half.centroidDtype());
         for (int i = 0; i < centroids.length; i++) {
             assertEquals(centroids[i], half.centroids()[i], 1e-3);
         }
+        ResidualCodec f16 = ResidualCodec.train(16, 2, CentroidDtype.FLOAT16, centroids,
+                TestVectors.clustered(rnd, centroids, 16, 500, 0.4f, null), null);
+        assertArrayEquals(f16.centroids(), CodecFile.read(CodecFile.write(f16, false), "f.tcodec").centroids());
+    }
 
-        byte[] bytes = CodecFile.write(codec, false);
-        bytes[100] ^= 0x10;
-        CorruptFileException e = assertThrows(CorruptFileException.class, () -> CodecFile.read(bytes, "bad.tcodec"));
-        assertTrue(e.getMessage().contains("bad.tcodec"), e.getMessage());
+    @Test
+    void int8CentroidsHaveOneScalePerRow() {
+        float[] rows = {0.5f, -0.3f, 0.1f, 0f, /* second row */ 0f, 0f, 0f, 0f};
+        byte[] block = CentroidDtype.INT8.encode(rows, 4);
+        // scales first (float32 LE: 0.5/127 and 0), then the int8 rows
+        assertEquals(2 * 4 + 2 * 4, block.length);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(block).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(0.5f / 127f, buf.getFloat(0));
+        assertEquals(0f, buf.getFloat(4));
+        assertArrayEquals(new byte[] {127, -76, 25, 0, 0, 0, 0, 0}, Arrays.copyOfRange(block, 8, 16));
+        float[] back = CentroidDtype.INT8.decode(block, 2, 4);
+        assertEquals(127 * (0.5f / 127f), back[0]);
+        assertEquals(-76 * (0.5f / 127f), back[1]);
+        Random rnd = new Random(3);
+        float[] unit = TestVectors.unitRows(rnd, 200, 128);
+        float[] r = CentroidDtype.INT8.round(unit, 128);
+        for (int c = 0; c < 200; c++) {
+            float max = 0;
+            for (int d = 0; d < 128; d++) {
+                max = Math.max(max, Math.abs(unit[c * 128 + d]));
+            }
+            for (int d = 0; d < 128; d++) {
+                assertEquals(unit[c * 128 + d], r[c * 128 + d], max / 254 * 1.001f, "within half a step");
+            }
+        }
+    }
+
+    @Test
+    void unknownCentroidDtypeIsRejected() {
+        Random rnd = new Random(4);
+        float[] centroids = TestVectors.unitRows(rnd, 4, 8);
+        byte[] file = CodecFile.write(new ResidualCodec(8, 2, centroids, new float[8], new float[] {-1, 0, 1},
+                new float[] {-1, -0.5f, 0.5f, 1}));
+        java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(8 + 12, 7);
+        byte[] refooted = io.tartan.format.io.BinaryFile.finish(
+                java.nio.ByteBuffer.wrap(Arrays.copyOf(file, file.length)).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .position(file.length - 8), CodecFile.MAGIC);
+        var e = assertThrows(io.tartan.format.IndexFormatException.class, () -> CodecFile.read(refooted, "x.tcodec"));
+        assertTrue(e.getMessage().contains("x.tcodec") && e.getMessage().contains("dtype 7"), e.getMessage());
     }
 
     @Test
@@ -132,9 +199,6 @@ class ResidualCodecTest {
         assertEquals(2, CentroidCodes.width(257));
         assertEquals(2, CentroidCodes.width(65536));
         assertEquals(4, CentroidCodes.width(65537));
-        int[] codes = {0, 1, 65535, 300};
-        assertArrayEquals(codes, CentroidCodes.decode(CentroidCodes.encode(codes, 0, 4, 2), 2));
-        assertArrayEquals(new byte[] {(byte) 0xff, (byte) 0xff}, Arrays.copyOfRange(CentroidCodes.encode(codes, 0, 4, 2), 4, 6));
     }
 
     @Test

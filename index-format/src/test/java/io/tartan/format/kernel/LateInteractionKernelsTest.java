@@ -2,6 +2,7 @@ package io.tartan.format.kernel;
 
 import io.tartan.format.MaxSim;
 import io.tartan.format.TestVectors;
+import io.tartan.format.codec.CentroidDtype;
 import io.tartan.format.codec.ResidualCodec;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +34,8 @@ class LateInteractionKernelsTest {
                 int nqPad = (nq + 15) / 16 * 16;
                 float[] centres = TestVectors.unitRows(rnd, 37, dim);
                 float[] docs = TestVectors.clustered(rnd, centres, dim, 300, 0.5f, null);
-                ResidualCodec codec = ResidualCodec.train(dim, nbits, centres, docs, null);
+                // float32 centroids: the reference reconstruction below uses `centres` as they are
+                ResidualCodec codec = ResidualCodec.train(dim, nbits, CentroidDtype.FLOAT32, centres, docs, null);
                 ResidualCodec.Compressed c = codec.compress(docs);
                 float[] q = TestVectors.unitRows(rnd, nq, dim);
                 float[] qt = transpose(q, nq, nqPad, dim);

@@ -2,6 +2,8 @@ package io.tartan.format.shard;
 
 import io.tartan.format.CorruptFileException;
 import io.tartan.format.IndexLayout;
+import io.tartan.format.codec.ResidualCodec;
+import io.tartan.format.codec.SortedCodes;
 import io.tartan.format.manifest.DataFile;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -10,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -95,29 +98,63 @@ class ShardRoundTripTest {
     @Test
     void badRowsAreRejectedWithTheDocumentNamed() {
         IndexLayout layout = new IndexLayout(dir.toUri().toString());
-        try (ShardWriter w = ShardWriter.create(new Configuration(), layout, "data/u.parquet", SPEC)) {
+        ShardSpec spec = new ShardSpec(16, 2, 2, 1000);
+        byte[] twoCodes = SortedCodes.encode(new int[] {4, 9}, 0, 2);
+        try (ShardWriter w = ShardWriter.create(new Configuration(), layout, "data/u.parquet", spec)) {
             var e1 = assertThrows(IllegalArgumentException.class,
-                    () -> w.write(new ShardRow(0, "d0", 2, new byte[4], new byte[7], null)));
+                    () -> w.write(new ShardRow(0, "d0", 2, twoCodes, new byte[7], null)));
             assertTrue(e1.getMessage().contains("'d0'") && e1.getMessage().contains("residuals"), e1.getMessage());
             var e2 = assertThrows(IllegalArgumentException.class,
                     () -> w.write(new ShardRow(1, "empty", 0, new byte[0], new byte[0], null)));
             assertTrue(e2.getMessage().contains("no tokens"), e2.getMessage());
-            w.write(new ShardRow(5, "ok", 1, new byte[2], new byte[4], null));
+            var fixedWidth = assertThrows(IllegalArgumentException.class,
+                    () -> w.write(new ShardRow(2, "fixed", 2, new byte[] {4, 0, 9, 0}, new byte[8], null)));
+            assertTrue(fixedWidth.getMessage().contains("'fixed'") && fixedWidth.getMessage().contains("codes"),
+                    fixedWidth.getMessage());
+            var tooLarge = assertThrows(IllegalArgumentException.class, () -> w.write(
+                    new ShardRow(3, "big", 1, SortedCodes.encode(new int[] {1000}, 0, 1), new byte[4], null)));
+            assertTrue(tooLarge.getMessage().contains("code 1000 of 1000"), tooLarge.getMessage());
+            w.write(new ShardRow(5, "ok", 2, twoCodes, new byte[8], null));
             var e3 = assertThrows(IllegalArgumentException.class,
-                    () -> w.write(new ShardRow(5, "dup", 1, new byte[2], new byte[4], null)));
+                    () -> w.write(new ShardRow(5, "dup", 2, twoCodes, new byte[8], null)));
             assertTrue(e3.getMessage().contains("ascending"), e3.getMessage());
         }
+    }
+
+    @Test
+    void rowsStoreTokensSortedByCodeWithTheirResiduals() {
+        int[] codes = {7, 3, 7, 1, 3};
+        byte[] res = new byte[5 * 4];
+        for (int t = 0; t < 5; t++) {
+            Arrays.fill(res, t * 4, t * 4 + 4, (byte) t);
+        }
+        ShardRow row = ShardRow.of(9, "d", new ResidualCodec.Compressed(codes, res), 1, null);
+        assertEquals(5, row.doclen());
+        assertArrayEquals(new int[] {1, 3, 3, 7, 7}, row.decodeCodes(8));
+        // token 3 (code 1), then tokens 1 and 4 (code 3, input order kept), then tokens 0 and 2 (code 7)
+        byte[] want = new byte[20];
+        int[] order = {3, 1, 4, 0, 2};
+        for (int i = 0; i < 5; i++) {
+            Arrays.fill(want, i * 4, i * 4 + 4, (byte) order[i]);
+        }
+        assertArrayEquals(want, row.residuals());
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> ShardRow.of(1, "wide", new ResidualCodec.Compressed(new int[] {256}, new byte[4]), 1, null));
+        assertTrue(e.getMessage().contains("'wide'"), e.getMessage());
     }
 
     static List<ShardRow> rows(int n, Random rnd) {
         List<ShardRow> rows = new ArrayList<>();
         for (int pid = 0; pid < n; pid++) {
             int len = 1 + rnd.nextInt(30);
-            byte[] codes = new byte[len * SPEC.codeWidth()];
+            int[] codes = new int[len];
+            for (int t = 0; t < len; t++) {
+                codes[t] = rnd.nextInt(SPEC.numCentroids());
+            }
             byte[] res = new byte[len * SPEC.residualBytesPerToken()];
-            rnd.nextBytes(codes);
             rnd.nextBytes(res);
-            rows.add(new ShardRow(pid, "doc-" + pid, len, codes, res, pid % 3 == 0 ? Map.of("lang", "en", "n", "" + pid) : null));
+            rows.add(ShardRow.of(pid, "doc-" + pid, new ResidualCodec.Compressed(codes, res), SPEC.codeWidth(),
+                    pid % 3 == 0 ? Map.of("lang", "en", "n", "" + pid) : null));
         }
         return rows;
     }

@@ -3,7 +3,6 @@ package io.tartan.format.snapshot;
 import io.tartan.format.IndexLayout;
 import io.tartan.format.LocalIndexWriter;
 import io.tartan.format.TestVectors;
-import io.tartan.format.codec.CentroidCodes;
 import io.tartan.format.codec.ResidualCodec;
 import io.tartan.format.io.Checksums;
 import io.tartan.format.io.IndexFiles;
@@ -69,7 +68,7 @@ class SnapshotOperationsTest {
             for (int i = 0; i < n; i++) {
                 ResidualCodec.Compressed c = codec.compress(TestVectors.clustered(rnd, codec.centroids(), DIM, 3, 0.5f, null));
                 long pid = firstPid + i;
-                w.write(new ShardRow(pid, "new" + pid, 3, CentroidCodes.encode(c.codes(), 0, 3, 1), c.residuals(), null));
+                w.write(ShardRow.of(pid, "new" + pid, c, 1, null));
                 ivf.addDocument((int) pid, c.codes());
             }
             shard = w.finish();

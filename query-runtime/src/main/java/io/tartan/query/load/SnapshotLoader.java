@@ -2,7 +2,6 @@ package io.tartan.query.load;
 
 import io.tartan.format.DeletionVectorFile;
 import io.tartan.format.IndexLayout;
-import io.tartan.format.codec.CentroidCodes;
 import io.tartan.format.codec.CodecFile;
 import io.tartan.format.codec.ResidualCodec;
 import io.tartan.format.ivf.Ivf;
@@ -10,6 +9,7 @@ import io.tartan.format.ivf.IvfFile;
 import io.tartan.format.manifest.DataFile;
 import io.tartan.format.manifest.Manifest;
 import io.tartan.format.shard.ShardReader;
+import io.tartan.format.shard.ShardRow;
 import io.tartan.format.shard.ShardSpec;
 
 import java.util.ArrayList;
@@ -86,7 +86,7 @@ public final class SnapshotLoader {
         ShardData data = new ShardData(f.path(), (int) f.recordCount(), f.tokenCount(), spec.residualBytesPerToken());
         ShardReader.read(source.conf(), from, f, spec, row -> {
             if (Arrays.binarySearch(deletedPids, Math.toIntExact(row.pid())) < 0) {
-                data.add(Math.toIntExact(row.pid()), row.docId(), row.doclen(), row.codes(), spec.codeWidth(), row.residuals());
+                data.add(row, spec.numCentroids());
             }
         });
         return data;
@@ -112,7 +112,9 @@ public final class SnapshotLoader {
             residuals = new byte[codes.length * bpt];
         }
 
-        void add(int pid, String docId, int doclen, byte[] encodedCodes, int width, byte[] res) {
+        void add(ShardRow row, int numCentroids) {
+            int doclen = row.doclen();
+            byte[] res = row.residuals();
             if (docs == pids.length) {
                 pids = Arrays.copyOf(pids, docs * 2);
                 docIds = Arrays.copyOf(docIds, docs * 2);
@@ -123,10 +125,10 @@ public final class SnapshotLoader {
                 residuals = Arrays.copyOf(residuals, cap * (residuals.length / codes.length));
                 codes = Arrays.copyOf(codes, cap);
             }
-            pids[docs] = pid;
-            docIds[docs] = docId;
+            pids[docs] = Math.toIntExact(row.pid());
+            docIds[docs] = row.docId();
             doclens[docs] = doclen;
-            CentroidCodes.decode(encodedCodes, width, codes, tokens);
+            row.decodeCodes(numCentroids, codes, tokens);
             System.arraycopy(res, 0, residuals, tokens * (res.length / doclen), res.length);
             docs++;
             tokens += doclen;

@@ -23,13 +23,16 @@ import java.util.function.Function;
  * setting p50/p95 latency and recall@10 against {@code exact_top10.tsv}, 200 queries one at a time on the calling
  * thread. Prints Markdown table rows.
  *
- * <p>Usage: {@code SynthBenchmark <index dir> <synth dir> [curve|headline]}
+ * <p>Usage: {@code SynthBenchmark <index dir> <synth dir> [curve|headline|recall]}
  */
 public final class SynthBenchmark {
     public static void main(String[] args) throws IOException {
         String index = args[0];
         Path synth = Path.of(args[1]);
         boolean curve = args.length < 3 || "curve".equals(args[2]);
+        // recall: the two defaults only, one warm-up pass, no exhaustive run (recall is deterministic; for quick
+        // comparisons of index layouts on a busy machine)
+        boolean recallOnly = args.length >= 3 && "recall".equals(args[2]);
         NpyArray qnpy = NpyArray.read(synth.resolve("queries.npy"));
         long[] shape = qnpy.shape();
         int nq = (int) shape[0];
@@ -62,7 +65,7 @@ public final class SynthBenchmark {
         System.out.println("| mode | ncells | threshold | ndocs | exact-scored | p50 ms | p95 ms | recall@10 | candidates (mean) |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         // warm-up: JIT-compile every path before timing
-        for (int rep = 0; rep < 3; rep++) {
+        for (int rep = 0; rep < (recallOnly ? 1 : 3); rep++) {
             run(queries, exact, q -> idx.search(q, 10, SearchParams.defaults()));
             run(queries, exact, q -> idx.search(q, 10, SearchParams.plaid()));
         }
@@ -86,6 +89,10 @@ public final class SynthBenchmark {
             double[] m = run(queries, exact, q -> idx.search(q, 10, p));
             System.out.printf("| %s | %d | %s | %d | %d | %.2f | %.2f | %.3f | %.0f |%n", p.mode(), r.ncells(),
                     r.pruning() ? Float.toString(r.threshold()) : "-", r.ndocs(), r.nexact(), m[0], m[1], m[2], m[3]);
+        }
+        if (recallOnly) {
+            idx.close();
+            return;
         }
         double[] m = run(queries, exact, q -> idx.searchExact(q, 10));
         System.out.printf("| exhaustive (decompressed index) | - | - | all | all | %.2f | %.2f | %.3f | - |%n", m[0], m[1], m[2]);

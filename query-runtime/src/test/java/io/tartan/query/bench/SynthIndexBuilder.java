@@ -1,7 +1,7 @@
 package io.tartan.query.bench;
 
 import io.tartan.format.IndexLayout;
-import io.tartan.format.codec.CentroidCodes;
+import io.tartan.format.codec.CentroidDtype;
 import io.tartan.format.codec.CodecFile;
 import io.tartan.format.codec.ResidualCodec;
 import io.tartan.format.io.Checksums;
@@ -33,7 +33,9 @@ import java.util.Random;
  * through the index-format writers. It exists because the Spark IndexJob's npy input had not landed when the query
  * runtime was benchmarked; it takes the precomputed codes that {@code LocalIndexWriter} would recompute.
  *
- * <p>Usage: {@code SynthIndexBuilder <synth dir> <index dir> [nbits=2] [sample=131072] [iterations=4]}
+ * <p>Usage: {@code SynthIndexBuilder <synth dir> <index dir> [nbits=2] [sample=131072] [iterations=4]
+ * [centroid dtype=INT8] [assign-stored]}; {@code assign-stored} assigns tokens to the nearest stored (rounded) centroid
+ * instead of the nearest k-means one. Centroids and codes are cached beside the index dir (see {@link KMeansResult}).
  */
 public final class SynthIndexBuilder {
     public static void main(String[] args) {
@@ -42,6 +44,8 @@ public final class SynthIndexBuilder {
         int nbits = args.length > 2 ? Integer.parseInt(args[2]) : 2;
         int sampleSize = args.length > 3 ? Integer.parseInt(args[3]) : 131072;
         int iterations = args.length > 4 ? Integer.parseInt(args[4]) : 4;
+        CentroidDtype dtype = args.length > 5 ? CentroidDtype.valueOf(args[5]) : CentroidDtype.INT8;
+        boolean assignStored = args.length > 6 && "assign-stored".equals(args[6]);
         long t0 = System.nanoTime();
         NpyArray docsNpy = NpyArray.read(synth.resolve("docs.npy"));
         long[] doclens = NpyArray.read(synth.resolve("doclens.npy")).longs();
@@ -58,16 +62,43 @@ public final class SynthIndexBuilder {
         for (int i = 0; i < m; i++) {
             System.arraycopy(docs, perm[i] * dim, sample, i * dim, dim);
         }
-        float[] centroids = Arrays.copyOf(sample, k * dim);
-        int[] sampleCodes = null;
-        for (int it = 0; it < iterations; it++) {
+        // Clustering is most of the build time and does not depend on the on-disk layout, so format experiments
+        // reuse the centroids and codes of an earlier run with the same data and parameters.
+        Path cache = Path.of(out).toAbsolutePath().getParent().resolve(String.format("kmeans-k%d-m%d-it%d.bin", k, m, iterations));
+        KMeansResult km = KMeansResult.read(cache, k, dim, n, m);
+        if (km == null) {
+            float[] centroids = Arrays.copyOf(sample, k * dim);
+            int[] sampleCodes = null;
+            for (int it = 0; it < iterations; it++) {
+                sampleCodes = CentroidAssigner.assign(sample, m, centroids, dim, true);
+                centroids = update(sample, m, sampleCodes, k, dim, rnd);
+                System.out.printf("k-means iteration %d done at %.1fs%n", it + 1, secs(t0));
+            }
             sampleCodes = CentroidAssigner.assign(sample, m, centroids, dim, true);
-            centroids = update(sample, m, sampleCodes, k, dim, rnd);
-            System.out.printf("k-means iteration %d done at %.1fs%n", it + 1, secs(t0));
+            int[] codes = CentroidAssigner.assign(docs, n, centroids, dim, true);
+            km = new KMeansResult(centroids, sampleCodes, codes);
+            km.write(cache, k, dim);
+        } else {
+            System.out.printf("reused centroids and codes from %s%n", cache);
         }
-        sampleCodes = CentroidAssigner.assign(sample, m, centroids, dim, true);
-        ResidualCodec codec = ResidualCodec.train(dim, nbits, centroids, sample, sampleCodes);
-        int[] codes = CentroidAssigner.assign(docs, n, centroids, dim, true);
+        int[] codes = km.codes();
+        ResidualCodec codec = ResidualCodec.train(dim, nbits, dtype, km.centroids(), sample, km.sampleCodes());
+        if (assignStored && dtype != CentroidDtype.FLOAT32) {
+            // nearest stored centroid: the cells a query probes are ranked by the stored centroids too
+            Path stored = cache.resolveSibling(cache.getFileName().toString().replace(".bin", "-" + dtype + "-codes.bin"));
+            KMeansResult again = KMeansResult.read(stored, k, dim, n, 0);
+            if (again == null) {
+                again = new KMeansResult(codec.centroids(), new int[0],
+                        CentroidAssigner.assign(docs, n, codec.centroids(), dim, true));
+                again.write(stored, k, dim);
+            }
+            int changed = 0;
+            for (int t = 0; t < n; t++) {
+                changed += again.codes()[t] != codes[t] ? 1 : 0;
+            }
+            System.out.printf("re-assigned to the %s centroids: %d of %d codes changed%n", dtype, changed, n);
+            codes = again.codes();
+        }
         System.out.printf("assigned all tokens at %.1fs%n", secs(t0));
 
         Configuration conf = new Configuration();
@@ -89,12 +120,12 @@ public final class SynthIndexBuilder {
             int len = (int) doclens[d];
             int[] dc = Arrays.copyOfRange(codes, off, off + len);
             byte[] res = codec.compress(Arrays.copyOfRange(docs, off * dim, (off + len) * dim), dc);
-            w.write(new ShardRow(d, Integer.toString(d), len, CentroidCodes.encode(dc, 0, len, settings.codeWidth()), res, null));
+            w.write(ShardRow.of(d, Integer.toString(d), new ResidualCodec.Compressed(dc, res), settings.codeWidth(), null));
             ivf.addDocument(d, dc);
             off += len;
         }
         shards.add(w.finish());
-        DataFile codecFile = write(conf, layout, IndexLayout.newCodecPath(), DataFile.CODEC, CodecFile.write(codec, false), 0, 0);
+        DataFile codecFile = write(conf, layout, IndexLayout.newCodecPath(), DataFile.CODEC, CodecFile.write(codec), 0, 0);
         Ivf built = ivf.build();
         DataFile ivfFile = write(conf, layout, IndexLayout.newIvfPath(), DataFile.IVF, IvfFile.write(built),
                 built.numCentroids(), built.numEntries());
@@ -104,7 +135,7 @@ public final class SynthIndexBuilder {
                 shards, List.of(ivfFile), List.of(), summary, Map.of("builder", "query-runtime SynthIndexBuilder",
                         "kmeans-sample", Integer.toString(m), "kmeans-iterations", Integer.toString(iterations)));
         new ManifestStore(conf, layout).commit(manifest);
-        System.out.printf("index written: %d bytes (%.1f B/token) in %.1fs%n", bytes, (double) bytes / n, secs(t0));
+        System.out.printf("index written: %d bytes (%.2f B/token) in %.1fs%n", bytes, (double) bytes / n, secs(t0));
     }
 
     private static DataFile write(Configuration conf, IndexLayout layout, String rel, String content, byte[] bytes,

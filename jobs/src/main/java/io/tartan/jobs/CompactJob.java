@@ -18,13 +18,10 @@ import io.tartan.jobs.maintenance.MaintenanceCli;
 import io.tartan.jobs.maintenance.ShardRewrite;
 import io.tartan.jobs.update.ChangeHistory;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.SparkConf;
-import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -75,21 +72,12 @@ public final class CompactJob implements Callable<Integer> {
 
     /** A job configured from command-line arguments, for callers that bring their own Spark context. */
     public static CompactJob parse(String... args) {
-        CompactJob job = new CompactJob();
-        new CommandLine(job).parseArgs(args);
-        return job;
+        return MaintenanceCli.parse(new CompactJob(), args);
     }
 
     @Override
     public Integer call() {
-        SparkContext sc = SparkContext.getOrCreate(new SparkConf().setAppName("tartan compact " + index));
-        try {
-            Result r = run(JavaSparkContext.fromSparkContext(sc));
-            System.out.println(describe(r));
-        } finally {
-            sc.stop();
-        }
-        return 0;
+        return MaintenanceCli.inSpark("tartan compact " + index, jsc -> describe(run(jsc)));
     }
 
     public Result run(JavaSparkContext jsc) {

@@ -41,8 +41,6 @@ import io.tartan.jobs.update.RebuildInPlace;
 import io.tartan.jobs.update.ResidualDrift;
 import io.tartan.jobs.update.UpdateSummary;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.SparkConf;
-import org.apache.spark.SparkContext;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -52,7 +50,6 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import scala.Tuple2;
@@ -182,21 +179,12 @@ public final class UpdateJob implements Callable<Integer> {
 
     /** A job configured from command-line arguments, for callers that bring their own Spark context. */
     public static UpdateJob parse(String... args) {
-        UpdateJob job = new UpdateJob();
-        new CommandLine(job).parseArgs(args);
-        return job;
+        return MaintenanceCli.parse(new UpdateJob(), args);
     }
 
     @Override
     public Integer call() {
-        SparkContext sc = SparkContext.getOrCreate(new SparkConf().setAppName("tartan update " + index));
-        try {
-            UpdateSummary s = run(JavaSparkContext.fromSparkContext(sc));
-            System.out.println(s.toJson());
-        } finally {
-            sc.stop();
-        }
-        return 0;
+        return MaintenanceCli.inSpark("tartan update " + index, jsc -> run(jsc).toJson());
     }
 
     public UpdateSummary run(JavaSparkContext sc) {

@@ -13,32 +13,48 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A real standalone cluster (Master + 2 Workers, child JVMs) running the shaded jobs jar through spark-submit: a
- * trivial job first, then IndexJob, whose index must equal the local-mode build, then IndexJob again with a Worker
- * killed mid-job (last: the cluster is down a Worker afterwards), which must still give the identical index.
+ * A real standalone cluster (Master + 2 Workers, child JVMs on 127.0.0.1) running the shaded jobs jar through
+ * spark-submit. The Workers own fake GPUs, discovered by the real {@code conf/getGpusResources.sh} through a fake
+ * {@code nvidia-smi} (worker 0: GPUs 0 and 1, worker 1: GPUs 2 and 3); jobs that do not ask for GPUs ignore them.
+ * In order: a trivial job; the GPU wiring on its own; IndexJob, whose index must equal the local-mode build; and
+ * IndexJob encoding on GPUs with a Worker killed mid-job (last: the cluster is a Worker short afterwards), which must
+ * still give the identical index with every encode task asking for the GPU Spark assigned it. One cluster serves
+ * all four because starting one costs about 20 s on two cores.
  */
 @Tag("slow")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalClusterIT {
     static final Duration JOB_TIMEOUT = Duration.ofMinutes(5);
+    static final List<List<String>> WORKER_GPUS = List.of(List.of("0", "1"), List.of("2", "3"));
     private static final long N = 100_000;
     private static final long EXPECTED = (N - 1) * N * (2 * N - 1) / 6;
+    private static final Pattern PROBE_LINE = Pattern.compile(
+            "(plain|encode) stage=(\\d+) partition=(\\d+) executor=(\\S+) gpu=\\[([^]]*)] requested=(\\S+) "
+                    + "actual=(\\S+) rows=(\\d+)");
     private static Path dir;
     private static LocalSparkCluster cluster;
 
     @BeforeAll
     static void start() {
         dir = ClusterFixture.workDir("cluster");
-        cluster = LocalSparkCluster.start(dir, ClusterFixture.shadedJar(), LocalSparkCluster.Options.workers(2));
+        Path bin = FakeGpus.install(dir);
+        cluster = LocalSparkCluster.start(dir, ClusterFixture.shadedJar(), LocalSparkCluster.Options.workers(2)
+                .withGpus(2, FakeGpus.discoveryScript(), WORKER_GPUS.stream().map(g -> FakeGpus.env(bin, g)).toList()));
     }
 
     @AfterAll
@@ -62,25 +78,77 @@ class LocalClusterIT {
         assertTrue(sum.find(), result);
         assertEquals(EXPECTED, Long.parseLong(sum.group(1)), result);
         assertTrue(result.contains("executors=0,1\n"), "both workers ran tasks: " + result);
-        assertEquals(2, cluster.executorLogs().size(), "one executor per worker");
+        assertEquals(2, cluster.executorLogs(appId(driver)).size(), "one executor per worker");
     }
 
     @Test
     @Order(2)
+    void onlyEncodeTasksGetAGpuAndTheEncoderAsksForIt() throws IOException {
+        Path probe = AppJar.of(dir.resolve("gpu-probe.jar"), GpuProbeJob.class);
+        Path out = dir.resolve("gpu.out");
+        int partitions = 6;
+        List<String> options = new ArrayList<>(gpuSubmitOptions());
+        options.addAll(List.of("--jars", ClusterFixture.shadedJar().toString(), "--class",
+                GpuProbeJob.class.getName()));
+        ChildJvm driver = cluster.submit("gpu-probe", options, probe,
+                List.of(out.toString(), String.valueOf(partitions)));
+        assertEquals(0, driver.awaitExit(JOB_TIMEOUT), driver::logTail);
+
+        Set<Integer> encodePartitions = new HashSet<>();
+        Map<String, Set<String>> gpusByExecutor = new HashMap<>();
+        int plain = 0;
+        for (String line : Files.readAllLines(out)) {
+            Matcher m = PROBE_LINE.matcher(line);
+            assertTrue(m.matches(), line);
+            if (m.group(1).equals("plain")) {
+                assertEquals("", m.group(5), "a stage without the encode profile holds no GPU: " + line);
+                plain++;
+                continue;
+            }
+            String gpu = m.group(5);
+            assertTrue(allGpus().contains(gpu), "one discovered GPU per encode task: " + line);
+            assertEquals("cuda:" + gpu, m.group(6), "the encoder asked for the task's GPU: " + line);
+            assertEquals("cpu", m.group(7), "CPU build of ONNX Runtime: CUDA falls back to the CPU: " + line);
+            assertTrue(Integer.parseInt(m.group(8)) > 0, "the encoder encoded: " + line);
+            encodePartitions.add(Integer.parseInt(m.group(3)));
+            gpusByExecutor.computeIfAbsent(m.group(4), e -> new HashSet<>()).add(gpu);
+        }
+        assertEquals(partitions, plain);
+        assertEquals(partitions, encodePartitions.size());
+        assertEquals(2, gpusByExecutor.size(), "both GPU executors ran encode tasks");
+        // spark.executor.resource.gpu.amount=1: an executor keeps its one GPU for all its tasks
+        gpusByExecutor.forEach((e, g) -> assertEquals(1, g.size(), "executor " + e + " used GPUs " + g));
+        assertEquals(2, gpusByExecutor.values().stream().flatMap(Set::stream).distinct().count());
+
+        String executorLogs = cluster.executorLogText(appId(driver));
+        assertTrue(executorLogs.contains("CUDA requested (cuda:"), "the encoder's fallback warning is logged");
+        List<EncodeTaskLog> logged = EncodeTaskLog.parse(executorLogs);
+        assertEquals(partitions, logged.stream().map(EncodeTaskLog::partition).distinct().count(),
+                "EncodeResources logs each encode task: " + logged);
+        logged.forEach(t -> assertEquals("cuda:" + t.gpu(), t.requested(), t.toString()));
+    }
+
+    @Test
+    @Order(3)
     void indexJobOnTheClusterEqualsTheLocalModeBuild() {
         LocalReference ref = LocalReference.get();
         String out = dir.resolve("index-cluster").toString();
-        ChildJvm driver = submitIndexJob("index", ref, out);
+        ChildJvm driver = cluster.submit("index", List.of("--class", "io.tartan.jobs.IndexJob"),
+                ClusterFixture.shadedJar(), LocalReference.args(ref.corpus.toString(), out));
         assertEquals(0, driver.awaitExit(JOB_TIMEOUT), driver::logTail);
         assertEquals(ref.fingerprint, IndexFingerprint.of(new Configuration(), out));
     }
 
     @Test
-    @Order(3)
-    void indexJobSurvivesAWorkerKilledMidJob() {
+    @Order(4)
+    void gpuIndexJobSurvivesAWorkerKilledMidJob() {
         LocalReference ref = LocalReference.get();
-        String out = dir.resolve("index-killed").toString();
-        ChildJvm driver = submitIndexJob("index-kill", ref, out);
+        String out = dir.resolve("index-gpu-killed").toString();
+        List<String> args = LocalReference.args(ref.corpus.toString(), out);
+        args.addAll(List.of("--encoder_device", "gpu"));
+        List<String> options = new ArrayList<>(gpuSubmitOptions());
+        options.addAll(List.of("--class", "io.tartan.jobs.IndexJob"));
+        ChildJvm driver = cluster.submit("index-gpu-kill", options, ClusterFixture.shadedJar(), args);
         // k-means has started: the encoded sample is cached on both executors, k-means, the codec and pass 2 are
         // still to come, and the lost executor's share of the sample must be encoded again
         driver.awaitLog(Pattern.compile("stage kmeans: started"), JOB_TIMEOUT);
@@ -88,14 +156,32 @@ class LocalClusterIT {
         assertFalse(cluster.worker(1).isAlive());
         assertEquals(0, driver.awaitExit(JOB_TIMEOUT), driver::logTail);
         String log = driver.readLog();
+        assertTrue(log.contains("encode stage: each task asks for 1.0 GPU(s)"), "the GPU profile applied");
         assertTrue(log.contains("Lost executor") || log.contains("ExecutorLostFailure"),
                 "the driver saw the executor go");
         assertEquals(ref.fingerprint, IndexFingerprint.of(new Configuration(), out),
-                "lost tasks were re-run and gave the same index");
+                "lost tasks were re-run and gave the same index; the CPU fallback encodes as the CPU build does");
+
+        List<EncodeTaskLog> logged = EncodeTaskLog.parse(cluster.executorLogText(appId(driver)));
+        // 160 documents: ColBERT's sample is the whole corpus, so pass 1 encodes every shard and pass 2 none
+        assertEquals(Set.of(0, 1, 2, 3), logged.stream().map(EncodeTaskLog::partition).collect(Collectors.toSet()),
+                "every shard's encode task logged its device: " + logged);
+        for (EncodeTaskLog t : logged) {
+            assertTrue(allGpus().contains(t.gpu()), "an encode task without a GPU: " + t);
+            assertEquals("cuda:" + t.gpu(), t.requested(), t.toString());
+        }
     }
 
-    private static ChildJvm submitIndexJob(String name, LocalReference ref, String out) {
-        return cluster.submit(name, List.of("--class", "io.tartan.jobs.IndexJob"), ClusterFixture.shadedJar(),
-                LocalReference.args(ref.corpus.toString(), out));
+    /** spark-submit options that give each executor one GPU and nothing else (no spark.task.resource.gpu.amount). */
+    private static List<String> gpuSubmitOptions() {
+        return List.of("--conf", "spark.executor.resource.gpu.amount=1");
+    }
+
+    private static Set<String> allGpus() {
+        return WORKER_GPUS.stream().flatMap(List::stream).collect(Collectors.toSet());
+    }
+
+    private static String appId(ChildJvm driver) {
+        return driver.awaitLog(Pattern.compile("app ID (app-\\S+)"), Duration.ofSeconds(1));
     }
 }

@@ -11,17 +11,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The reference build the cluster tests compare with: {@link TextCorpus} indexed by IndexJob in Spark local[2] in
- * the test JVM, built once per JVM and shared by every cluster test class.
+ * The reference build the cluster and S3 tests compare with: {@link TextCorpus} indexed by IndexJob in Spark
+ * local[2] from local files in the test JVM, built once per JVM and shared by every test class.
  */
-final class LocalReference {
-    static final int DOCS = 160;
+public final class LocalReference {
+    public static final int DOCS = 160;
     static final long SEED = 7;
     private static LocalReference instance;
 
-    final Path corpus;
-    final String index;
-    final IndexFingerprint fingerprint;
+    public final Path corpus;
+    public final String index;
+    public final IndexFingerprint fingerprint;
 
     private LocalReference(Path corpus, String index, IndexFingerprint fingerprint) {
         this.corpus = corpus;
@@ -29,7 +29,7 @@ final class LocalReference {
         this.fingerprint = fingerprint;
     }
 
-    static synchronized LocalReference get() {
+    public static synchronized LocalReference get() {
         if (instance == null) {
             Path dir = ClusterFixture.workDir("local-reference");
             Path corpus = TextCorpus.write(dir.resolve("corpus.jsonl"), DOCS, SEED);
@@ -49,7 +49,7 @@ final class LocalReference {
      * IndexJob's arguments for every build that is compared with the reference: a fixed shard count, so that the
      * shards (and so the encoder's batches) do not depend on how many cores the master offers.
      */
-    static List<String> args(String input, String output) {
+    public static List<String> args(String input, String output) {
         return new ArrayList<>(List.of("--input", input, "--output", output, "--min_shards", "4"));
     }
 }

@@ -5,6 +5,7 @@ import io.tartan.jobs.BuildSummary;
 import io.tartan.jobs.IndexConfig;
 import io.tartan.jobs.IndexJob;
 import io.tartan.jobs.cluster.IndexFingerprint;
+import io.tartan.jobs.cluster.LocalReference;
 import io.tartan.jobs.cluster.TextCorpus;
 import io.tartan.jobs.maintenance.LocalSpark;
 import io.tartan.query.ModelQueryEncoder;
@@ -31,46 +32,44 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Object storage end to end against a real S3 server (s3mock in a child JVM): IndexJob reads the corpus from
  * {@code s3a://} and writes the index to {@code s3a://}, the query runtime opens it from {@code s3a://}, and every
- * query's top-10 equals that of the same job run on local files.
+ * query's top-10 equals that of the same job run on local files ({@link LocalReference}). An IT (run after the
+ * package phase) only so that it shares the local build with the cluster tests.
  */
 @Tag("slow")
-class IndexJobS3Test {
+class IndexJobS3IT {
     @TempDir
     Path tmp;
 
     @Test
     void s3aInS3aOutSearchesLikeTheLocalBuild() throws IOException {
-        Path corpus = TextCorpus.write(tmp.resolve("corpus/corpus.jsonl"), 120, 11);
-        String localIndex = tmp.resolve("index-local").toString();
+        LocalReference ref = LocalReference.get();
         String s3Index = "s3a://b2/indexes/corpus-v1";
         List<List<SearchHit>> local = new ArrayList<>();
         List<List<SearchHit>> remote = new ArrayList<>();
         try (S3MockServer s3 = S3MockServer.start()) {
-            s3.put("b1", "corpus/part-0.jsonl", Files.readAllBytes(corpus));
+            s3.put("b1", "corpus/part-0.jsonl", Files.readAllBytes(ref.corpus));
             JavaSparkContext sc = LocalSpark.start("index-job-s3");
-            BuildSummary fromS3;
+            BuildSummary built;
             try {
                 s3.configure(sc.hadoopConfiguration());
-                fromS3 = IndexJob.run(sc, IndexConfig.parse(new String[] {
-                    "--input", "s3a://b1/corpus/", "--output", s3Index, "--min_shards", "3"}));
-                IndexJob.run(sc, IndexConfig.parse(new String[] {
-                    "--input", corpus.toString(), "--output", localIndex, "--min_shards", "3"}));
+                built = IndexJob.run(sc, IndexConfig.parse(
+                        LocalReference.args("s3a://b1/corpus/", s3Index).toArray(String[]::new)));
             } finally {
                 sc.stop();
             }
-            assertEquals(120, fromS3.documents());
+            assertEquals(LocalReference.DOCS, built.documents());
             List<String> keys = s3.list("b2", "indexes/corpus-v1/");
             assertTrue(keys.stream().anyMatch(k -> k.contains("/metadata/v") && k.endsWith(".manifest.json")),
                     "the manifest was committed on S3: " + keys);
-            assertTrue(keys.stream().filter(k -> k.endsWith(".parquet")).count() >= 3, keys.toString());
+            assertTrue(keys.stream().filter(k -> k.endsWith(".parquet")).count() >= 4, keys.toString());
             assertFalse(keys.stream().anyMatch(k -> k.contains("_temporary")), "no committer leftovers: " + keys);
 
             Configuration conf = s3.hadoopConf();
-            assertEquals(IndexFingerprint.of(new Configuration(), localIndex), IndexFingerprint.of(conf, s3Index));
+            assertEquals(ref.fingerprint, IndexFingerprint.of(conf, s3Index), "the same index as from local files");
 
             OpenOptions s3Open = OpenOptions.defaults().withConf(conf).withCacheDir(tmp.resolve("cache"), false);
             // each index closes its own encoder
-            try (TartanIndex fromLocal = TartanIndex.open(localIndex).withEncoder(ModelQueryEncoder.open(null));
+            try (TartanIndex fromLocal = TartanIndex.open(ref.index).withEncoder(ModelQueryEncoder.open(null));
                     TartanIndex fromBucket = TartanIndex.open(s3Index, s3Open)
                             .withEncoder(ModelQueryEncoder.open(null))) {
                 for (String q : TextCorpus.QUERIES) {

@@ -22,10 +22,10 @@ import java.util.WeakHashMap;
 
 /**
  * GPUs for the encode stage only. With {@code encoder_device gpu}, the RDDs that run the encoder get a stage-level
- * {@link ResourceProfile} whose tasks each ask for {@value #AMOUNT_KEY} GPUs (default 1); every other stage
- * (reading, k-means, shuffles, the commit) keeps the default profile and holds no GPU. Each encode task then finds
- * its GPU address in {@code TaskContext.resourcesJMap().get("gpu")} and {@link EncoderSpec#open()} opens ONNX
- * Runtime's CUDA provider on it (CPU with one warning where CUDA is missing).
+ * {@link ResourceProfile} whose tasks each ask for {@value #AMOUNT_KEY} GPUs (default 1); stages without an encoded
+ * RDD (reading, numbering, the commit) keep the default profile and hold no GPU (but see the last paragraph). Each
+ * encode task then finds its GPU address in {@code TaskContext.resourcesJMap().get("gpu")} and
+ * {@link EncoderSpec#open()} opens ONNX Runtime's CUDA provider on it (CPU with one warning where CUDA is missing).
  *
  * <p>The executors must have GPUs ({@code spark.executor.resource.gpu.amount}, a discovery script; see
  * {@code conf/spark-defaults-gpu.conf}). Without dynamic allocation the profile is a task-only profile (Spark ≥ 3.4

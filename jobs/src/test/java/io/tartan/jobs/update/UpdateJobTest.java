@@ -227,6 +227,56 @@ class UpdateJobTest {
     }
 
     @Test
+    void aKilledUpdateLeavesThePreviousSnapshotIntactAndServed() throws Exception {
+        String index = fixture.copyTo(dir);
+        ManifestStore store = new ManifestStore(conf, new IndexLayout(index));
+        Manifest v1 = store.readLatest();
+        Set<String> before = files(index);
+        // pass 2 opens its shard files first, then encodes (the drift sample is one document, so nearly every
+        // document is encoded there): the kill lands while pass 2 is encoding, seconds before any commit
+        Path corpus = TextCorpus.write(dir.resolve("many.jsonl"), 160, 99);
+        List<String> renamed = Files.readAllLines(corpus).stream().map(l -> l.replace("\"id\": \"d", "\"id\": \"n"))
+                .toList();
+        Path upserts = Files.write(dir.resolve("upserts.jsonl"), renamed);
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-agentlib") && !a.startsWith("-javaagent")).toList());
+        cmd.addAll(List.of("-Dspark.master=local[2]", "-Dspark.driver.host=127.0.0.1",
+                "-Dspark.driver.bindAddress=127.0.0.1", "-Dspark.ui.enabled=false", "-cp",
+                System.getProperty("java.class.path"), UpdateJob.class.getName(), "--index", index, "--upsert",
+                upserts.toString(), "--min-shards", "2", "--drift-sample-docs", "1"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile());
+        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        Process child = pb.start();
+        try (TartanIndex reader = TartanIndex.open(index)) {
+            reader.withEncoder(encoder);
+            List<SearchHit> expected = reader.search(TextCorpus.QUERIES.get(0), 10, SearchParams.defaults()).hits();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(3);
+            while (files(index).stream().noneMatch(f -> f.startsWith("data/") && !before.contains(f))) {
+                assertTrue(child.isAlive(), "the update ended before writing a shard: "
+                        + Files.readString(dir.resolve("child.log")));
+                assertTrue(System.nanoTime() < deadline, "no shard within 3 minutes");
+                Thread.sleep(20);
+            }
+            child.destroyForcibly().waitFor();
+            assertEquals(List.of(1L), store.versions(), "killed in pass 2: nothing committed");
+            assertEquals(v1, store.readLatest());
+            assertFalse(reader.refresh());
+            assertEquals(expected, reader.search(TextCorpus.QUERIES.get(0), 10, SearchParams.defaults()).hits());
+            try (TartanIndex fresh = TartanIndex.open(index)) {
+                assertEquals(1, fresh.snapshot().version(), "a new reader loads the intact previous snapshot");
+            }
+            assertEquals(0, MaintenanceCli.execute(new ExpireCommand(conf), "--index", index, "--keep", "1",
+                    "--orphan-grace", "0s"));
+            assertEquals(before, files(index), "expire collected what the killed run wrote");
+        } finally {
+            child.destroyForcibly();
+        }
+    }
+
+    @Test
     void ofTwoConcurrentUpdatesExactlyOneCommitsAndADeleteRetriesOnTop() throws IOException {
         String index = fixture.copyTo(dir);
         Path a = write("a.jsonl", TextIndexFixture.json("from-a", "Zebrafish regenerate heart muscle."));

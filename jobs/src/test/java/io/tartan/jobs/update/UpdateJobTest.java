@@ -7,7 +7,9 @@ import io.tartan.format.manifest.ManifestStore;
 import io.tartan.jobs.CompactJob;
 import io.tartan.jobs.UpdateJob;
 import io.tartan.jobs.cluster.TextCorpus;
+import io.tartan.format.testing.SampleIndex;
 import io.tartan.jobs.maintenance.ExpireCommand;
+import io.tartan.jobs.maintenance.IndexFixture;
 import io.tartan.jobs.maintenance.LocalSpark;
 import io.tartan.jobs.maintenance.MaintenanceCli;
 import io.tartan.jobs.maintenance.ServingReader;
@@ -417,6 +419,59 @@ class UpdateJobTest {
         UpdateSummary next = UpdateJob.parse("--index", index, "--delete", write("del.txt", "d1").toString()).run(sc);
         assertEquals(1, next.drift().changedDocuments(), "the change count starts again at the rebuild");
         assertEquals(TextIndexFixture.DOCS + 3, next.drift().documentsAtBuild());
+    }
+
+    @Test
+    void precomputedVectorsUpdateAnIndexOfVectors() throws IOException {
+        IndexFixture f = IndexFixture.build(dir.resolve("vectors-index"), 40, 10);
+        float[] centroids;
+        try (TartanIndex idx = TartanIndex.open(f.uri)) {
+            centroids = idx.snapshot().codec().centroids();
+        }
+        java.util.Random rnd = new java.util.Random(21);
+        Map<String, float[]> docs = new java.util.LinkedHashMap<>();
+        for (String id : List.of("v-0", "v-1", "v-2", "doc-3")) {
+            docs.put(id, io.tartan.format.TestVectors.clustered(rnd, centroids, SampleIndex.DIM, 12, 0.4f, null));
+        }
+        List<org.apache.spark.sql.Row> rows = new java.util.ArrayList<>();
+        docs.forEach((id, m) -> {
+            List<List<Float>> vectors = new java.util.ArrayList<>();
+            for (int t = 0; t < m.length / SampleIndex.DIM; t++) {
+                List<Float> row = new java.util.ArrayList<>();
+                for (int d = 0; d < SampleIndex.DIM; d++) {
+                    row.add(m[t * SampleIndex.DIM + d]);
+                }
+                vectors.add(row);
+            }
+            rows.add(org.apache.spark.sql.RowFactory.create(id, vectors));
+        });
+        org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+                .add("id", org.apache.spark.sql.types.DataTypes.StringType, false)
+                .add("vectors", org.apache.spark.sql.types.DataTypes.createArrayType(
+                        org.apache.spark.sql.types.DataTypes.createArrayType(
+                                org.apache.spark.sql.types.DataTypes.FloatType)));
+        String upserts = dir.resolve("upserts-parquet").toString();
+        org.apache.spark.sql.SparkSession.builder().sparkContext(sc.sc()).getOrCreate()
+                .createDataFrame(rows, schema).coalesce(1).write().parquet(upserts);
+        Path deletes = write("deletes.txt", "doc-7");
+
+        UpdateSummary s = UpdateJob.parse("--index", f.uri, "--upsert", upserts, "--format", "parquet-vectors",
+                "--delete", deletes.toString()).run(sc);
+
+        assertEquals("committed", s.outcome(), s.toJson());
+        assertEquals(4, s.upserted());
+        assertEquals(1, s.replaced());
+        assertEquals(1, s.deleted());
+        try (TartanIndex idx = TartanIndex.open(f.uri)) {
+            for (Map.Entry<String, float[]> e : docs.entrySet()) {
+                SearchHit best = idx.searchExact(e.getValue(), 1).hits().get(0);
+                assertEquals(e.getKey(), best.docId(), "a document's own vectors find it");
+                assertTrue(best.pid() >= 40, "new pid " + best.pid());
+            }
+            for (float[] q : f.queries) {
+                assertFalse(idx.searchExact(q, 100).hits().stream().anyMatch(h -> h.docId().equals("doc-7")));
+            }
+        }
     }
 
     static Set<String> files(String index) throws IOException {

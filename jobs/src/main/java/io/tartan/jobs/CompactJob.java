@@ -66,8 +66,16 @@ public final class CompactJob implements Callable<Integer> {
             long rowsDropped) {
     }
 
+    private Runnable beforeCommit = () -> { };
+
     public static void main(String[] args) {
         System.exit(MaintenanceCli.execute(new CompactJob(), args));
+    }
+
+    /** Runs {@code hook} after the new files are written, before the commit (to stage a concurrent commit). */
+    public CompactJob beforeCommit(Runnable hook) {
+        this.beforeCommit = hook;
+        return this;
     }
 
     /** A job configured from command-line arguments, for callers that bring their own Spark context. */
@@ -115,6 +123,7 @@ public final class CompactJob implements Callable<Integer> {
             throw new IllegalStateException("injected failure before the commit (--fail-before-commit): "
                     + written.size() + " shard(s) and " + ivfPath + " written, no snapshot committed");
         }
+        beforeCommit.run();
         SnapshotTransaction tx = SnapshotTransaction.on(conf, store, base, Manifest.OP_COMPACT)
                 .rewrite(plan.replacedPaths(), written, ivfFile, true)
                 .property("compacted-from-version", Long.toString(base.version()))

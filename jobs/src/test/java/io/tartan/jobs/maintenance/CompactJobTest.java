@@ -124,6 +124,21 @@ class CompactJobTest {
     }
 
     @Test
+    void aCompactionThatLosesTheCommitRaceFailsClearlyAndARerunCompactsTheNewSnapshot() {
+        IndexFixture f = IndexFixture.build(dir, 40, 10);
+        f.delete(1, 2);
+        io.tartan.format.manifest.CommitConflictException e = assertThrows(
+                io.tartan.format.manifest.CommitConflictException.class,
+                () -> CompactJob.parse("--index", f.uri).beforeCommit(() -> f.delete(33)).run(jsc));
+        assertTrue(e.getMessage().contains("must start from the latest snapshot"), e.getMessage());
+        Manifest latest = f.store.readLatest();
+        assertEquals(Manifest.OP_DELETE, latest.operation(), "the concurrent delete stands");
+        Manifest m = CompactJob.parse("--index", f.uri).run(jsc).committed().orElseThrow();
+        assertEquals(37, m.summary().liveDocuments());
+        assertTrue(m.deletes().isEmpty());
+    }
+
+    @Test
     void crashBeforeCommitKeepsThePreviousSnapshotServedAndExpireCollectsTheOrphans() throws Exception {
         IndexFixture f = IndexFixture.build(dir, 60, 10);
         Manifest v2 = f.delete(7, 8, 31);

@@ -31,7 +31,7 @@ public final class BuildCommit {
     public static Manifest commit(Configuration conf, IndexLayout layout, IndexSettings settings, ResidualCodec codec,
             List<DataFile> shards, Ivf ivf, Map<String, String> properties) {
         DataFile codecFile = writeBinary(conf, layout, IndexLayout.newCodecPath(), DataFile.CODEC,
-                CodecFile.write(codec, false), 0, 0);
+                CodecFile.write(codec), 0, 0);
         DataFile ivfFile = writeBinary(conf, layout, IndexLayout.newIvfPath(), DataFile.IVF, IvfFile.write(ivf),
                 ivf.numCentroids(), ivf.numEntries());
         long docs = shards.stream().mapToLong(DataFile::recordCount).sum();

@@ -226,7 +226,7 @@ public final class IndexJob {
             // pass 1: k-means
             long cap = (long) k * cfg.kmeansMaxPointsPerCentroid();
             double keep = sampled._2() <= cap ? 1.0 : cap / (double) sampled._2();
-            JavaRDD<PointBlock> blocks = KMeansSample.points(sample, dim, keep, seed)
+            JavaRDD<PointBlock> blocks = KMeansSample.points(sample, dim, keep, seed, false)
                     .persist(StorageLevel.MEMORY_AND_DISK());
             cached.add(blocks);
             sc.setJobDescription("pass 1: k-means training points");
@@ -246,21 +246,27 @@ public final class IndexJob {
             // pass 1: codec
             sc.setJobDescription("pass 1: codec sample");
             CentroidAssigner assigner = DistributedKMeans.assigner(km.centroids(), dim, cfg, seed);
-            float[] codecSample = clock.time("codec", () -> DistributedKMeans.sample(blocks, points, dim,
+            JavaRDD<PointBlock> heldout = KMeansSample.points(sample, dim, 1.0, seed, true);
+            long heldoutEstimate = Math.round(sampled._2() * KMeansSample.HELDOUT_SHARE);
+            float[] held = clock.time("codec", () -> DistributedKMeans.sample(heldout, heldoutEstimate, dim,
                     cfg.codecSampleTokens(), seed));
+            // a corpus too small to hold tokens out trains the codec on k-means points instead
+            float[] codecSample = held.length > 0 ? held : clock.time("codec", () -> DistributedKMeans.sample(blocks,
+                    points, dim, cfg.codecSampleTokens(), seed));
             ResidualCodec codec = clock.time("codec", () -> {
                 ResidualCodec trained = ResidualCodec.train(dim, cfg.nbits(), km.centroids(), codecSample,
                         assigner.assign(codecSample));
                 // compress with exactly what readers will decode
-                return CodecFile.read(CodecFile.write(trained, false), "trained codec");
+                return CodecFile.read(CodecFile.write(trained), "trained codec");
             });
             double exactShare = clock.time("codec", () -> agreement(assigner, codecSample, dim));
-            clock.done("codec", "tokens", codecSample.length / dim, "two-level assignment exact for "
+            clock.done("codec", "tokens", codecSample.length / dim, (held.length > 0 ? "held-out" : "training")
+                    + " tokens; two-level assignment exact for "
                     + String.format("%.3f", exactShare) + " of sampled tokens");
             blocks.unpersist(false);
 
             // pass 2
-            Broadcast<byte[]> codecB = sc.broadcast(CodecFile.write(codec, false));
+            Broadcast<byte[]> codecB = sc.broadcast(CodecFile.write(codec));
             Broadcast<CentroidAssigner> assignerB = sc.broadcast(assigner);
             ShardBuilder.Context ctx = new ShardBuilder.Context(hc, cfg.output(), dim, cfg.nbits(), k,
                     CentroidCodes.width(k), spec, codecB, assignerB);

@@ -15,6 +15,12 @@ import java.util.List;
 public final class KMeansSample {
     private static final long DOC_SALT = 0x53414D50_4C45L;
     private static final long TOKEN_SALT = 0x544F4B45_4E53L;
+    private static final long HELDOUT_SALT = 0x48454C44_4F55L;
+    /**
+     * Share of sample tokens held out of k-means to train the residual codec, as ColBERT does (5%): residual
+     * statistics of tokens the centroids were not fitted to are the ones new documents will show.
+     */
+    public static final double HELDOUT_SHARE = 0.05;
     /** Points per block: big enough to amortise a task's overhead, small enough to spill. */
     private static final int BLOCK_POINTS = 1 << 16;
 
@@ -26,11 +32,13 @@ public final class KMeansSample {
     }
 
     /**
-     * Training points: the kept tokens of the sample documents, in blocks, each point id {@code pid·2^20 + token}.
+     * Points of the sample documents, in blocks, each point id {@code pid·2^20 + token}: the k-means training
+     * points (the kept tokens that are not held out), or the held-out tokens.
      *
-     * @param keepShare share of sample tokens to keep (≥ 1 keeps all)
+     * @param keepShare share of training tokens to keep (≥ 1 keeps all); held-out tokens are all kept
      */
-    public static JavaRDD<PointBlock> points(JavaRDD<EncodedDoc> sample, int dim, double keepShare, long seed) {
+    public static JavaRDD<PointBlock> points(JavaRDD<EncodedDoc> sample, int dim, double keepShare, long seed,
+            boolean heldout) {
         return sample.mapPartitions(docs -> {
             List<PointBlock> blocks = new ArrayList<>();
             long[] ids = new long[BLOCK_POINTS];
@@ -40,7 +48,9 @@ public final class KMeansSample {
                 EncodedDoc d = docs.next();
                 int tokens = d.vectors().length / dim;
                 for (int t = 0; t < tokens; t++) {
-                    if (keepShare < 1 && SampleKeys.unit(seed ^ TOKEN_SALT, d.pid(), t) >= keepShare) {
+                    boolean out = SampleKeys.unit(seed ^ HELDOUT_SALT, d.pid(), t) < HELDOUT_SHARE;
+                    if (out != heldout
+                            || (!heldout && keepShare < 1 && SampleKeys.unit(seed ^ TOKEN_SALT, d.pid(), t) >= keepShare)) {
                         continue;
                     }
                     ids[n] = PointBlock.pointId(d.pid(), t);

@@ -64,7 +64,12 @@ public final class CodecFile {
         int nbits = buf.getInt();
         int k = buf.getInt();
         CentroidDtype dtype = CentroidDtype.ofId(buf.getInt(), fileName);
-        if (dim <= 0 || k <= 0 || dtype.bytes(k, dim) > buf.remaining()) {
+        try {
+            ResidualPacking.requireSupported(dim, nbits);
+        } catch (IllegalArgumentException e) {
+            throw new io.tartan.format.IndexFormatException(fileName + ": " + e.getMessage(), e);
+        }
+        if (k <= 0 || dtype.bytes(k, dim) > buf.remaining()) {
             throw new io.tartan.format.IndexFormatException(fileName + ": " + k + " centroids of dim " + dim
                     + " do not fit in the file");
         }

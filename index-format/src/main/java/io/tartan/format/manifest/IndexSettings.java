@@ -23,7 +23,7 @@ public record IndexSettings(
 
     public static final String MAXSIM_COSINE = "maxsim-cosine";
 
-    /** Width in bytes of one centroid code in the shards. */
+    /** Bytes a centroid code needs; it bounds the codes (shards store them as sorted runs, FORMAT.md 6.2). */
     public int codeWidth() {
         return CentroidCodes.width(numCentroids);
     }

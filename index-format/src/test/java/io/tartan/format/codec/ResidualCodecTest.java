@@ -175,6 +175,13 @@ class ResidualCodecTest {
                         .position(file.length - 8), CodecFile.MAGIC);
         var e = assertThrows(io.tartan.format.IndexFormatException.class, () -> CodecFile.read(refooted, "x.tcodec"));
         assertTrue(e.getMessage().contains("x.tcodec") && e.getMessage().contains("dtype 7"), e.getMessage());
+        byte[] badNbits = CodecFile.write(new ResidualCodec(8, 2, centroids, new float[8], new float[] {-1, 0, 1},
+                new float[] {-1, -0.5f, 0.5f, 1}));
+        java.nio.ByteBuffer.wrap(badNbits).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(8 + 4, 40);
+        byte[] refooted2 = io.tartan.format.io.BinaryFile.finish(java.nio.ByteBuffer.wrap(badNbits)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).position(badNbits.length - 8), CodecFile.MAGIC);
+        var e2 = assertThrows(io.tartan.format.IndexFormatException.class, () -> CodecFile.read(refooted2, "y.tcodec"));
+        assertTrue(e2.getMessage().contains("y.tcodec") && e2.getMessage().contains("nbits"), e2.getMessage());
     }
 
     @Test

@@ -35,7 +35,8 @@ import java.util.Random;
  *
  * <p>Usage: {@code SynthIndexBuilder <synth dir> <index dir> [nbits=2] [sample=131072] [iterations=4]
  * [centroid dtype=INT8] [assign-stored]}; {@code assign-stored} assigns tokens to the nearest stored (rounded) centroid
- * instead of the nearest k-means one. Centroids and codes are cached beside the index dir (see {@link KMeansResult}).
+ * instead of the nearest k-means one; {@code jitter=<seed>} moves every centroid value by uniform noise of the size of
+ * int8 rounding error (± half a step of max|c|/127), to measure how much recall moves with errors of that size. Centroids and codes are cached beside the index dir (see {@link KMeansResult}).
  */
 public final class SynthIndexBuilder {
     public static void main(String[] args) {
@@ -46,6 +47,7 @@ public final class SynthIndexBuilder {
         int iterations = args.length > 4 ? Integer.parseInt(args[4]) : 4;
         CentroidDtype dtype = args.length > 5 ? CentroidDtype.valueOf(args[5]) : CentroidDtype.INT8;
         boolean assignStored = args.length > 6 && "assign-stored".equals(args[6]);
+        Long jitterSeed = args.length > 6 && args[6].startsWith("jitter=") ? Long.parseLong(args[6].substring(7)) : null;
         long t0 = System.nanoTime();
         NpyArray docsNpy = NpyArray.read(synth.resolve("docs.npy"));
         long[] doclens = NpyArray.read(synth.resolve("doclens.npy")).longs();
@@ -82,7 +84,11 @@ public final class SynthIndexBuilder {
             System.out.printf("reused centroids and codes from %s%n", cache);
         }
         int[] codes = km.codes();
-        ResidualCodec codec = ResidualCodec.train(dim, nbits, dtype, km.centroids(), sample, km.sampleCodes());
+        float[] centroids = km.centroids();
+        if (jitterSeed != null) {
+            centroids = jitter(centroids, k, dim, new Random(jitterSeed));
+        }
+        ResidualCodec codec = ResidualCodec.train(dim, nbits, dtype, centroids, sample, km.sampleCodes());
         if (assignStored && dtype != CentroidDtype.FLOAT32) {
             // nearest stored centroid: the cells a query probes are ranked by the stored centroids too
             Path stored = cache.resolveSibling(cache.getFileName().toString().replace(".bin", "-" + dtype + "-codes.bin"));
@@ -136,6 +142,21 @@ public final class SynthIndexBuilder {
                         "kmeans-sample", Integer.toString(m), "kmeans-iterations", Integer.toString(iterations)));
         new ManifestStore(conf, layout).commit(manifest);
         System.out.printf("index written: %d bytes (%.2f B/token) in %.1fs%n", bytes, (double) bytes / n, secs(t0));
+    }
+
+    private static float[] jitter(float[] centroids, int k, int dim, Random rnd) {
+        float[] out = centroids.clone();
+        for (int c = 0; c < k; c++) {
+            float max = 0;
+            for (int d = 0; d < dim; d++) {
+                max = Math.max(max, Math.abs(centroids[c * dim + d]));
+            }
+            float step = max / 127;
+            for (int d = 0; d < dim; d++) {
+                out[c * dim + d] += (rnd.nextFloat() - 0.5f) * step;
+            }
+        }
+        return out;
     }
 
     private static DataFile write(Configuration conf, IndexLayout layout, String rel, String content, byte[] bytes,

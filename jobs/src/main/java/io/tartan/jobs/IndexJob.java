@@ -203,6 +203,13 @@ public final class IndexJob {
             String encodeDevice = text ? cfg.encoderDevice() : "cpu";
             JavaRDD<EncodedDoc> sample = EncodeResources.forEncodeStage(
                     SampleEncoding.encode(docsByPid, spec, hc, share, seed, encodedAcc), encodeDevice);
+            if (sample.getResourceProfile() != null) {
+                // Spark gives a stage the profiles of every RDD back to the last shuffle: without one here, k-means
+                // over the encoded sample would hold GPUs too. The sorting shuffle keeps the shards' pid order that
+                // pass 2 zips against.
+                sample = sample.mapToPair(d -> new Tuple2<>(d.pid(), d))
+                        .repartitionAndSortWithinPartitions(new PidRangePartitioner(shards, nDocs)).values();
+            }
             if (text) {
                 // kept so pass 2 never encodes a sample document again
                 sample = sample.persist(StorageLevel.MEMORY_AND_DISK_SER());

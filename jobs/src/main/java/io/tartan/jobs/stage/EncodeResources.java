@@ -37,8 +37,8 @@ import java.util.WeakHashMap;
  *   <li>{@code spark.task.resource.gpu.amount} is set: every task already holds a GPU.</li>
  * </ul>
  * Spark gives a stage the profiles of all its RDDs up to the previous shuffle, cached or not: a later stage that
- * reads an encoded RDD through narrow dependencies only (IndexJob's k-means over the cached sample) runs under the
- * GPU profile too. Only a shuffle (or a reliable checkpoint) after the encode stage keeps such stages off the GPUs.
+ * reads an encoded RDD through narrow dependencies only (k-means over the cached sample) would run under the GPU
+ * profile too, so IndexJob shuffles the encoded sample (sorted by pid) whenever the profile applies.
  */
 public final class EncodeResources {
     /** Spark's resource name for GPUs. */

@@ -104,7 +104,7 @@ public final class ResidualCodec {
 
     /**
      * Trains the codec from sample embeddings and their centroid assignments, with int8 centroids
-     * ({@link CentroidDtype#INT8}, the compact default: a quarter of float32's bytes for recall@10 within ±0.004 on the
+     * ({@link CentroidDtype#INT8}, the compact default: a quarter of float32's bytes for recall@10 within ±0.002 on the
      * synthetic benchmark, see docs/bench/query-runtime.md).
      *
      * @param centroids  {@code [k × dim]} row-major

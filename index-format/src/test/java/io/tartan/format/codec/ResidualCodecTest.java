@@ -137,29 +137,39 @@ class ResidualCodecTest {
     }
 
     @Test
-    void int8CentroidsHaveOneScalePerRow() {
+    void int8CentroidsHaveOneLeastSquaresScalePerRow() {
         float[] rows = {0.5f, -0.3f, 0.1f, 0f, /* second row */ 0f, 0f, 0f, 0f};
         byte[] block = CentroidDtype.INT8.encode(rows, 4);
-        // scales first (float32 LE: 0.5/127 and 0), then the int8 rows
+        // scales first (float32 LE), then the int8 rows: q = round(c · 127 / max|c|)
         assertEquals(2 * 4 + 2 * 4, block.length);
-        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(block).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        assertEquals(0.5f / 127f, buf.getFloat(0));
-        assertEquals(0f, buf.getFloat(4));
         assertArrayEquals(new byte[] {127, -76, 25, 0, 0, 0, 0, 0}, Arrays.copyOfRange(block, 8, 16));
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(block).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        float scale = (float) ((0.5f * 127.0 + 0.3f * 76.0 + 0.1f * 25.0) / (127 * 127 + 76 * 76 + 25 * 25)); // c·q / q·q
+        assertEquals(scale, buf.getFloat(0));
+        assertEquals(0f, buf.getFloat(4), "a zero row has scale 0");
         float[] back = CentroidDtype.INT8.decode(block, 2, 4);
-        assertEquals(127 * (0.5f / 127f), back[0]);
-        assertEquals(-76 * (0.5f / 127f), back[1]);
+        assertEquals(127 * scale, back[0]);
+        assertEquals(-76 * scale, back[1]);
+        assertEquals(0f, back[4]);
+
         Random rnd = new Random(3);
         float[] unit = TestVectors.unitRows(rnd, 200, 128);
         float[] r = CentroidDtype.INT8.round(unit, 128);
         for (int c = 0; c < 200; c++) {
             float max = 0;
+            double errDotRow = 0;
+            double rowNorm = 0;
             for (int d = 0; d < 128; d++) {
                 max = Math.max(max, Math.abs(unit[c * 128 + d]));
+                errDotRow += (unit[c * 128 + d] - r[c * 128 + d]) * (double) r[c * 128 + d];
+                rowNorm += (double) r[c * 128 + d] * r[c * 128 + d];
             }
             for (int d = 0; d < 128; d++) {
-                assertEquals(unit[c * 128 + d], r[c * 128 + d], max / 254 * 1.001f, "within half a step");
+                assertEquals(unit[c * 128 + d], r[c * 128 + d], max / 127, "within a step (half a step of rounding, plus the scale change)");
             }
+            // least squares: the rounding error is orthogonal to the stored row, so the row keeps its length
+            assertEquals(0, errDotRow, 1e-6, "row " + c);
+            assertEquals(1, Math.sqrt(rowNorm), 1e-3, "row " + c);
         }
     }
 

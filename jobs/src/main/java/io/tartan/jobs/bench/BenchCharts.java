@@ -70,6 +70,7 @@ final class BenchCharts {
         XYSeries lat = chart.addSeries("search p50 (ms)", mtok, p50Ms);
         lat.setYAxisGroup(1);
         chart.setYAxisGroupTitle(1, "search p50, ms");
+        chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
         save(chart, png);
     }
 

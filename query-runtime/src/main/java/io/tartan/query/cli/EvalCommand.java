@@ -1,8 +1,6 @@
 package io.tartan.query.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tartan.query.ModelQueryEncoder;
-import io.tartan.query.OpenOptions;
 import io.tartan.query.TartanIndex;
 import io.tartan.query.eval.EvalQuery;
 import io.tartan.query.eval.EvalReport;
@@ -31,8 +29,8 @@ import java.util.concurrent.Callable;
 public final class EvalCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--index", required = true, description = "index URI (local path, file:, s3a:)")
-    String index;
+    @Mixin
+    IndexSource source;
 
     @Option(names = "--queries", required = true,
             description = "JSONL: {\"_id\"|\"id\"|\"qid\", \"text\"|\"query\"} or {\"qid\", \"vectors\": [[…]…]} per line")
@@ -50,15 +48,6 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "OUT", description = "write the figures as JSON to this file")
     Path jsonOut;
 
-    @Option(names = "--model-config", description = "encoder model config for text queries (default: bundled all-MiniLM-L6-v2)")
-    String modelConfig;
-
-    @Option(names = "--version", description = "manifest version to evaluate (default: latest)")
-    Long version;
-
-    @Option(names = "--cache-dir", description = "local cache for remote index files")
-    Path cacheDir;
-
     @Mixin
     SearchOptions search;
 
@@ -70,27 +59,18 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** Runs the command and returns its exit code (for tests). */
     public static int run(String... args) {
-        CommandLine cl = new CommandLine(new EvalCommand());
-        cl.setExecutionExceptionHandler((e, c, p) -> {
-            c.getErr().println("tartan eval: " + e.getMessage());
-            return 1;
-        });
-        return cl.execute(args);
+        return Cli.execute("eval", new EvalCommand(), args);
     }
 
     @Override
     public Integer call() throws IOException {
         Qrels judgements = Qrels.read(qrels);
-        OpenOptions opts = OpenOptions.defaults().withVersion(version);
-        if (cacheDir != null) {
-            opts = opts.withCacheDir(cacheDir, false);
-        }
-        try (TartanIndex idx = TartanIndex.open(index, opts)) {
+        try (TartanIndex idx = source.open()) {
             List<String> rejects = new ArrayList<>();
             List<EvalQuery> qs = EvalQuery.readJsonl(queries, idx.snapshot().dim(), rejects::add);
             rejects.forEach(r -> System.err.println("tartan eval: skipped " + r));
             if (qs.stream().anyMatch(q -> q.vectors() == null)) {
-                idx.withEncoder(ModelQueryEncoder.open(modelConfig));
+                source.useModel(idx);
             }
             EvalReport report = new Evaluator(idx, judgements, k, search.params(), exact).run(qs, rejects.size());
             out.print(report.toText());

@@ -3,8 +3,6 @@ package io.tartan.query.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tartan.query.ModelQueryEncoder;
-import io.tartan.query.OpenOptions;
 import io.tartan.query.SearchHit;
 import io.tartan.query.SearchParams;
 import io.tartan.query.SearchResult;
@@ -34,8 +32,8 @@ import java.util.concurrent.Callable;
 public final class SearchCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @Option(names = "--index", required = true, description = "index URI (local path, file:, s3a:)")
-    String index;
+    @Mixin
+    IndexSource source;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Input input;
@@ -60,15 +58,6 @@ public final class SearchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
-    @Option(names = "--model-config", description = "encoder model config for text queries (default: bundled all-MiniLM-L6-v2)")
-    String modelConfig;
-
-    @Option(names = "--version", description = "manifest version to search (default: latest)")
-    Long version;
-
-    @Option(names = "--cache-dir", description = "local cache for remote index files")
-    Path cacheDir;
-
     @Mixin
     SearchOptions search;
 
@@ -80,12 +69,7 @@ public final class SearchCommand implements Callable<Integer> {
 
     /** Runs the command and returns its exit code (for tests). */
     public static int run(String... args) {
-        CommandLine cl = new CommandLine(new SearchCommand());
-        cl.setExecutionExceptionHandler((e, c, p) -> {
-            c.getErr().println("tartan search: " + e.getMessage());
-            return 1;
-        });
-        return cl.execute(args);
+        return Cli.execute("search", new SearchCommand(), args);
     }
 
     @Override
@@ -95,17 +79,13 @@ public final class SearchCommand implements Callable<Integer> {
         }
         SearchParams params = search.params();
         params.resolve(k);
-        OpenOptions opts = OpenOptions.defaults().withVersion(version);
-        if (cacheDir != null) {
-            opts = opts.withCacheDir(cacheDir, false);
-        }
-        try (TartanIndex idx = TartanIndex.open(index, opts)) {
+        try (TartanIndex idx = source.open()) {
             List<String[]> textQueries = new ArrayList<>();
             List<float[]> vectors = new ArrayList<>();
             List<String> qids = new ArrayList<>();
             readQueries(idx, qids, vectors, textQueries);
             if (!textQueries.isEmpty()) {
-                idx.withEncoder(ModelQueryEncoder.open(modelConfig));
+                source.useModel(idx);
                 for (String[] t : textQueries) {
                     vectors.set(Integer.parseInt(t[0]), idx.encode(t[1]));
                 }

@@ -51,12 +51,7 @@ public final class ServeCommand implements Callable<Integer> {
     SearchOptions search;
 
     public static void main(String[] args) {
-        CommandLine cl = new CommandLine(new ServeCommand());
-        cl.setExecutionExceptionHandler((e, c, p) -> {
-            c.getErr().println("tartan serve: " + e.getMessage());
-            return 1;
-        });
-        System.exit(cl.execute(args));
+        System.exit(Cli.execute("serve", new ServeCommand(), args));
     }
 
     @Override

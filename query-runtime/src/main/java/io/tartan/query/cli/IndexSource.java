@@ -1,0 +1,36 @@
+package io.tartan.query.cli;
+
+import io.tartan.query.ModelQueryEncoder;
+import io.tartan.query.OpenOptions;
+import io.tartan.query.TartanIndex;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/** The index a command reads and the model its text queries go through: shared by {@code search} and {@code eval}. */
+public final class IndexSource {
+    @Option(names = "--index", required = true, description = "index URI (local path, file:, s3a:)")
+    String index;
+
+    @Option(names = "--model-config", description = "encoder model config for text queries (default: bundled all-MiniLM-L6-v2)")
+    String modelConfig;
+
+    @Option(names = "--version", description = "manifest version to open (default: latest)")
+    Long version;
+
+    @Option(names = "--cache-dir", description = "local cache for remote index files")
+    Path cacheDir;
+
+    public TartanIndex open() {
+        OpenOptions opts = OpenOptions.defaults().withVersion(version);
+        if (cacheDir != null) {
+            opts = opts.withCacheDir(cacheDir, false);
+        }
+        return TartanIndex.open(index, opts);
+    }
+
+    /** Lets {@code idx} encode text queries with the configured model. */
+    public void useModel(TartanIndex idx) {
+        idx.withEncoder(ModelQueryEncoder.open(modelConfig));
+    }
+}

@@ -136,8 +136,9 @@ public final class UpdateJob implements Callable<Integer> {
             description = "... or when more than this share of new tokens is far from every centroid")
     double maxFarShare;
 
-    // The codec's avg_residual comes from the tokens the centroids were fitted to, so even new documents like the
-    // corpus measure higher: +28% on SciFact abstracts (docs/bench/updates.md). 0.5 leaves room for that bias.
+    // Indexes built before the codec trained on held-out tokens have an avg_residual taken on the tokens the
+    // centroids were fitted to, against which even new documents like the corpus measure +28% (SciFact abstracts,
+    // docs/bench/updates.md); 0.5 leaves room for such indexes too.
     @Option(names = {"--max-residual-change", "--max_residual_change"}, defaultValue = "0.5",
             description = "... or when the new tokens' mean residual exceeds the codec's by more than this share "
                     + "(default ${DEFAULT-VALUE})")

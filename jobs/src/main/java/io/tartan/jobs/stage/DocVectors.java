@@ -8,6 +8,9 @@ import io.tartan.jobs.input.SourceDoc;
 import io.tartan.jobs.input.VectorRef;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -30,6 +33,10 @@ final class DocVectors implements Closeable {
     private long encodedDocs;
     private long encodedTokens;
     private long encodeNanos;
+    private long lastLog = System.nanoTime();
+    private static final Logger LOG = LoggerFactory.getLogger(DocVectors.class);
+    /** A task that encodes logs its rate this often: stages of a few long tasks would otherwise be silent. */
+    private static final long LOG_EVERY_NANOS = 30_000_000_000L;
 
     DocVectors(EncoderSpec encoder, HadoopConf conf) {
         this.encoder = encoder;
@@ -62,6 +69,13 @@ final class DocVectors implements Closeable {
                 encodedTokens += e.get(i).numTokens();
             }
             encodedDocs += texts.size();
+            if (System.nanoTime() - lastLog > LOG_EVERY_NANOS) {
+                lastLog = System.nanoTime();
+                TaskContext tc = TaskContext.get();
+                LOG.info("shard {}: {} documents encoded so far ({} tokens, {} tokens/s)",
+                        tc == null ? "?" : tc.partitionId(), encodedDocs, encodedTokens,
+                        String.format("%.0f", encodedTokens / (encodeNanos / 1e9)));
+            }
         }
         return out;
     }

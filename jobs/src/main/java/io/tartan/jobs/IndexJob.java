@@ -233,8 +233,10 @@ public final class IndexJob {
             // pass 1: k-means
             long cap = (long) k * cfg.kmeansMaxPointsPerCentroid();
             double keep = sampled._2() <= cap ? 1.0 : cap / (double) sampled._2();
+            // serialized: Spark accounts for stored bytes exactly and spills what does not fit, where estimating
+            // deserialized blocks next to the cached sample ran a 4 GB driver out of heap on SciFact
             JavaRDD<PointBlock> blocks = KMeansSample.points(sample, dim, keep, seed, false)
-                    .persist(StorageLevel.MEMORY_AND_DISK());
+                    .persist(StorageLevel.MEMORY_AND_DISK_SER());
             cached.add(blocks);
             sc.setJobDescription("pass 1: k-means training points");
             long points = clock.time("kmeans", () -> blocks.map(b -> (long) b.size()).fold(0L, Long::sum));

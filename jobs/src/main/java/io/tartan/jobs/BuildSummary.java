@@ -1,9 +1,5 @@
 package io.tartan.jobs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
 import java.util.List;
 import java.util.Map;
 
@@ -25,15 +21,7 @@ public record BuildSummary(String index, String input, String format, long versi
         long kmeansPoints, List<Double> kmeansScores, int kmeansReseeded, double assignmentExactShare,
         long encodedDocs, long reusedDocs, Map<String, Double> seconds, Map<String, Double> taskSeconds) {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT);
-
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return SummaryJson.write(this);
     }
 }

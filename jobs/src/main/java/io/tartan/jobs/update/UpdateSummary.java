@@ -1,8 +1,6 @@
 package io.tartan.jobs.update;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import io.tartan.jobs.SummaryJson;
 
 import java.util.Map;
 
@@ -24,15 +22,7 @@ public record UpdateSummary(String index, String operation, long baseVersion, lo
         Map<String, Long> rejectedByKind, String rejectedDir, long tokens, int shards, long liveDocuments,
         DriftReport drift, String rebuild, Map<String, Double> seconds) {
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(SerializationFeature.INDENT_OUTPUT);
-
     public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return SummaryJson.write(this);
     }
 }

@@ -10,10 +10,10 @@ import io.tartan.format.ivf.Ivf;
 import io.tartan.format.ivf.IvfFile;
 import io.tartan.format.kmeans.CentroidAssigner;
 import io.tartan.format.manifest.DataFile;
+import io.tartan.format.manifest.CommitConflictException;
 import io.tartan.format.manifest.IndexSettings;
 import io.tartan.format.manifest.Manifest;
 import io.tartan.format.manifest.ManifestStore;
-import io.tartan.format.snapshot.DeletedPids;
 import io.tartan.format.snapshot.SnapshotTransaction;
 import io.tartan.jobs.input.CorpusReader;
 import io.tartan.jobs.input.CorpusReaders;
@@ -33,10 +33,10 @@ import io.tartan.jobs.stage.ShardPlan;
 import io.tartan.jobs.stage.ShardResult;
 import io.tartan.jobs.stage.StageClock;
 import io.tartan.jobs.update.AppliedBatch;
+import io.tartan.jobs.update.BatchIds;
 import io.tartan.jobs.update.ChangeHistory;
 import io.tartan.jobs.update.DeleteList;
 import io.tartan.jobs.update.DriftReport;
-import io.tartan.jobs.update.LivePids;
 import io.tartan.jobs.update.RebuildInPlace;
 import io.tartan.jobs.update.ResidualDrift;
 import io.tartan.jobs.update.UpdateSummary;
@@ -237,7 +237,6 @@ public final class UpdateJob implements Callable<Integer> {
             DataFile cf = base.codec();
             ResidualCodec codec = CodecFile.read(IndexFiles.readVerified(conf, layout.resolve(cf.path()),
                     cf.sizeBytes(), cf.checksum()), layout.resolve(cf.path()).toString());
-            int[] deletedBefore = DeletedPids.of(conf, layout, base);
 
             // read and validate the upserts
             IndexConfig cfg = upsert == null ? null : config(settings);
@@ -267,28 +266,25 @@ public final class UpdateJob implements Callable<Integer> {
                         + " rejected " + counts.rejectedByKind());
             }
 
-            // old pids: replaced documents and deletes
+            // old pids: replaced documents and deletes (resolved again against the winner if the commit loses a race)
             Set<String> deleteIds = delete == null ? Set.of() : DeleteList.read(conf, delete);
-            Set<String> lookup = new HashSet<>(upsertIds);
-            lookup.addAll(deleteIds);
-            sc.setJobDescription("update: find the live pids of " + lookup.size() + " ids");
-            Map<String, Integer> live = clock.time("lookup", () -> LivePids.of(sc, hc, index, base, lookup,
-                    deletedBefore));
-            long replaced = upsertIds.stream().filter(live::containsKey).count();
-            long deletedIds = deleteIds.stream().filter(id -> !upsertIds.contains(id) && live.containsKey(id)).count();
-            long unknown = deleteIds.stream().filter(id -> !live.containsKey(id)).count();
-            int[] oldPids = live.values().stream().mapToInt(Integer::intValue).sorted().toArray();
-            clock.done("lookup", "ids", lookup.size(), replaced + " replaced, " + deletedIds + " deleted, " + unknown
+            BatchIds ids = new BatchIds(sc, store, index, batch, upsertIds, deleteIds);
+            sc.setJobDescription("update: find the live pids of " + ids.size() + " ids");
+            BatchIds.Resolution resolved = clock.time("lookup", () -> ids.resolveAgainst(base));
+            long replaced = resolved.replaced();
+            long deletedIds = resolved.deleted();
+            long unknown = resolved.unknown();
+            int[] oldPids = resolved.oldPids();
+            clock.done("lookup", "ids", ids.size(), replaced + " replaced, " + deletedIds + " deleted, " + unknown
                     + " delete ids not in the index");
             if (unknown > 0) {
                 LOG.warn("{} id(s) of {} are not live in version {} (already deleted, or never indexed)", unknown,
                         delete, base.version());
             }
-            ChangeHistory history = ChangeHistory.of(store, base).plus(upsertIds.size() + deletedIds);
+            ChangeHistory history = resolved.history();
 
             long nDocs = upsertIds.size();
-            SnapshotTransaction tx = SnapshotTransaction.on(conf, store, base,
-                    nDocs == 0 ? Manifest.OP_DELETE : oldPids.length == 0 ? Manifest.OP_APPEND : Manifest.OP_UPDATE);
+            SnapshotTransaction tx = SnapshotTransaction.on(conf, store, base, ids.operation());
             String rebuild = null;
             long tokens = 0;
             int shards = 0;
@@ -322,24 +318,47 @@ public final class UpdateJob implements Callable<Integer> {
                         + "written, no snapshot committed");
             }
             beforeCommit.run();
-            tx.deletePids(oldPids).property(AppliedBatch.PROPERTY, batch)
-                    .property("update.upserted", Long.toString(nDocs))
-                    .property("update.replaced", Long.toString(replaced))
-                    .property("update.deleted", Long.toString(deletedIds));
+            tx.deletePids(oldPids).reresolveDeletesOnConflict(ids).property(AppliedBatch.PROPERTY, batch)
+                    .property("update.upserted", Long.toString(nDocs));
             if (upsert != null) {
                 tx.property("update.upsert", upsert);
             }
             if (delete != null) {
                 tx.property("update.delete", delete);
             }
-            history.properties().forEach(tx::property);
-            Manifest m = clock.time("commit", tx::commit);
-            UpdateSummary s = summary(base, m, "committed", batch, in, nDocs, replaced, deletedIds, unknown, tokens,
-                    drift, rejectedDir, rebuild, shards, m.summary().liveDocuments());
+            ids.properties().forEach(tx::property);
+            Manifest m;
+            try {
+                m = clock.time("commit", tx::commit);
+            } catch (CommitConflictException e) {
+                return lostRace(base, batch, in, drift, rejectedDir, e);
+            }
+            // the counts of the snapshot the batch landed on, which a lost race may have changed
+            BatchIds.Resolution r = ids.current();
+            UpdateSummary s = summary(base, m, "committed", batch, in, nDocs, r.replaced(), r.deleted(), r.unknown(),
+                    tokens, drift, rejectedDir, rebuild, shards, m.summary().liveDocuments());
             IndexFiles.writeNew(conf, layout.summary(m.version()), s.toJson().getBytes(StandardCharsets.UTF_8));
             LOG.info("committed version {} ({}): {} upserted ({} replaced), {} deleted, {} live documents",
-                    m.version(), m.operation(), nDocs, replaced, deletedIds, m.summary().liveDocuments());
+                    m.version(), m.operation(), nDocs, r.replaced(), r.deleted(), m.summary().liveDocuments());
             return s;
+        }
+
+        /**
+         * A commit that could not be applied on top of a concurrent one committed nothing: reported as already
+         * applied when the winner applied this very batch, otherwise a failure a re-run fixes.
+         */
+        private UpdateSummary lostRace(Manifest base, String batch, InputValidation.Result in, DriftReport drift,
+                String rejectedDir, CommitConflictException e) {
+            Manifest latest = store.readLatest();
+            OptionalLong applied = AppliedBatch.find(store, latest, batch);
+            if (applied.isPresent()) {
+                LOG.warn("batch {} was applied concurrently in version {}; this run committed nothing", batch,
+                        applied.getAsLong());
+                return summary(base, latest, "already-applied", batch, in, 0, 0, 0, 0, 0, drift, rejectedDir, null, 0,
+                        0);
+            }
+            throw new CommitConflictException(e.getMessage() + "; nothing of batch " + batch + " was committed (its "
+                    + "files are orphans for tartan expire): run the update again", e);
         }
 
         private IndexConfig config(IndexSettings settings) {

@@ -31,6 +31,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * concurrent commits must not have allocated pids this transaction also uses (pids are never reused) and must not
  * have removed a shard this transaction removes. Otherwise {@link CommitConflictException} reaches the caller, whose
  * files then stay orphans for {@link SnapshotExpiry} to collect.
+ *
+ * <p>Deleted pids are stored rows, the same in every snapshot, so by default they are re-applied as they are. A
+ * writer that resolved document ids to pids against the base gives a {@link DeleteResolver}: before each retry the
+ * ids are resolved again against the snapshot that won, and a new deletion vector is written when the pids differ.
  */
 public final class SnapshotTransaction {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotTransaction.class);
@@ -39,7 +43,7 @@ public final class SnapshotTransaction {
     private final Configuration conf;
     private final ManifestStore store;
     private final Manifest base;
-    private final String operation;
+    private String operation;
     private final List<DataFile> addShards = new ArrayList<>();
     private final List<DataFile> addIvf = new ArrayList<>();
     private final Set<String> removeShards = new HashSet<>();
@@ -48,6 +52,7 @@ public final class SnapshotTransaction {
     private int[] deletePids = new int[0];
     private boolean dropDeletionVectors;
     private long nextPid = -1;
+    private DeleteResolver resolver;
 
     private SnapshotTransaction(Configuration conf, ManifestStore store, Manifest base, String operation) {
         this.conf = conf;
@@ -101,6 +106,15 @@ public final class SnapshotTransaction {
         return this;
     }
 
+    /**
+     * Resolves the deletes again against the winning snapshot before every retry (callers that deleted pids resolved
+     * from document ids against the base).
+     */
+    public SnapshotTransaction reresolveDeletesOnConflict(DeleteResolver r) {
+        resolver = r;
+        return this;
+    }
+
     public SnapshotTransaction property(String key, String value) {
         properties.put(key, value);
         return this;
@@ -124,6 +138,9 @@ public final class SnapshotTransaction {
                             + unsafe : " after " + attempt + " attempts"), e);
                 }
                 LOG.warn("version {} was committed concurrently; re-applying {} on top of it", latest.version(), operation);
+                if (resolver != null) {
+                    deletes = reresolve(latest, deletes);
+                }
                 on = latest;
             }
         }
@@ -146,6 +163,21 @@ public final class SnapshotTransaction {
             return "a compaction must start from the latest snapshot";
         }
         return null;
+    }
+
+    /** Applies the resolver's deletes for {@code latest}; a new deletion vector only when the pids changed. */
+    private DataFile reresolve(Manifest latest, DataFile written) {
+        DeleteResolver.Resolved r = resolver.resolve(latest);
+        operation = r.operation();
+        properties.putAll(r.properties());
+        int[] pids = Arrays.stream(r.pids()).sorted().distinct().toArray();
+        if (Arrays.equals(pids, deletePids)) {
+            return written;
+        }
+        LOG.info("{}: {} pid(s) to delete on top of version {} (were {})", operation, pids.length, latest.version(),
+                deletePids.length);
+        deletePids = pids;
+        return writeDeletionVector();
     }
 
     private DataFile writeDeletionVector() {

@@ -97,6 +97,11 @@ class UpdateJobTest {
         return idx.searchExact(idx.encode(query), 1000).hits();
     }
 
+    /** After every commit: no document id is live under two pids. */
+    static Map<String, Long> liveOnce(String index) {
+        return LiveDocIds.assertEachLiveAtMostOnce(new Configuration(), index);
+    }
+
     static String top(TartanIndex idx, String query) {
         return idx.search(query, 3, SearchParams.defaults()).hits().get(0).docId();
     }
@@ -118,6 +123,7 @@ class UpdateJobTest {
 
             UpdateSummary s = UpdateJob.parse("--index", index, "--upsert", upserts.toString(), "--delete",
                     deletes.toString()).run(sc);
+            liveOnce(index);
 
             assertEquals("committed", s.outcome());
             assertEquals(Manifest.OP_UPDATE, s.operation());
@@ -154,6 +160,7 @@ class UpdateJobTest {
         String index = fixture.copyTo(dir);
         Path deletes = write("deletes.txt", "d5", "d11");
         UpdateSummary first = UpdateJob.parse("--index", index, "--delete", deletes.toString()).run(sc);
+        liveOnce(index);
         assertEquals(Manifest.OP_DELETE, first.operation());
         assertEquals(2, first.deleted());
 
@@ -163,6 +170,7 @@ class UpdateJobTest {
 
         Path upserts = write("more.jsonl", TextIndexFixture.json("new-2", "Lighthouses guide ships along rocky coasts."));
         UpdateJob.parse("--index", index, "--upsert", upserts.toString()).run(sc);
+        liveOnce(index);
         Set<String> deleted = Set.of("d5", "d11");
         String[] queries = TextCorpus.QUERIES.toArray(String[]::new);
         try (TartanIndex reader = TartanIndex.open(index)) {
@@ -170,6 +178,7 @@ class UpdateJobTest {
             assertNoneOf(reader, queries, deleted);
             assertEquals("new-2", top(reader, "lighthouse on the coast"));
             CompactJob.parse("--index", index).run(sc);
+            liveOnce(index);
             assertTrue(reader.refresh());
             assertEquals(Manifest.OP_COMPACT, reader.snapshot().manifest().operation());
             assertNoneOf(reader, queries, deleted);
@@ -213,6 +222,7 @@ class UpdateJobTest {
             UpdateSummary rerun = UpdateJob.parse("--index", index, "--upsert", upserts.toString(), "--delete",
                     deletes.toString()).run(sc);
             assertEquals("committed", rerun.outcome(), "the failed batch was never applied, so a re-run applies it");
+            liveOnce(index);
             assertTrue(reader.refresh());
             assertEquals("new-1", top(reader, "zebrafish heart regeneration"));
 
@@ -287,11 +297,15 @@ class UpdateJobTest {
 
         CommitConflictException lost = assertThrows(CommitConflictException.class, () ->
                 UpdateJob.parse("--index", index, "--upsert", b.toString())
-                        .beforeCommit(() -> UpdateJob.parse("--index", index, "--upsert", a.toString()).run(sc))
+                        .beforeCommit(() -> {
+                            UpdateJob.parse("--index", index, "--upsert", a.toString()).run(sc);
+                            liveOnce(index);
+                        })
                         .run(sc));
         assertTrue(lost.getMessage().contains("lost to version 2") && lost.getMessage().contains("allocated pids"),
                 lost.getMessage());
         assertEquals(List.of(1L, 2L), store.versions(), "exactly one of the two committed");
+        assertFalse(liveOnce(index).containsKey("from-b"), "the losing update committed nothing");
         try (TartanIndex reader = TartanIndex.open(index)) {
             reader.withEncoder(encoder);
             assertEquals("from-a", top(reader, "zebrafish heart regeneration"));
@@ -301,9 +315,13 @@ class UpdateJobTest {
         // a delete allocates no pid: it is re-applied on top of the concurrent commit
         Path del = write("del.txt", "d1");
         UpdateSummary d = UpdateJob.parse("--index", index, "--delete", del.toString())
-                .beforeCommit(() -> UpdateJob.parse("--index", index, "--upsert", b.toString()).run(sc))
+                .beforeCommit(() -> {
+                    UpdateJob.parse("--index", index, "--upsert", b.toString()).run(sc);
+                    liveOnce(index);
+                })
                 .run(sc);
         assertEquals(4, d.version());
+        liveOnce(index);
         Manifest v4 = store.readLatest();
         assertEquals(3, v4.ivf().size(), "both appends are kept");
         try (TartanIndex reader = TartanIndex.open(index)) {
@@ -316,6 +334,32 @@ class UpdateJobTest {
     }
 
     @Test
+    void aDeleteThatLosesTheRaceToAnUpsertOfTheSameIdDeletesTheNewVersion() throws IOException {
+        RaceCases.deleteLosesToUpsertOfTheSameId(sc, conf, fixture.copyTo(dir), dir, "d1");
+    }
+
+    @Test
+    void anUpdateThatLosesTheRaceToARollbackReplacesTheRestoredVersion() throws IOException {
+        RaceCases.updateLosesToRollback(sc, conf, fixture.copyTo(dir), dir, "d2");
+    }
+
+    @Test
+    void aBatchThatLosesTheRaceToItselfIsReportedAppliedAndNotAppliedTwice() throws IOException {
+        String index = fixture.copyTo(dir);
+        Path del = write("del.txt", "d3", "d4");
+        ManifestStore store = new ManifestStore(conf, new IndexLayout(index));
+        UpdateSummary s = UpdateJob.parse("--index", index, "--delete", del.toString(), "--batch-id", "nightly-7")
+                .beforeCommit(() -> UpdateJob.parse("--index", index, "--delete", del.toString(), "--batch-id",
+                        "nightly-7").run(sc))
+                .run(sc);
+        assertEquals("already-applied", s.outcome(), s.toJson());
+        assertEquals(2, s.version());
+        assertEquals(List.of(1L, 2L), store.versions(), "the batch is committed once");
+        Map<String, Long> live = liveOnce(index);
+        assertFalse(live.containsKey("d3") || live.containsKey("d4"));
+    }
+
+    @Test
     void changingMoreThanTheThresholdRecommendsARebuild() throws IOException {
         String index = fixture.copyTo(dir);
         Path upserts = write("upserts.jsonl", TextIndexFixture.json("new-1", "Zebrafish regenerate heart muscle."),
@@ -323,6 +367,7 @@ class UpdateJobTest {
                 TextIndexFixture.json("d7", "Glaciers carve valleys into mountains."));
         UpdateSummary s = UpdateJob.parse("--index", index, "--upsert", upserts.toString(), "--drift_threshold", "0.05")
                 .run(sc);
+        liveOnce(index);
         // 3 of 40 documents changed: 7.5% > 5%
         assertTrue(s.drift().rebuildRecommended(), s.drift().describe());
         assertTrue(s.rebuild().startsWith("recommended"), s.rebuild());
@@ -330,6 +375,7 @@ class UpdateJobTest {
         UpdateSummary quiet = UpdateJob.parse("--index", index, "--upsert", write("more.jsonl",
                 TextIndexFixture.json("new-3", "Lighthouses guide ships along rocky coasts.")).toString(),
                 "--drift_threshold", "0.5", "--max-far-residual-share", "1", "--max-residual-change", "1000000").run(sc);
+        liveOnce(index);
         assertEquals(4, quiet.drift().changedDocuments(), "the count runs on since the build");
         assertFalse(quiet.drift().rebuildRecommended(), quiet.drift().describe());
     }
@@ -343,6 +389,7 @@ class UpdateJobTest {
         Map<Long, Set<Integer>> deletedAt = new HashMap<>();
         Set<Integer> deleted = new HashSet<>();
         Runnable record = () -> {
+            liveOnce(index);
             Manifest m = store.readLatest();
             IntStream.of(DeletedPids.of(conf, layout, m)).forEach(deleted::add);
             deletedAt.put(m.version(), Set.copyOf(deleted));
@@ -396,6 +443,7 @@ class UpdateJobTest {
                     "--corpus", corpus.toString()).run(sc);
 
             assertEquals("rebuilt", s.outcome(), s.toJson());
+            liveOnce(index);
             assertTrue(s.drift().rebuildRecommended());
             Manifest v2 = store.readLatest();
             assertEquals(2, v2.version());
@@ -417,6 +465,7 @@ class UpdateJobTest {
                 "--corpus", corpus.toString()).run(sc);
         assertEquals("already-applied", same.outcome());
         UpdateSummary next = UpdateJob.parse("--index", index, "--delete", write("del.txt", "d1").toString()).run(sc);
+        liveOnce(index);
         assertEquals(1, next.drift().changedDocuments(), "the change count starts again at the rebuild");
         assertEquals(TextIndexFixture.DOCS + 3, next.drift().documentsAtBuild());
     }
@@ -459,6 +508,7 @@ class UpdateJobTest {
                 "--delete", deletes.toString()).run(sc);
 
         assertEquals("committed", s.outcome(), s.toJson());
+        liveOnce(f.uri);
         assertEquals(4, s.upserted());
         assertEquals(1, s.replaced());
         assertEquals(1, s.deleted());

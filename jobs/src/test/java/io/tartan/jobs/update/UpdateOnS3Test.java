@@ -22,6 +22,8 @@ import io.tartan.query.SearchParams;
 import io.tartan.query.TartanIndex;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,86 +47,136 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("slow")
 class UpdateOnS3Test {
+    static S3MockServer s3;
+    static JavaSparkContext sc;
+    static Configuration conf;
     @TempDir
     Path tmp;
 
+    @BeforeAll
+    static void start() {
+        s3 = S3MockServer.start();
+        conf = s3.hadoopConf();
+        sc = LocalSpark.start("update-on-s3");
+        s3.configure(sc.hadoopConfiguration());
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            if (sc != null) {
+                sc.stop();
+            }
+        } finally {
+            if (s3 != null) {
+                s3.close();
+            }
+        }
+    }
+
+    /** A text index of 30 documents ({@code d0…}) built by IndexJob at {@code index}. */
+    void build(String index) {
+        Path corpus = TextCorpus.write(tmp.resolve("corpus.jsonl"), 30, 7);
+        IndexJob.run(sc, IndexConfig.parse(new String[] {"--input", corpus.toString(), "--output", index,
+            "--ncentroids", "32", "--min_shards", "2"}));
+    }
+
+    static void liveOnce(String index) {
+        LiveDocIds.assertEachLiveAtMostOnce(conf, index);
+    }
+
+    @Test
+    void aDeleteThatLosesTheRaceToAnUpsertOfTheSameIdDeletesTheNewVersionOnS3() throws IOException {
+        String index = "s3a://b2/indexes/delete-race";
+        build(index);
+        RaceCases.deleteLosesToUpsertOfTheSameId(sc, conf, index, tmp, "d1");
+    }
+
+    @Test
+    void anUpdateThatLosesTheRaceToARollbackReplacesTheRestoredVersionOnS3() throws IOException {
+        String index = "s3a://b2/indexes/rollback-race";
+        build(index);
+        RaceCases.updateLosesToRollback(sc, conf, index, tmp, "d2");
+    }
+
     @Test
     void updateRaceCompactRollbackAndExpireOnS3() throws IOException {
-        Path corpus = TextCorpus.write(tmp.resolve("corpus.jsonl"), 30, 7);
         Path a = Files.write(tmp.resolve("a.jsonl"), List.of(TextIndexFixture.json("from-a",
                 "Zebrafish regenerate heart muscle after an injury.")));
         Path b = Files.write(tmp.resolve("b.jsonl"), List.of(TextIndexFixture.json("from-b",
                 "Lighthouses guide ships along rocky coasts.")));
         Path del = Files.write(tmp.resolve("del.txt"), List.of("d4"));
         String index = "s3a://b2/indexes/updated";
-        try (S3MockServer s3 = S3MockServer.start()) {
-            Configuration conf = s3.hadoopConf();
-            ManifestStore store = new ManifestStore(conf, new IndexLayout(index));
-            JavaSparkContext sc = LocalSpark.start("update-on-s3");
-            try {
-                s3.configure(sc.hadoopConfiguration());
-                IndexJob.run(sc, IndexConfig.parse(new String[] {"--input", corpus.toString(), "--output", index,
-                    "--ncentroids", "32", "--min_shards", "2"}));
+        ManifestStore store = new ManifestStore(conf, new IndexLayout(index));
+        build(index);
 
-                CommitConflictException lost = assertThrows(CommitConflictException.class, () ->
-                        UpdateJob.parse("--index", index, "--upsert", b.toString())
-                                .beforeCommit(() -> UpdateJob.parse("--index", index, "--upsert", a.toString()).run(sc))
-                                .run(sc));
-                assertTrue(lost.getMessage().contains("lost to version 2"), lost.getMessage());
-                assertEquals(List.of(1L, 2L), store.versions(), "exactly one of the two committed on S3");
+        CommitConflictException lost = assertThrows(CommitConflictException.class, () ->
+                UpdateJob.parse("--index", index, "--upsert", b.toString())
+                        .beforeCommit(() -> {
+                            UpdateJob.parse("--index", index, "--upsert", a.toString()).run(sc);
+                            liveOnce(index);
+                        })
+                        .run(sc));
+        assertTrue(lost.getMessage().contains("lost to version 2"), lost.getMessage());
+        assertEquals(List.of(1L, 2L), store.versions(), "exactly one of the two committed on S3");
+        liveOnce(index);
 
-                UpdateSummary d = UpdateJob.parse("--index", index, "--delete", del.toString())
-                        .beforeCommit(() -> UpdateJob.parse("--index", index, "--upsert", b.toString()).run(sc))
-                        .run(sc);
-                assertEquals(4, d.version(), "the delete was re-applied on top of the concurrent append");
-                assertTrue(CompactJob.parse("--index", index).run(sc).committed().isPresent());
-            } finally {
-                sc.stop();
-            }
-            assertEquals(5, store.readLatest().version());
-            assertTrue(store.readLatest().deletes().isEmpty());
+        UpdateSummary d = UpdateJob.parse("--index", index, "--delete", del.toString())
+                .beforeCommit(() -> {
+                    UpdateJob.parse("--index", index, "--upsert", b.toString()).run(sc);
+                    liveOnce(index);
+                })
+                .run(sc);
+        assertEquals(4, d.version(), "the delete was re-applied on top of the concurrent append");
+        liveOnce(index);
+        assertTrue(CompactJob.parse("--index", index).run(sc).committed().isPresent());
+        liveOnce(index);
+        assertEquals(5, store.readLatest().version());
+        assertTrue(store.readLatest().deletes().isEmpty());
 
-            OpenOptions open = OpenOptions.defaults().withConf(conf).withCacheDir(tmp.resolve("cache"), false);
-            List<SearchHit> at5;
-            try (TartanIndex reader = TartanIndex.open(index, open).withEncoder(ModelQueryEncoder.open(null))) {
-                assertEquals("from-a", reader.search("zebrafish heart regeneration", 3, SearchParams.defaults())
-                        .hits().get(0).docId());
-                assertEquals("from-b", reader.search("lighthouse on the coast", 3, SearchParams.defaults())
-                        .hits().get(0).docId());
-                for (String q : TextCorpus.QUERIES) {
-                    assertFalse(reader.searchExact(reader.encode(q), 100).hits().stream()
-                            .anyMatch(h -> h.docId().equals("d4")), "the deleted d4 came back for " + q);
-                }
-                at5 = reader.search("how do plants make glucose from sunlight", 10, SearchParams.defaults()).hits();
+        OpenOptions open = OpenOptions.defaults().withConf(conf).withCacheDir(tmp.resolve("cache"), false);
+        List<SearchHit> at5;
+        try (TartanIndex reader = TartanIndex.open(index, open).withEncoder(ModelQueryEncoder.open(null))) {
+            assertEquals("from-a", reader.search("zebrafish heart regeneration", 3, SearchParams.defaults())
+                    .hits().get(0).docId());
+            assertEquals("from-b", reader.search("lighthouse on the coast", 3, SearchParams.defaults())
+                    .hits().get(0).docId());
+            for (String q : TextCorpus.QUERIES) {
+                assertFalse(reader.searchExact(reader.encode(q), 100).hits().stream()
+                        .anyMatch(h -> h.docId().equals("d4")), "the deleted d4 came back for " + q);
+            }
+            at5 = reader.search("how do plants make glucose from sunlight", 10, SearchParams.defaults()).hits();
 
-                assertEquals(0, MaintenanceCli.execute(new RollbackCommand(conf), "--index", index, "--to", "v2"));
-                assertTrue(reader.refresh());
-                assertFalse(reader.search("lighthouse on the coast", 10, SearchParams.defaults()).hits().stream()
-                        .anyMatch(h -> h.docId().equals("from-b")), "v2 had no from-b");
-                assertEquals(0, MaintenanceCli.execute(new RollbackCommand(conf), "--index", index, "--to", "5"));
-                assertTrue(reader.refresh());
-                assertEquals(at5, reader.search("how do plants make glucose from sunlight", 10,
-                        SearchParams.defaults()).hits(), "rolling forward restores v5's results exactly");
-            }
+            assertEquals(0, MaintenanceCli.execute(new RollbackCommand(conf), "--index", index, "--to", "v2"));
+            liveOnce(index);
+            assertTrue(reader.refresh());
+            assertFalse(reader.search("lighthouse on the coast", 10, SearchParams.defaults()).hits().stream()
+                    .anyMatch(h -> h.docId().equals("from-b")), "v2 had no from-b");
+            assertEquals(0, MaintenanceCli.execute(new RollbackCommand(conf), "--index", index, "--to", "5"));
+            liveOnce(index);
+            assertTrue(reader.refresh());
+            assertEquals(at5, reader.search("how do plants make glucose from sunlight", 10,
+                    SearchParams.defaults()).hits(), "rolling forward restores v5's results exactly");
+        }
 
-            assertEquals(0, MaintenanceCli.execute(new ExpireCommand(conf), "--index", index, "--keep", "1",
-                    "--orphan-grace", "0s"));
-            assertEquals(List.of(7L), store.versions());
-            Set<String> keys = new HashSet<>();
-            for (String k : s3.list("b2", "indexes/updated/")) {
-                keys.add(k.substring("indexes/updated/".length()));
-            }
-            Manifest live = store.readLatest();
-            for (DataFile f : live.allFiles()) {
-                assertTrue(keys.contains(f.path()), "live file " + f.path() + " kept");
-            }
-            long dataKeys = keys.stream().filter(k -> k.startsWith("data/") || k.startsWith("ivf/")
-                    || k.startsWith("deletes/") || k.startsWith("codec/")).count();
-            assertEquals(live.allFiles().size(), dataKeys, "every other data file, the lost update's included, is "
-                    + "collected: " + keys);
-            try (TartanIndex fresh = TartanIndex.open(index, open)) {
-                assertEquals(7, fresh.snapshot().version());
-            }
+        assertEquals(0, MaintenanceCli.execute(new ExpireCommand(conf), "--index", index, "--keep", "1",
+                "--orphan-grace", "0s"));
+        assertEquals(List.of(7L), store.versions());
+        Set<String> keys = new HashSet<>();
+        for (String k : s3.list("b2", "indexes/updated/")) {
+            keys.add(k.substring("indexes/updated/".length()));
+        }
+        Manifest live = store.readLatest();
+        for (DataFile f : live.allFiles()) {
+            assertTrue(keys.contains(f.path()), "live file " + f.path() + " kept");
+        }
+        long dataKeys = keys.stream().filter(k -> k.startsWith("data/") || k.startsWith("ivf/")
+                || k.startsWith("deletes/") || k.startsWith("codec/")).count();
+        assertEquals(live.allFiles().size(), dataKeys, "every other data file, the lost update's included, is "
+                + "collected: " + keys);
+        try (TartanIndex fresh = TartanIndex.open(index, open)) {
+            assertEquals(7, fresh.snapshot().version());
         }
     }
 }
+

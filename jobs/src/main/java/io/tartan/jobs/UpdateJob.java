@@ -77,8 +77,9 @@ import java.util.concurrent.Callable;
  *   <li>pass 2 of the build ({@link ShardBuilder}) with the frozen codec: new shards and one IVF delta;</li>
  *   <li>commit through {@link SnapshotTransaction}: shards and IVF delta added, old pids in a deletion vector.</li>
  * </ol>
- * Nothing is visible before the commit; a run that fails or loses a commit race leaves only orphan files, which
- * {@code tartan expire} collects. A batch already applied (same {@code --batch-id}, or the same input files) is
+ * Nothing is visible before the commit. A run that loses the commit race to another writer looks its ids up again in
+ * the winning snapshot and commits on top of it ({@link BatchIds}); when it cannot (the winner allocated the same new
+ * pids) it fails and leaves only orphan files, which {@code tartan expire} collects. A batch already applied (same {@code --batch-id}, or the same input files) is
  * skipped, so a scheduled run can simply be repeated after a failure.
  */
 @Command(name = "update", mixinStandardHelpOptions = true,

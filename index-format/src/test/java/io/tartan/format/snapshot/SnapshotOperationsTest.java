@@ -143,6 +143,39 @@ class SnapshotOperationsTest {
     }
 
     @Test
+    void onAConflictAResolverGivesTheDeletesAgainstTheWinner() {
+        Manifest v1 = store.readLatest();
+        // the winner deletes pid 0 and appends pid 20, as a replacement of d0 would
+        List<DataFile> a = appendFiles(v1.summary().nextPid(), 1);
+        SnapshotTransaction.on(conf, store, v1, Manifest.OP_UPDATE).addShards(List.of(a.get(0))).addIvf(a.get(1))
+                .deletePids(new int[] {0}).commit();
+        List<Manifest> asked = new java.util.ArrayList<>();
+        Manifest v3 = SnapshotTransaction.on(conf, store, v1, Manifest.OP_DELETE).deletePids(new int[] {0})
+                .property("count", "1").property("kept", "yes")
+                .reresolveDeletesOnConflict(latest -> {
+                    asked.add(latest);
+                    return new DeleteResolver.Resolved(new int[] {20, 20}, Manifest.OP_DELETE, Map.of("count", "2"));
+                })
+                .commit();
+        assertEquals(List.of(2L), asked.stream().map(Manifest::version).toList(), "asked once, with the winner");
+        assertArrayEquals(new int[] {0, 20}, DeletedPids.of(conf, layout, v3));
+        assertEquals(1, v3.deletes().size() - store.read(2).deletes().size(), "one new deletion vector");
+        assertEquals(20, v3.deletes().get(v3.deletes().size() - 1).minPid());
+        assertEquals(19, v3.summary().liveDocuments());
+        assertEquals("2", v3.properties().get("count"));
+        assertEquals("yes", v3.properties().get("kept"));
+
+        // a resolver that refuses: nothing is committed, its exception reaches the caller
+        CommitConflictException e = assertThrows(CommitConflictException.class, () -> SnapshotTransaction
+                .on(conf, store, v1, Manifest.OP_DELETE).deletePids(new int[] {1})
+                .reresolveDeletesOnConflict(latest -> {
+                    throw new CommitConflictException("refused on v" + latest.version(), null);
+                }).commit());
+        assertEquals("refused on v3", e.getMessage());
+        assertEquals(3, store.readLatest().version());
+    }
+
+    @Test
     void rollbackToAMissingVersionIsAClearError() {
         var e = assertThrows(io.tartan.format.IndexFormatException.class, () -> Rollback.to(store, 9));
         assertTrue(e.getMessage().contains("no snapshot version 9"), e.getMessage());

@@ -6,6 +6,7 @@ import io.tartan.format.manifest.Manifest;
 import io.tartan.format.shard.ShardReader;
 import io.tartan.format.shard.ShardSpec;
 import io.tartan.jobs.CompactJob;
+import io.tartan.jobs.update.LiveDocIds;
 import io.tartan.query.SearchHit;
 import io.tartan.query.SearchResult;
 import io.tartan.query.TartanIndex;
@@ -65,6 +66,7 @@ class CompactJobTest {
                     "--small-shard-fraction", "1").run(jsc);
 
             Manifest after = r.committed().orElseThrow();
+            LiveDocIds.assertEachLiveAtMostOnce(f.conf, f.uri);
             assertEquals(before.version() + 1, after.version());
             assertEquals(Manifest.OP_COMPACT, after.operation());
             assertTrue(after.deletes().isEmpty(), "deletion vectors are dropped once their rows are gone");
@@ -102,6 +104,7 @@ class CompactJobTest {
         IndexFixture f = IndexFixture.build(dir, 30, 10);
         f.delete(IntStream.range(10, 20).toArray());
         Manifest m = CompactJob.parse("--index", f.uri, "--small-shard-fraction", "0").run(jsc).committed().orElseThrow();
+        LiveDocIds.assertEachLiveAtMostOnce(f.conf, f.uri);
         assertEquals(2, m.shards().size(), "the two clean shards are kept, the empty one is gone");
         assertEquals(20, m.summary().liveDocuments());
         assertEquals(List.of(), CompactJob.parse("--index", f.uri, "--small-shard-fraction", "0").run(jsc)
@@ -134,6 +137,7 @@ class CompactJobTest {
         Manifest latest = f.store.readLatest();
         assertEquals(Manifest.OP_DELETE, latest.operation(), "the concurrent delete stands");
         Manifest m = CompactJob.parse("--index", f.uri).run(jsc).committed().orElseThrow();
+        LiveDocIds.assertEachLiveAtMostOnce(f.conf, f.uri);
         assertEquals(37, m.summary().liveDocuments());
         assertTrue(m.deletes().isEmpty());
     }
@@ -172,5 +176,6 @@ class CompactJobTest {
             }
         }
         assertTrue(CompactJob.parse("--index", f.uri).run(jsc).committed().isPresent(), "a re-run succeeds");
+        LiveDocIds.assertEachLiveAtMostOnce(f.conf, f.uri);
     }
 }

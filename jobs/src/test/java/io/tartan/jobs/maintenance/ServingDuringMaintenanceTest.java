@@ -2,6 +2,7 @@ package io.tartan.jobs.maintenance;
 
 import io.tartan.format.manifest.Manifest;
 import io.tartan.jobs.CompactJob;
+import io.tartan.jobs.update.LiveDocIds;
 import io.tartan.query.TartanIndex;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
@@ -58,6 +59,7 @@ class ServingDuringMaintenanceTest {
                 deletedAt.put(d.version(), Set.copyOf(deleted));
                 Manifest c = CompactJob.parse("--index", f.uri, "--small-shard-fraction", "0.9").run(jsc).committed()
                         .orElseThrow();
+                LiveDocIds.assertEachLiveAtMostOnce(f.conf, f.uri);
                 deletedAt.put(c.version(), Set.copyOf(deleted));
                 assertEquals(0, MaintenanceCli.execute(new ExpireCommand(f.conf), "--index", f.uri, "--keep", "1",
                         "--orphan-grace", "0s"));

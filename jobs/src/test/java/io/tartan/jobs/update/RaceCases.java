@@ -1,6 +1,7 @@
 package io.tartan.jobs.update;
 
 import io.tartan.format.IndexLayout;
+import io.tartan.format.manifest.CommitConflictException;
 import io.tartan.format.manifest.Manifest;
 import io.tartan.format.manifest.ManifestStore;
 import io.tartan.format.snapshot.DeletedPids;
@@ -19,6 +20,7 @@ import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -28,6 +30,46 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class RaceCases {
     private RaceCases() {
+    }
+
+    /**
+     * Two updates add new documents from the same {@code next-pid}: the one committing second cannot re-apply its
+     * pids on top of the first, so it fails, commits nothing and is not recorded as applied.
+     */
+    static void appendLosesToAppend(JavaSparkContext sc, Configuration conf, String index, Path winner, Path loser,
+            String loserId) {
+        ManifestStore store = new ManifestStore(conf, new IndexLayout(index));
+        Manifest base = store.readLatest();
+        CommitConflictException lost = assertThrows(CommitConflictException.class, () ->
+                UpdateJob.parse("--index", index, "--upsert", loser.toString())
+                        .beforeCommit(() -> {
+                            UpdateJob.parse("--index", index, "--upsert", winner.toString()).run(sc);
+                            LiveDocIds.assertEachLiveAtMostOnce(conf, index);
+                        })
+                        .run(sc));
+        String msg = lost.getMessage();
+        assertTrue(msg.contains("lost to version " + (base.version() + 1)) && msg.contains("allocated pids")
+                && msg.contains("nothing of batch") && msg.contains("run the update again"), msg);
+        assertEquals(base.version() + 1, store.readLatest().version(), "exactly one of the two committed");
+        assertFalse(LiveDocIds.assertEachLiveAtMostOnce(conf, index).containsKey(loserId),
+                "the losing update committed nothing");
+    }
+
+    /** A delete-only run loses to an append of other documents: it allocates no pid, so it commits on top. */
+    static UpdateSummary deleteLosesToAppend(JavaSparkContext sc, Configuration conf, String index, Path delete,
+            Path upsert) {
+        Manifest base = new ManifestStore(conf, new IndexLayout(index)).readLatest();
+        UpdateSummary d = UpdateJob.parse("--index", index, "--delete", delete.toString())
+                .beforeCommit(() -> {
+                    UpdateJob.parse("--index", index, "--upsert", upsert.toString()).run(sc);
+                    LiveDocIds.assertEachLiveAtMostOnce(conf, index);
+                })
+                .run(sc);
+        assertEquals(base.version() + 2, d.version(), "the delete was re-applied on top of the concurrent append");
+        assertEquals(1, d.deleted(), d.toJson());
+        assertEquals(base.summary().liveDocuments(), LiveDocIds.assertEachLiveAtMostOnce(conf, index).size(),
+                "one appended, one deleted");
+        return d;
     }
 
     /**

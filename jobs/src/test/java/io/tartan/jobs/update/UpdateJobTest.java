@@ -1,7 +1,6 @@
 package io.tartan.jobs.update;
 
 import io.tartan.format.IndexLayout;
-import io.tartan.format.manifest.CommitConflictException;
 import io.tartan.format.manifest.Manifest;
 import io.tartan.format.manifest.ManifestStore;
 import io.tartan.jobs.CompactJob;
@@ -295,17 +294,7 @@ class UpdateJobTest {
         Path b = write("b.jsonl", TextIndexFixture.json("from-b", "Lighthouses guide ships along rocky coasts."));
         ManifestStore store = new ManifestStore(conf, new IndexLayout(index));
 
-        CommitConflictException lost = assertThrows(CommitConflictException.class, () ->
-                UpdateJob.parse("--index", index, "--upsert", b.toString())
-                        .beforeCommit(() -> {
-                            UpdateJob.parse("--index", index, "--upsert", a.toString()).run(sc);
-                            liveOnce(index);
-                        })
-                        .run(sc));
-        assertTrue(lost.getMessage().contains("lost to version 2") && lost.getMessage().contains("allocated pids"),
-                lost.getMessage());
-        assertEquals(List.of(1L, 2L), store.versions(), "exactly one of the two committed");
-        assertFalse(liveOnce(index).containsKey("from-b"), "the losing update committed nothing");
+        RaceCases.appendLosesToAppend(sc, conf, index, a, b, "from-b");
         try (TartanIndex reader = TartanIndex.open(index)) {
             reader.withEncoder(encoder);
             assertEquals("from-a", top(reader, "zebrafish heart regeneration"));
@@ -314,14 +303,8 @@ class UpdateJobTest {
 
         // a delete allocates no pid: it is re-applied on top of the concurrent commit
         Path del = write("del.txt", "d1");
-        UpdateSummary d = UpdateJob.parse("--index", index, "--delete", del.toString())
-                .beforeCommit(() -> {
-                    UpdateJob.parse("--index", index, "--upsert", b.toString()).run(sc);
-                    liveOnce(index);
-                })
-                .run(sc);
+        UpdateSummary d = RaceCases.deleteLosesToAppend(sc, conf, index, del, b);
         assertEquals(4, d.version());
-        liveOnce(index);
         Manifest v4 = store.readLatest();
         assertEquals(3, v4.ivf().size(), "both appends are kept");
         try (TartanIndex reader = TartanIndex.open(index)) {

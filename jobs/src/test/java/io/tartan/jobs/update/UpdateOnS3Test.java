@@ -1,7 +1,6 @@
 package io.tartan.jobs.update;
 
 import io.tartan.format.IndexLayout;
-import io.tartan.format.manifest.CommitConflictException;
 import io.tartan.format.manifest.DataFile;
 import io.tartan.format.manifest.Manifest;
 import io.tartan.format.manifest.ManifestStore;
@@ -9,7 +8,6 @@ import io.tartan.format.testing.S3MockServer;
 import io.tartan.jobs.CompactJob;
 import io.tartan.jobs.IndexConfig;
 import io.tartan.jobs.IndexJob;
-import io.tartan.jobs.UpdateJob;
 import io.tartan.jobs.cluster.TextCorpus;
 import io.tartan.jobs.maintenance.ExpireCommand;
 import io.tartan.jobs.maintenance.LocalSpark;
@@ -37,7 +35,6 @@ import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -110,25 +107,8 @@ class UpdateOnS3Test {
         ManifestStore store = new ManifestStore(conf, new IndexLayout(index));
         build(index);
 
-        CommitConflictException lost = assertThrows(CommitConflictException.class, () ->
-                UpdateJob.parse("--index", index, "--upsert", b.toString())
-                        .beforeCommit(() -> {
-                            UpdateJob.parse("--index", index, "--upsert", a.toString()).run(sc);
-                            liveOnce(index);
-                        })
-                        .run(sc));
-        assertTrue(lost.getMessage().contains("lost to version 2"), lost.getMessage());
-        assertEquals(List.of(1L, 2L), store.versions(), "exactly one of the two committed on S3");
-        liveOnce(index);
-
-        UpdateSummary d = UpdateJob.parse("--index", index, "--delete", del.toString())
-                .beforeCommit(() -> {
-                    UpdateJob.parse("--index", index, "--upsert", b.toString()).run(sc);
-                    liveOnce(index);
-                })
-                .run(sc);
-        assertEquals(4, d.version(), "the delete was re-applied on top of the concurrent append");
-        liveOnce(index);
+        RaceCases.appendLosesToAppend(sc, conf, index, a, b, "from-b");
+        RaceCases.deleteLosesToAppend(sc, conf, index, del, b);
         assertTrue(CompactJob.parse("--index", index).run(sc).committed().isPresent());
         liveOnce(index);
         assertEquals(5, store.readLatest().version());

@@ -9,8 +9,8 @@ import io.tartan.format.io.IndexFiles;
 import io.tartan.format.ivf.Ivf;
 import io.tartan.format.ivf.IvfFile;
 import io.tartan.format.kmeans.CentroidAssigner;
-import io.tartan.format.manifest.DataFile;
 import io.tartan.format.manifest.CommitConflictException;
+import io.tartan.format.manifest.DataFile;
 import io.tartan.format.manifest.IndexSettings;
 import io.tartan.format.manifest.Manifest;
 import io.tartan.format.manifest.ManifestStore;
@@ -79,8 +79,8 @@ import java.util.concurrent.Callable;
  * </ol>
  * Nothing is visible before the commit. A run that loses the commit race to another writer looks its ids up again in
  * the winning snapshot and commits on top of it ({@link BatchIds}); when it cannot (the winner allocated the same new
- * pids) it fails and leaves only orphan files, which {@code tartan expire} collects. A batch already applied (same {@code --batch-id}, or the same input files) is
- * skipped, so a scheduled run can simply be repeated after a failure.
+ * pids) it fails and leaves only orphan files, which {@code tartan expire} collects. A batch already applied (same
+ * {@code --batch-id}, or the same input files) is skipped, so a scheduled run can simply be repeated after a failure.
  */
 @Command(name = "update", mixinStandardHelpOptions = true,
         description = "Add, replace and delete documents of a Tartan index with its frozen codec.")

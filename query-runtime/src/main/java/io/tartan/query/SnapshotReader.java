@@ -98,12 +98,7 @@ final class SnapshotReader {
         long base = 0;
         long tokens = 0;
         for (int i = 0; i < used.size(); i++) {
-            DataFile f = used.get(i);
             ShardSegment seg = segments.get(i);
-            if (seg.rows() > 0 && (seg.pid(0) < f.minPid() || seg.pid(seg.rows() - 1) > f.maxPid())) {
-                throw new IndexFormatException(where + ": " + f.path() + " holds pids " + seg.pid(0) + " … "
-                        + seg.pid(seg.rows() - 1) + ", the manifest says " + f.minPid() + " … " + f.maxPid());
-            }
             int from = range[0] == Long.MIN_VALUE ? 0 : seg.lowerBound(range[0]);
             int to = range[1] == Long.MAX_VALUE ? seg.rows() : seg.lowerBound(range[1]);
             if (from >= to) {

@@ -134,6 +134,12 @@ public final class SegmentCache {
         expect(d.getLong(h.docOffsetsAt() + 8L * rows) == h.tokens() && d.getLong(h.cellOffsetsAt() + 8L * rows) == h.cells()
                 && d.getLong(h.idOffsetsAt() + 8L * rows) == h.idBytes()
                 && d.getLong(h.ivfOffsetsAt() + 8L * h.numCentroids()) == h.cells(), what, "offset tables do not end at the counts");
+        if (rows > 0) {
+            long first = d.getLong(h.pidsAt());
+            long last = d.getLong(h.pidsAt() + 8L * (rows - 1));
+            expect(first >= f.minPid() && last <= f.maxPid(), what, "holds pids " + first + " … " + last
+                    + ", the shard's are " + f.minPid() + " … " + f.maxPid());
+        }
         if (fullCheck) {
             expect(bodyCrc(d) == h.bodyCrc(), what, "body checksum mismatch");
         }

@@ -14,7 +14,7 @@ import java.nio.file.Path;
  *                      files of remote indexes ({@code s3a:} …); null for {@code $java.io.tmpdir/tartan-cache} and
  *                      no copies of remote files (they are then read directly)
  * @param forceCache    cache copies of the files of a local index too (tests)
- * @param threads       threads for building serving segments
+ * @param threads       shards whose serving segments are built (or mapped) at the same time
  * @param mapChunkBytes size of one memory mapping (a power of two, 64 B … 1 GiB; default 1 GiB); files larger than
  *                      it are mapped as several chunks. Small values exist to test the multi-chunk paths.
  * @param verifyCache   check the whole-file checksum of every existing serving segment at open (reads every byte);

@@ -62,8 +62,7 @@ public final class TartanIndex implements AutoCloseable {
         IndexLayout layout = new IndexLayout(uri);
         ManifestStore store = new ManifestStore(conf, layout);
         FileSource source = new FileSource(conf, layout, options.cacheDir(), options.forceCache());
-        SegmentCache cache = new SegmentCache(options.segmentCacheDir(), options.mapChunkPower(), options.verifyCache(),
-                options.threads());
+        SegmentCache cache = new SegmentCache(options.segmentCacheDir(), options.mapChunkPower(), options.verifyCache());
         TartanIndex index = new TartanIndex(uri, store,
                 new SnapshotReader(uri, source, cache, options.partition(), options.threads()));
         long version = options.version() != null ? options.version()

@@ -124,10 +124,8 @@ public final class ChunkedMappedData implements MappedData {
     @Override
     public void getInts(long pos, int[] dst, int off, int len) {
         while (len > 0) {
-            int c = (int) (pos >>> shift);
-            int at = (int) (pos & mask);
-            int n = Math.min(len, (int) ((mask + 1 - at) >>> 2));
-            ints[c].get(at >>> 2, dst, off, n);
+            int n = wordsInChunk(pos, len);
+            ints[(int) (pos >>> shift)].get((int) (pos & mask) >>> 2, dst, off, n);
             pos += 4L * n;
             off += n;
             len -= n;
@@ -137,14 +135,17 @@ public final class ChunkedMappedData implements MappedData {
     @Override
     public void getFloats(long pos, float[] dst, int off, int len) {
         while (len > 0) {
-            int c = (int) (pos >>> shift);
-            int at = (int) (pos & mask);
-            int n = Math.min(len, (int) ((mask + 1 - at) >>> 2));
-            floats[c].get(at >>> 2, dst, off, n);
+            int n = wordsInChunk(pos, len);
+            floats[(int) (pos >>> shift)].get((int) (pos & mask) >>> 2, dst, off, n);
             pos += 4L * n;
             off += n;
             len -= n;
         }
+    }
+
+    /** How many of {@code len} 4-byte words from {@code pos} lie in {@code pos}'s chunk. */
+    private int wordsInChunk(long pos, int len) {
+        return (int) Math.min(len, (mask + 1 - (pos & mask)) >>> 2);
     }
 
     @Override

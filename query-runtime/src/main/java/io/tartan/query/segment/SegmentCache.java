@@ -4,6 +4,7 @@ import io.tartan.format.IndexLayout;
 import io.tartan.format.codec.ResidualCodec;
 import io.tartan.format.manifest.DataFile;
 import io.tartan.format.shard.ShardSpec;
+import io.tartan.query.segment.SegmentHeader.Section;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,6 @@ public final class SegmentCache {
     private final Path dir;
     private final int chunkPower;
     private final boolean verifyOnOpen;
-    private final int threads;
     private final AtomicInteger built = new AtomicInteger();
     private final AtomicInteger opened = new AtomicInteger();
     /** Heap (in MiB) that concurrent builds may take: a build holds one shard decoded, so a small heap builds one at a time. */
@@ -43,12 +43,11 @@ public final class SegmentCache {
      * @param verifyOnOpen check the body checksum of an existing segment too (reads the whole file), not only its
      *                     header and length
      */
-    public SegmentCache(Path cacheDir, int chunkPower, boolean verifyOnOpen, int threads) {
+    public SegmentCache(Path cacheDir, int chunkPower, boolean verifyOnOpen) {
         ChunkedMappedData.checkChunkPower(chunkPower);
         this.dir = cacheDir.resolve(FOLDER);
         this.chunkPower = chunkPower;
         this.verifyOnOpen = verifyOnOpen;
-        this.threads = threads;
         this.budgetMiB = (int) Math.max(1, Runtime.getRuntime().maxMemory() / 2 / (1 << 20));
         this.buildBudget = new Semaphore(budgetMiB);
     }
@@ -93,12 +92,12 @@ public final class SegmentCache {
             }
         }
         long t0 = System.nanoTime();
-        // the shard's bytes, its decoded tokens (code, residuals, norm, cell, IVF entry) and rows, roughly
-        long need = f.sizeBytes() + f.tokenCount() * (16L + spec.residualBytesPerToken()) + f.recordCount() * 96;
+        // the shard's bytes (read whole, and again as Parquet pages), cells and IVF entries, rows, roughly
+        long need = 2 * f.sizeBytes() + 8 * f.tokenCount() + f.recordCount() * 96;
         int permits = (int) Math.min(budgetMiB, Math.max(1, need >> 20));
         buildBudget.acquireUninterruptibly(permits);
         try {
-            SegmentBuilder.build(conf, source.get(), f, spec, codec, p, threads);
+            SegmentBuilder.build(conf, source.get(), f, spec, codec, p);
         } finally {
             buildBudget.release(permits);
         }
@@ -131,27 +130,31 @@ public final class SegmentCache {
         expect(d.length() == h.fileLength(), what, d.length() + " bytes, its header implies " + h.fileLength()
                 + " (truncated or overwritten)");
         int rows = (int) h.rows();
-        expect(d.getLong(h.docOffsetsAt() + 8L * rows) == h.tokens() && d.getLong(h.cellOffsetsAt() + 8L * rows) == h.cells()
-                && d.getLong(h.idOffsetsAt() + 8L * rows) == h.idBytes()
-                && d.getLong(h.ivfOffsetsAt() + 8L * h.numCentroids()) == h.cells(), what, "offset tables do not end at the counts");
+        expect(d.getLong(h.at(Section.DOC_OFFSETS) + 8L * rows) == h.tokens()
+                && d.getLong(h.at(Section.CELL_OFFSETS) + 8L * rows) == h.cells()
+                && d.getLong(h.at(Section.ID_OFFSETS) + 8L * rows) == h.idBytes()
+                && d.getLong(h.at(Section.IVF_OFFSETS) + 8L * h.numCentroids()) == h.cells(), what,
+                "offset tables do not end at the counts");
         if (rows > 0) {
-            long first = d.getLong(h.pidsAt());
-            long last = d.getLong(h.pidsAt() + 8L * (rows - 1));
+            long first = d.getLong(h.at(Section.PIDS));
+            long last = d.getLong(h.at(Section.PIDS) + 8L * (rows - 1));
             expect(first >= f.minPid() && last <= f.maxPid(), what, "holds pids " + first + " … " + last
                     + ", the shard's are " + f.minPid() + " … " + f.maxPid());
         }
         if (fullCheck) {
-            expect(bodyCrc(d) == h.bodyCrc(), what, "body checksum mismatch");
+            for (Section s : Section.values()) {
+                expect(crc(d, h.at(s), h.length(s)) == h.crc(s), what, "checksum mismatch in section " + s);
+            }
         }
         return new ShardSegment(f.path(), h, d);
     }
 
-    private static int bodyCrc(MappedData d) {
+    private static int crc(MappedData d, long from, long length) {
         CRC32C crc = new CRC32C();
-        byte[] buf = new byte[1 << 20];
-        for (long at = SegmentHeader.SIZE; at < d.length(); at += buf.length) {
-            int n = (int) Math.min(buf.length, d.length() - at);
-            d.getBytes(at, buf, 0, n);
+        byte[] buf = new byte[(int) Math.min(1 << 20, Math.max(1, length))];
+        for (long at = 0; at < length; at += buf.length) {
+            int n = (int) Math.min(buf.length, length - at);
+            d.getBytes(from + at, buf, 0, n);
             crc.update(buf, 0, n);
         }
         return (int) crc.getValue();

@@ -1,5 +1,7 @@
 package io.tartan.query.segment;
 
+import io.tartan.query.segment.SegmentHeader.Section;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -32,18 +34,18 @@ public final class ShardSegment {
         this.h = h;
         this.d = d;
         this.rows = (int) h.rows();
-        this.pids = h.pidsAt();
-        this.docOffsets = h.docOffsetsAt();
-        this.cellOffsets = h.cellOffsetsAt();
-        this.idOffsets = h.idOffsetsAt();
-        this.ivfOffsets = h.ivfOffsetsAt();
-        this.codes = h.codesAt();
-        this.invNorms = h.invNormsAt();
-        this.cells = h.cellsAt();
-        this.ivfRows = h.ivfRowsAt();
-        this.idSorted = h.idSortedAt();
-        this.residuals = h.residualsAt();
-        this.idBytes = h.idBytesAt();
+        this.pids = h.at(Section.PIDS);
+        this.docOffsets = h.at(Section.DOC_OFFSETS);
+        this.cellOffsets = h.at(Section.CELL_OFFSETS);
+        this.idOffsets = h.at(Section.ID_OFFSETS);
+        this.ivfOffsets = h.at(Section.IVF_OFFSETS);
+        this.codes = h.at(Section.CODES);
+        this.invNorms = h.at(Section.INV_NORMS);
+        this.cells = h.at(Section.CELLS);
+        this.ivfRows = h.at(Section.IVF_ROWS);
+        this.idSorted = h.at(Section.ID_SORTED);
+        this.residuals = h.at(Section.RESIDUALS);
+        this.idBytes = h.at(Section.ID_BYTES);
         this.bpt = h.bytesPerToken();
     }
 

@@ -92,8 +92,8 @@ public final class SegmentCache {
             }
         }
         long t0 = System.nanoTime();
-        // the shard's bytes (read whole, and again as Parquet pages), cells and IVF entries, rows, roughly
-        long need = 2 * f.sizeBytes() + 8 * f.tokenCount() + f.recordCount() * 96;
+        // Parquet holds a row group's pages (up to the whole shard), plus cells and IVF entries and rows, roughly
+        long need = f.sizeBytes() + 8 * f.tokenCount() + f.recordCount() * 96;
         int permits = (int) Math.min(budgetMiB, Math.max(1, need >> 20));
         buildBudget.acquireUninterruptibly(permits);
         try {

@@ -14,9 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Turns a manifest into an {@link IndexSnapshot}: reads and verifies the codec and deletion vectors, picks the
@@ -25,6 +27,7 @@ import java.util.Map;
  */
 final class SnapshotReader {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotReader.class);
+    private static final String MORE_PARTITIONS = "serve the index as more partitions (OpenOptions.withPartition)";
 
     private final String uri;
     private final FileSource source;
@@ -81,13 +84,11 @@ final class SnapshotReader {
                     s.header().sourceSize()), s));
         }
         ShardSpec spec = ShardSpec.of(m.settings());
-        int[] reused = {0};
+        AtomicInteger reused = new AtomicInteger();
         List<ShardSegment> segments = loader.parallel(used, f -> {
             ShardSegment s = reusable.get(key(f.path(), f.checksum(), f.sizeBytes()));
             if (s != null) {
-                synchronized (reused) {
-                    reused[0]++;
-                }
+                reused.incrementAndGet();
                 return s;
             }
             return cache.open(source.conf(), f, spec, codec, () -> source.layoutFor(f));
@@ -97,40 +98,15 @@ final class SnapshotReader {
         List<ShardSlice> slices = new ArrayList<>();
         long base = 0;
         long tokens = 0;
-        for (int i = 0; i < used.size(); i++) {
-            ShardSegment seg = segments.get(i);
-            int from = range[0] == Long.MIN_VALUE ? 0 : seg.lowerBound(range[0]);
-            int to = range[1] == Long.MAX_VALUE ? seg.rows() : seg.lowerBound(range[1]);
-            if (from >= to) {
-                continue;
+        for (ShardSegment seg : segments) {
+            ShardSlice sl = slice(seg, range, deleted, IntLimit.check(base, where, "rows in one partition", MORE_PARTITIONS));
+            if (sl != null) {
+                slices.add(sl);
+                base += sl.rows();
+                tokens += sl.liveTokens();
             }
-            long[] bits = null;
-            int dead = 0;
-            long deadTokens = 0;
-            long lo = seg.pid(from);
-            long hi = seg.pid(to - 1);
-            int at = java.util.Arrays.binarySearch(deleted, (int) Math.min(lo, Integer.MAX_VALUE));
-            for (int d = at < 0 ? -at - 1 : at; d < deleted.length && deleted[d] <= hi; d++) {
-                int pid = deleted[d];
-                int local = seg.rowOfPid(pid);
-                if (local >= 0) {
-                    if (bits == null) {
-                        bits = new long[(to - from + 63) / 64];
-                    }
-                    int j = local - from;
-                    bits[j >>> 6] |= 1L << j;
-                    dead++;
-                    deadTokens += seg.doclen(local);
-                }
-            }
-            int b = IntLimit.check(base, where, "rows in one partition",
-                    "serve the index as more partitions (OpenOptions.withPartition, tartan serve --partition)");
-            slices.add(new ShardSlice(seg, from, to, b, bits, to - from - dead));
-            base += to - from;
-            tokens += seg.tokenStart(to) - seg.tokenStart(from) - deadTokens;
         }
-        IntLimit.check(base, where, "rows in one partition",
-                "serve the index as more partitions (OpenOptions.withPartition, tartan serve --partition)");
+        IntLimit.check(base, where, "rows in one partition", MORE_PARTITIONS);
         long t3 = System.nanoTime();
         long ms = (t3 - t0) / 1_000_000;
         IndexSnapshot snap = new IndexSnapshot(m, codec, partition, slices, tokens, ms);
@@ -139,11 +115,38 @@ final class SnapshotReader {
         LOG.info("loaded index {} v{} partition {}: {} of {} shards ({} reused, {} segments built so far), {} docs "
                         + "({} deleted pids in the index), {} tokens, {} centroids, {} MB on disk, {} MB mapped, "
                         + "{} MB heap; {} ms (codec+deletes {} ms, segments {} ms, slices {} ms)",
-                uri, m.version(), partition, used.size(), shards.size(), reused[0], cache.built(), snap.numDocs(),
+                uri, m.version(), partition, used.size(), shards.size(), reused.get(), cache.built(), snap.numDocs(),
                 deleted.length, tokens, codec.numCentroids(), String.format("%.1f", bytes / 1e6),
                 String.format("%.1f", mem.get("mapped_total") / 1e6), String.format("%.1f", mem.get("total") / 1e6),
                 ms, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
         return snap;
+    }
+
+    /** The rows of {@code seg} in the pid range, at snapshot row {@code base}, deletions marked; null if none. */
+    private static ShardSlice slice(ShardSegment seg, long[] range, int[] deleted, int base) {
+        int from = range[0] == Long.MIN_VALUE ? 0 : seg.lowerBound(range[0]);
+        int to = range[1] == Long.MAX_VALUE ? seg.rows() : seg.lowerBound(range[1]);
+        if (from >= to) {
+            return null;
+        }
+        long[] bits = null;
+        int dead = 0;
+        long tokens = seg.tokenStart(to) - seg.tokenStart(from);
+        long hi = seg.pid(to - 1);
+        int at = Arrays.binarySearch(deleted, (int) Math.min(seg.pid(from), Integer.MAX_VALUE));
+        for (int d = at < 0 ? -at - 1 : at; d < deleted.length && deleted[d] <= hi; d++) {
+            int local = seg.rowOfPid(deleted[d]);
+            if (local >= 0) {
+                if (bits == null) {
+                    bits = new long[(to - from + 63) / 64];
+                }
+                int j = local - from;
+                bits[j >>> 6] |= 1L << j;
+                dead++;
+                tokens -= seg.doclen(local);
+            }
+        }
+        return new ShardSlice(seg, from, to, base, bits, to - from - dead, tokens);
     }
 
     private static String key(String path, String checksum, long size) {

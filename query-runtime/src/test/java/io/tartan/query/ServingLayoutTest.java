@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -145,6 +146,9 @@ class ServingLayoutTest {
                 assertSame(v2segs.get(v3.slice(i).segment().shardPath()), v3.slice(i).segment());
             }
             assertEquals(TestIndex.DOCS + 27, v3.numDocs());
+            Set<String> gone = Set.of(TestIndex.docId(1), TestIndex.docId(2), TestIndex.docId(3));
+            assertEquals(decompress(fx).entrySet().stream().filter(e -> !gone.contains(e.getKey()))
+                    .mapToLong(e -> e.getValue().length / TestIndex.DIM).sum(), v3.numTokens(), "tokens of live documents");
             assertEquals(-1, v3.rowOf(TestIndex.docId(2)));
             assertTrue(v3.rowOf(TestIndex.docId(4)) >= 0);
         }

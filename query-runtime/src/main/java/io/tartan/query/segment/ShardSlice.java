@@ -12,14 +12,21 @@ public final class ShardSlice {
     private final int base;
     private final long[] deleted;
     private final int live;
+    private final long liveTokens;
 
-    public ShardSlice(ShardSegment segment, int from, int to, int base, long[] deleted, int live) {
+    public ShardSlice(ShardSegment segment, int from, int to, int base, long[] deleted, int live, long liveTokens) {
         this.segment = segment;
         this.from = from;
         this.to = to;
         this.base = base;
         this.deleted = deleted;
         this.live = live;
+        this.liveTokens = liveTokens;
+    }
+
+    /** Tokens of the live rows served. */
+    public long liveTokens() {
+        return liveTokens;
     }
 
     public ShardSegment segment() {

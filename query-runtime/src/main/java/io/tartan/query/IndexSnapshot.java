@@ -2,50 +2,54 @@ package io.tartan.query;
 
 import io.tartan.format.codec.ResidualCodec;
 import io.tartan.format.manifest.Manifest;
+import io.tartan.query.segment.SegmentHeader;
+import io.tartan.query.segment.ShardSegment;
+import io.tartan.query.segment.ShardSlice;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * One loaded, immutable snapshot of an index: the live documents of a manifest version in compact arrays. Rows are
- * dense internal positions {@code 0..numDocs-1} in pid order; deleted pids have no row, so nothing downstream can
- * return them. Arrays are shared, never copied: callers must not modify them.
+ * One loaded, immutable snapshot of an index (or of one partition of it): the codec in the heap, and the documents
+ * as {@link ShardSlice}s of memory-mapped shard segments (FORMAT.md "Serving cache"). Rows are the snapshot's
+ * internal positions: the slices' rows back to back, in pid order, {@code 0 … numRows()-1}. Rows a deletion vector
+ * removed keep their position but are never live ({@link #isLive}); nothing downstream returns them.
  *
- * <p>{@code invNorms[t] = 1 / ‖centroid + r̂‖} of token {@code t}: with it, a score computed straight from codes and
- * residual lookup tables equals the score against the decompressed, re-normalised vector.
+ * <p>The Java heap holds the codec, a bitset of deleted rows per shard that has any, and O(1) per shard; token
+ * data stay in the mapped files and are read per candidate document into per-query scratch.
  */
 public final class IndexSnapshot {
     private final Manifest manifest;
     private final ResidualCodec codec;
-    private final int[] pids;
-    private final String[] docIds;
-    private final int[] docOffsets;
-    private final int[] codes;
-    private final byte[] residuals;
-    private final float[] invNorms;
-    private final int[] ivfOffsets;
-    private final int[] ivfRows;
-    private final int[] cellOffsets;
-    private final int[] cells;
-    private final Map<String, Integer> rowByDocId;
+    private final Partition partition;
+    private final ShardSlice[] slices;
+    private final int[] bases;
+    private final int numRows;
+    private final int numLive;
+    private final long numTokens;
+    private final int maxDoclen;
     private final long loadMillis;
 
-    IndexSnapshot(Manifest manifest, ResidualCodec codec, int[] pids, String[] docIds, int[] docOffsets, int[] codes,
-            byte[] residuals, float[] invNorms, int[] ivfOffsets, int[] ivfRows, int[] cellOffsets, int[] cells,
-            Map<String, Integer> rowByDocId, long loadMillis) {
+    IndexSnapshot(Manifest manifest, ResidualCodec codec, Partition partition, List<ShardSlice> slices, long numTokens,
+            long loadMillis) {
         this.manifest = manifest;
         this.codec = codec;
-        this.pids = pids;
-        this.docIds = docIds;
-        this.docOffsets = docOffsets;
-        this.codes = codes;
-        this.residuals = residuals;
-        this.invNorms = invNorms;
-        this.ivfOffsets = ivfOffsets;
-        this.ivfRows = ivfRows;
-        this.cellOffsets = cellOffsets;
-        this.cells = cells;
-        this.rowByDocId = rowByDocId;
+        this.partition = partition;
+        this.slices = slices.toArray(ShardSlice[]::new);
+        this.bases = new int[this.slices.length + 1];
+        int live = 0;
+        int maxLen = 0;
+        for (int i = 0; i < this.slices.length; i++) {
+            bases[i] = this.slices[i].base();
+            live += this.slices[i].live();
+            maxLen = Math.max(maxLen, this.slices[i].segment().maxDoclen());
+        }
+        this.numRows = this.slices.length == 0 ? 0 : bases[this.slices.length - 1] + this.slices[this.slices.length - 1].rows();
+        bases[this.slices.length] = numRows;
+        this.numLive = live;
+        this.numTokens = numTokens;
+        this.maxDoclen = maxLen;
         this.loadMillis = loadMillis;
     }
 
@@ -62,18 +66,23 @@ public final class IndexSnapshot {
         return codec;
     }
 
+    /** The part of the index this snapshot serves. */
+    public Partition partition() {
+        return partition;
+    }
+
     public int dim() {
         return codec.dim();
     }
 
-    /** Live documents. */
+    /** Live documents served. */
     public int numDocs() {
-        return pids.length;
+        return numLive;
     }
 
-    /** Tokens of live documents. */
-    public int numTokens() {
-        return codes.length;
+    /** Tokens of the live documents served. */
+    public long numTokens() {
+        return numTokens;
     }
 
     public int numCentroids() {
@@ -85,87 +94,120 @@ public final class IndexSnapshot {
         return codec.centroids();
     }
 
-    public int pid(int row) {
-        return pids[row];
-    }
-
-    public String docId(int row) {
-        return docIds[row];
-    }
-
-    /** Row of a live document by its user id, or -1. */
-    public int rowOf(String docId) {
-        Integer r = rowByDocId.get(docId);
-        return r == null ? -1 : r;
-    }
-
-    /** Token offsets: the tokens of row {@code r} are {@code [docOffsets[r], docOffsets[r+1])}. */
-    public int[] docOffsets() {
-        return docOffsets;
-    }
-
-    /** Centroid code of every token, rows back to back. */
-    public int[] codes() {
-        return codes;
-    }
-
-    /** Packed residuals, {@link #residualBytesPerToken()} per token, rows back to back. */
-    public byte[] residuals() {
-        return residuals;
-    }
-
     public int residualBytesPerToken() {
         return codec.bytesPerToken();
     }
 
-    /** {@code 1 / ‖centroid + r̂‖} per token. */
-    public float[] invNorms() {
-        return invNorms;
+    /** Size of the row space: live rows plus deleted rows that keep their position. */
+    public int numRows() {
+        return numRows;
     }
 
-    /** IVF over rows: the live rows with a token in centroid {@code c} are {@code ivfRows[ivfOffsets[c] .. ivfOffsets[c+1])}. */
-    public int[] ivfOffsets() {
-        return ivfOffsets;
+    /** Longest document served, in tokens: the size of a per-document scratch buffer. */
+    public int maxDoclen() {
+        return maxDoclen;
     }
 
-    public int[] ivfRows() {
-        return ivfRows;
+    public int numSlices() {
+        return slices.length;
     }
 
-    /**
-     * The distinct centroid codes of each row (sorted): row {@code r}'s are {@code cells[cellOffsets[r] ..
-     * cellOffsets[r+1])}. Centroid-only MaxSim takes a max over a document's codes, so scanning each distinct code
-     * once gives the same score with fewer table reads.
-     */
-    public int[] cellOffsets() {
-        return cellOffsets;
+    public ShardSlice slice(int i) {
+        return slices[i];
     }
 
-    public int[] cells() {
-        return cells;
+    /** Index of the slice holding {@code row}. */
+    public int sliceOf(int row) {
+        int lo = 0;
+        int hi = slices.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (bases[mid] <= row) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
+    public boolean isLive(int row) {
+        ShardSlice s = slices[sliceOf(row)];
+        return s.isLive(row - s.base() + s.from());
+    }
+
+    public long pid(int row) {
+        ShardSlice s = slices[sliceOf(row)];
+        return s.segment().pid(row - s.base() + s.from());
+    }
+
+    public String docId(int row) {
+        ShardSlice s = slices[sliceOf(row)];
+        return s.segment().docId(row - s.base() + s.from());
+    }
+
+    /** Row of a live document by its user id, or -1 (one dictionary search per shard served). */
+    public int rowOf(String docId) {
+        for (ShardSlice s : slices) {
+            int local = s.segment().rowOfDocId(docId);
+            if (local >= s.from() && local < s.to() && s.isLive(local)) {
+                return s.base() + local - s.from();
+            }
+        }
+        return -1;
+    }
+
+    /** The mapped segments of this snapshot, for a newer snapshot to reuse. */
+    List<ShardSegment> segments() {
+        return java.util.Arrays.stream(slices).map(ShardSlice::segment).toList();
     }
 
     public long loadMillis() {
         return loadMillis;
     }
 
-    /** Bytes held per structure (array payloads; doc ids as UTF-16 chars plus object overhead, estimated). */
+    /**
+     * Bytes per structure: {@code heap_*} entries are Java heap, {@code mapped_*} the segment files mapped (whole
+     * files, shared by every snapshot that uses them; the OS pages in what queries touch). {@code total} is the heap
+     * total, as before the serving layout, so a monitor watching it sees what the JVM must hold.
+     */
     public Map<String, Long> memory() {
         Map<String, Long> m = new LinkedHashMap<>();
-        m.put("centroids", 4L * codec.centroids().length);
-        m.put("ivf", 4L * ivfOffsets.length + 4L * ivfRows.length);
-        m.put("codes", 4L * codes.length);
-        m.put("doc_cells", 4L * cellOffsets.length + 4L * cells.length);
-        m.put("residuals", (long) residuals.length);
-        m.put("inv_norms", 4L * invNorms.length);
-        m.put("doc_offsets", 4L * docOffsets.length);
-        m.put("pids", 4L * pids.length);
-        long ids = 0;
-        for (String id : docIds) {
-            ids += 56 + 2L * id.length(); // String + char payload + array slot + hash map entry, roughly
+        long k = codec.numCentroids();
+        m.put("heap_centroids", 4L * codec.centroids().length);
+        long bits = 0;
+        for (ShardSlice s : slices) {
+            bits += s.live() < s.rows() ? 8L * ((s.rows() + 63) / 64) : 0;
         }
-        m.put("doc_ids", ids + 48L * docIds.length);
-        m.put("total", m.values().stream().mapToLong(Long::longValue).sum());
+        m.put("heap_deleted_rows", bits);
+        long codes = 0;
+        long residuals = 0;
+        long norms = 0;
+        long offsets = 0;
+        long cells = 0;
+        long ivf = 0;
+        long ids = 0;
+        long files = 0;
+        for (ShardSegment seg : segments()) {
+            SegmentHeader h = seg.header();
+            codes += 4 * h.tokens();
+            residuals += h.tokens() * h.bytesPerToken();
+            norms += 4 * h.tokens();
+            offsets += 8 * (h.rows() + 1) + 8 * h.rows();
+            cells += 8 * (h.rows() + 1) + 4 * h.cells();
+            ivf += 8 * (k + 1) + 4 * h.cells();
+            ids += 8 * (h.rows() + 1) + 4 * h.rows() + h.idBytes();
+            files += h.fileLength();
+        }
+        m.put("mapped_codes", codes);
+        m.put("mapped_residuals", residuals);
+        m.put("mapped_inv_norms", norms);
+        m.put("mapped_pids_doc_offsets", offsets);
+        m.put("mapped_doc_cells", cells);
+        m.put("mapped_ivf", ivf);
+        m.put("mapped_doc_ids", ids);
+        m.put("mapped_total", files);
+        m.put("total", m.get("heap_centroids") + bits);
         return m;
     }
 }

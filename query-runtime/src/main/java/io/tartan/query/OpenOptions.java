@@ -1,5 +1,6 @@
 package io.tartan.query;
 
+import io.tartan.query.segment.ChunkedMappedData;
 import org.apache.hadoop.conf.Configuration;
 
 import java.nio.file.Path;
@@ -7,35 +8,86 @@ import java.nio.file.Path;
 /**
  * How {@link TartanIndex#open(String, OpenOptions)} loads an index.
  *
- * @param conf       Hadoop configuration (S3A settings); null for defaults
- * @param version    manifest version to load; null for the latest
- * @param cacheDir   local cache for files of remote indexes ({@code s3a:} …); null disables caching
- * @param forceCache cache even files of a local index (tests)
- * @param threads    threads for parsing shards and computing token norms
+ * @param conf          Hadoop configuration (S3A settings); null for defaults
+ * @param version       manifest version to load; null for the latest
+ * @param cacheDir      local cache: serving segments of every index (folder {@code segments/}) and copies of the
+ *                      files of remote indexes ({@code s3a:} …); null for {@code $java.io.tmpdir/tartan-cache} and
+ *                      no copies of remote files (they are then read directly)
+ * @param forceCache    cache copies of the files of a local index too (tests)
+ * @param threads       shards whose serving segments are built (or mapped) at the same time
+ * @param mapChunkBytes size of one memory mapping (a power of two, 64 B … 1 GiB; default 1 GiB); files larger than
+ *                      it are mapped as several chunks. Small values exist to test the multi-chunk paths.
+ * @param verifyCache   check the whole-file checksum of every existing serving segment at open (reads every byte);
+ *                      by default only the header, the source shard, the length and the offset tables are checked,
+ *                      and the full checksum only when a segment is built
+ * @param partition     the partition to serve ({@link Partition#WHOLE} for all of the index)
  */
-public record OpenOptions(Configuration conf, Long version, Path cacheDir, boolean forceCache, int threads) {
+public record OpenOptions(Configuration conf, Long version, Path cacheDir, boolean forceCache, int threads,
+        long mapChunkBytes, boolean verifyCache, Partition partition) {
+
+    public static final long DEFAULT_MAP_CHUNK_BYTES = 1L << ChunkedMappedData.DEFAULT_CHUNK_POWER;
+
+    public OpenOptions {
+        if (Long.bitCount(mapChunkBytes) != 1) {
+            throw new IllegalArgumentException("map chunk size must be a power of two, got " + mapChunkBytes);
+        }
+        ChunkedMappedData.checkChunkPower(Long.numberOfTrailingZeros(mapChunkBytes));
+        if (partition == null) {
+            partition = Partition.WHOLE;
+        }
+    }
+
+    /** The options of the first release (whole index, default mapping). */
+    public OpenOptions(Configuration conf, Long version, Path cacheDir, boolean forceCache, int threads) {
+        this(conf, version, cacheDir, forceCache, threads, DEFAULT_MAP_CHUNK_BYTES, false, Partition.WHOLE);
+    }
+
     public static OpenOptions defaults() {
-        return new OpenOptions(null, null, Path.of(System.getProperty("java.io.tmpdir"), "tartan-cache"), false,
-                Runtime.getRuntime().availableProcessors());
+        return new OpenOptions(null, null, defaultCacheDir(), false, Runtime.getRuntime().availableProcessors());
+    }
+
+    static Path defaultCacheDir() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "tartan-cache");
     }
 
     public OpenOptions withVersion(Long v) {
-        return new OpenOptions(conf, v, cacheDir, forceCache, threads);
+        return new OpenOptions(conf, v, cacheDir, forceCache, threads, mapChunkBytes, verifyCache, partition);
     }
 
     public OpenOptions withCacheDir(Path dir, boolean force) {
-        return new OpenOptions(conf, version, dir, force, threads);
+        return new OpenOptions(conf, version, dir, force, threads, mapChunkBytes, verifyCache, partition);
     }
 
     public OpenOptions withConf(Configuration c) {
-        return new OpenOptions(c, version, cacheDir, forceCache, threads);
+        return new OpenOptions(c, version, cacheDir, forceCache, threads, mapChunkBytes, verifyCache, partition);
     }
 
     public OpenOptions withThreads(int n) {
-        return new OpenOptions(conf, version, cacheDir, forceCache, n);
+        return new OpenOptions(conf, version, cacheDir, forceCache, n, mapChunkBytes, verifyCache, partition);
+    }
+
+    public OpenOptions withMapChunkBytes(long bytes) {
+        return new OpenOptions(conf, version, cacheDir, forceCache, threads, bytes, verifyCache, partition);
+    }
+
+    public OpenOptions withVerifyCache(boolean verify) {
+        return new OpenOptions(conf, version, cacheDir, forceCache, threads, mapChunkBytes, verify, partition);
+    }
+
+    /** Serve only partition {@code i} of {@code n} (see {@link PartitionPlan} for which documents that is). */
+    public OpenOptions withPartition(int i, int n) {
+        return new OpenOptions(conf, version, cacheDir, forceCache, threads, mapChunkBytes, verifyCache, new Partition(i, n));
     }
 
     Configuration confOrDefault() {
         return conf != null ? conf : new Configuration();
+    }
+
+    Path segmentCacheDir() {
+        return cacheDir != null ? cacheDir : defaultCacheDir();
+    }
+
+    int mapChunkPower() {
+        return Long.numberOfTrailingZeros(mapChunkBytes);
     }
 }

@@ -2,34 +2,62 @@ package io.tartan.query;
 
 import io.tartan.format.IndexFormatException;
 import io.tartan.format.codec.ResidualCodec;
-import io.tartan.format.ivf.Ivf;
+import io.tartan.format.manifest.DataFile;
 import io.tartan.format.manifest.Manifest;
+import io.tartan.format.shard.ShardSpec;
 import io.tartan.query.load.FileSource;
 import io.tartan.query.load.SnapshotLoader;
-import io.tartan.query.load.SnapshotLoader.ShardData;
-import io.tartan.query.load.TokenNorms;
+import io.tartan.query.segment.SegmentCache;
+import io.tartan.query.segment.ShardSegment;
+import io.tartan.query.segment.ShardSlice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Turns a manifest into an {@link IndexSnapshot}: reads and verifies its files, drops deleted pids, logs the cost. */
+/**
+ * Turns a manifest into an {@link IndexSnapshot}: reads and verifies the codec and deletion vectors, picks the
+ * shards of the partition served, maps their serving segments (reusing the previous snapshot's mappings of shards
+ * it shares, building missing segments from the shards), and logs the cost.
+ */
 final class SnapshotReader {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotReader.class);
+    private static final String MORE_PARTITIONS = "serve the index as more partitions (OpenOptions.withPartition)";
 
+    private final String uri;
+    private final FileSource source;
     private final SnapshotLoader loader;
-    private final int threads;
+    private final SegmentCache cache;
+    private final Partition partition;
 
-    SnapshotReader(FileSource source, int threads) {
+    SnapshotReader(String uri, FileSource source, SegmentCache cache, Partition partition, int threads) {
+        this.uri = uri;
+        this.source = source;
         this.loader = new SnapshotLoader(source, threads);
-        this.threads = threads;
+        this.cache = cache;
+        this.partition = partition;
+    }
+
+    SegmentCache cache() {
+        return cache;
     }
 
     IndexSnapshot read(Manifest m) {
+        return read(m, null);
+    }
+
+    /**
+     * @param previous the snapshot served now, whose mapped segments are reused for the shards both list (shards
+     *                 are immutable, so a segment is the same whichever snapshot lists its shard); null for none
+     */
+    IndexSnapshot read(Manifest m, IndexSnapshot previous) {
         long t0 = System.nanoTime();
+        String where = uri + " v" + m.version();
         m.validate("manifest v" + m.version());
         ResidualCodec codec = loader.codec(m);
         if (codec.dim() != m.settings().dim() || codec.nbits() != m.settings().nbits()
@@ -38,101 +66,90 @@ final class SnapshotReader {
                     + ", k " + codec.numCentroids() + ") disagrees with the manifest settings");
         }
         int[] deleted = loader.deletedPids(m);
-        Ivf ivf = loader.ivf(m);
-        long t1 = System.nanoTime();
-        List<ShardData> shards = loader.shards(m, deleted);
-        long t2 = System.nanoTime();
-
-        int docs = shards.stream().mapToInt(ShardData::docs).sum();
-        int tokens = shards.stream().mapToInt(ShardData::tokens).sum();
-        int bpt = codec.bytesPerToken();
-        int[] pids = new int[docs];
-        String[] docIds = new String[docs];
-        int[] docOffsets = new int[docs + 1];
-        int[] codes = new int[tokens];
-        byte[] residuals = new byte[tokens * bpt];
-        int row = 0;
-        int tok = 0;
-        for (ShardData s : shards) {
-            s.copyInto(pids, docIds, docOffsets, codes, residuals, row, tok, bpt);
-            row += s.docs();
-            tok += s.tokens();
-        }
-        for (int r = 1; r < docs; r++) {
-            if (pids[r] <= pids[r - 1]) {
-                throw new IndexFormatException("manifest v" + m.version() + ": shards overlap in pids (pid " + pids[r]
-                        + " after " + pids[r - 1] + ")");
+        List<DataFile> shards = new ArrayList<>(m.shards());
+        shards.sort((a, b) -> Long.compare(a.minPid(), b.minPid()));
+        for (int i = 1; i < shards.size(); i++) {
+            if (shards.get(i).minPid() <= shards.get(i - 1).maxPid()) {
+                throw new IndexFormatException(where + ": shards " + shards.get(i - 1).path() + " and "
+                        + shards.get(i).path() + " overlap in pids");
             }
         }
-        Map<String, Integer> rowByDocId = new HashMap<>(docs * 2);
-        for (int r = 0; r < docs; r++) {
-            rowByDocId.put(docIds[r], r);
+        long[] range = PartitionPlan.pidRange(shards, deleted, partition);
+        List<DataFile> used = shards.stream().filter(f -> f.maxPid() >= range[0] && f.minPid() < range[1]).toList();
+        long t1 = System.nanoTime();
+
+        Map<String, ShardSegment> reusable = new HashMap<>();
+        if (previous != null) {
+            previous.segments().forEach(s -> reusable.put(key(s.shardPath(), s.header().sourceChecksum(),
+                    s.header().sourceSize()), s));
         }
-        float[] invNorms = TokenNorms.inverseNorms(codec, codes, residuals, threads);
-        int[][] ivfRows = ivfRows(ivf, pids);
-        int[][] docCells = docCells(codes, docOffsets);
+        ShardSpec spec = ShardSpec.of(m.settings());
+        AtomicInteger reused = new AtomicInteger();
+        List<ShardSegment> segments = loader.parallel(used, f -> {
+            ShardSegment s = reusable.get(key(f.path(), f.checksum(), f.sizeBytes()));
+            if (s != null) {
+                reused.incrementAndGet();
+                return s;
+            }
+            return cache.open(source.conf(), f, spec, codec, () -> source.layoutFor(f));
+        });
+        long t2 = System.nanoTime();
+
+        List<ShardSlice> slices = new ArrayList<>();
+        long base = 0;
+        long tokens = 0;
+        for (ShardSegment seg : segments) {
+            ShardSlice sl = slice(seg, range, deleted, IntLimit.check(base, where, "rows in one partition", MORE_PARTITIONS));
+            if (sl != null) {
+                slices.add(sl);
+                base += sl.rows();
+                tokens += sl.liveTokens();
+            }
+        }
+        IntLimit.check(base, where, "rows in one partition", MORE_PARTITIONS);
         long t3 = System.nanoTime();
         long ms = (t3 - t0) / 1_000_000;
-        IndexSnapshot snap = new IndexSnapshot(m, codec, pids, docIds, docOffsets, codes, residuals, invNorms,
-                ivfRows[0], ivfRows[1], docCells[0], docCells[1], rowByDocId, ms);
-        long bytes = m.allFiles().stream().mapToLong(f -> f.sizeBytes()).sum();
-        LOG.info("loaded index v{}: {} shards, {} docs ({} deleted pids), {} tokens, {} centroids, {} MB on disk "
-                        + "({} B/token), {} MB in memory; {} ms (codec+ivf {} ms, shards {} ms, assemble+norms {} ms)",
-                m.version(), m.shards().size(), docs, deleted.length, tokens, codec.numCentroids(),
-                String.format("%.1f", bytes / 1e6), tokens == 0 ? 0 : String.format("%.1f", (double) bytes / tokens),
-                String.format("%.1f", snap.memory().get("total") / 1e6), ms, (t1 - t0) / 1_000_000,
-                (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
+        IndexSnapshot snap = new IndexSnapshot(m, codec, partition, slices, tokens, ms);
+        long bytes = m.allFiles().stream().mapToLong(DataFile::sizeBytes).sum();
+        Map<String, Long> mem = snap.memory();
+        LOG.info("loaded index {} v{} partition {}: {} of {} shards ({} reused, {} segments built so far), {} docs "
+                        + "({} deleted pids in the index), {} tokens, {} centroids, {} MB on disk, {} MB mapped, "
+                        + "{} MB heap; {} ms (codec+deletes {} ms, segments {} ms, slices {} ms)",
+                uri, m.version(), partition, used.size(), shards.size(), reused.get(), cache.built(), snap.numDocs(),
+                deleted.length, tokens, codec.numCentroids(), String.format("%.1f", bytes / 1e6),
+                String.format("%.1f", mem.get("mapped_total") / 1e6), String.format("%.1f", mem.get("total") / 1e6),
+                ms, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
         return snap;
     }
 
-    /** Distinct sorted codes per row. Returns {offsets, cells}. */
-    private static int[][] docCells(int[] codes, int[] docOffsets) {
-        int docs = docOffsets.length - 1;
-        int[] offsets = new int[docs + 1];
-        int[] cells = new int[codes.length];
-        int n = 0;
-        for (int r = 0; r < docs; r++) {
-            int from = docOffsets[r];
-            int len = docOffsets[r + 1] - from;
-            System.arraycopy(codes, from, cells, n, len);
-            Arrays.sort(cells, n, n + len);
-            int u = n;
-            for (int i = n; i < n + len; i++) {
-                if (u == n || cells[i] != cells[u - 1]) {
-                    cells[u++] = cells[i];
-                }
-            }
-            n = u;
-            offsets[r + 1] = n;
+    /** The rows of {@code seg} in the pid range, at snapshot row {@code base}, deletions marked; null if none. */
+    private static ShardSlice slice(ShardSegment seg, long[] range, int[] deleted, int base) {
+        int from = range[0] == Long.MIN_VALUE ? 0 : seg.lowerBound(range[0]);
+        int to = range[1] == Long.MAX_VALUE ? seg.rows() : seg.lowerBound(range[1]);
+        if (from >= to) {
+            return null;
         }
-        return new int[][] {offsets, Arrays.copyOf(cells, n)};
+        long[] bits = null;
+        int dead = 0;
+        long tokens = seg.tokenStart(to) - seg.tokenStart(from);
+        long hi = seg.pid(to - 1);
+        int at = Arrays.binarySearch(deleted, (int) Math.min(seg.pid(from), Integer.MAX_VALUE));
+        for (int d = at < 0 ? -at - 1 : at; d < deleted.length && deleted[d] <= hi; d++) {
+            int local = seg.rowOfPid(deleted[d]);
+            if (local >= 0) {
+                if (bits == null) {
+                    bits = new long[(to - from + 63) / 64];
+                }
+                int j = local - from;
+                bits[j >>> 6] |= 1L << j;
+                dead++;
+                tokens -= seg.doclen(local);
+            }
+        }
+        return new ShardSlice(seg, from, to, base, bits, to - from - dead, tokens);
     }
 
-    /** The IVF over live rows: pids mapped to rows, deleted or missing pids dropped. Returns {offsets, rows}. */
-    private static int[][] ivfRows(Ivf ivf, int[] pids) {
-        int maxPid = pids.length == 0 ? 0 : pids[pids.length - 1];
-        int[] rowOfPid = new int[maxPid + 1];
-        Arrays.fill(rowOfPid, -1);
-        for (int r = 0; r < pids.length; r++) {
-            rowOfPid[pids[r]] = r;
-        }
-        int k = ivf.numCentroids();
-        int[] offsets = new int[k + 1];
-        int[] src = ivf.pids();
-        int[] rows = new int[src.length];
-        int n = 0;
-        for (int c = 0; c < k; c++) {
-            int start = ivf.start(c);
-            int end = start + ivf.size(c);
-            for (int i = start; i < end; i++) {
-                int pid = src[i];
-                int r = pid <= maxPid ? rowOfPid[pid] : -1;
-                if (r >= 0) {
-                    rows[n++] = r;
-                }
-            }
-            offsets[c + 1] = n;
-        }
-        return new int[][] {offsets, Arrays.copyOf(rows, n)};
+    private static String key(String path, String checksum, long size) {
+        return path + "|" + checksum + "|" + size;
     }
 }

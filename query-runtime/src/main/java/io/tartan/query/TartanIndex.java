@@ -5,6 +5,7 @@ import io.tartan.format.IndexLayout;
 import io.tartan.format.manifest.ManifestStore;
 import io.tartan.query.load.FileSource;
 import io.tartan.query.search.Searcher;
+import io.tartan.query.segment.SegmentCache;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,12 +53,18 @@ public final class TartanIndex implements AutoCloseable {
         return open(uri, OpenOptions.defaults());
     }
 
+    /**
+     * Opens the index at {@code uri} as {@code options} say. The documents are served from memory-mapped serving
+     * segments in {@code options.cacheDir()/segments} (FORMAT.md "Serving cache"), built from the shards on first use.
+     */
     public static TartanIndex open(String uri, OpenOptions options) {
         Configuration conf = options.confOrDefault();
         IndexLayout layout = new IndexLayout(uri);
         ManifestStore store = new ManifestStore(conf, layout);
         FileSource source = new FileSource(conf, layout, options.cacheDir(), options.forceCache());
-        TartanIndex index = new TartanIndex(uri, store, new SnapshotReader(source, options.threads()));
+        SegmentCache cache = new SegmentCache(options.segmentCacheDir(), options.mapChunkPower(), options.verifyCache());
+        TartanIndex index = new TartanIndex(uri, store,
+                new SnapshotReader(uri, source, cache, options.partition(), options.threads()));
         long version = options.version() != null ? options.version()
                 : store.latestVersion().orElseThrow(() -> new IndexFormatException(
                         uri + ": no index here (no metadata/v<N>.manifest.json)"));
@@ -72,6 +79,16 @@ public final class TartanIndex implements AutoCloseable {
 
     public String uri() {
         return uri;
+    }
+
+    /** The partition this index serves ({@link Partition#WHOLE} unless opened with {@link OpenOptions#withPartition}). */
+    public Partition partition() {
+        return current.get().partition();
+    }
+
+    /** The local cache of serving segments this index maps. */
+    public SegmentCache segmentCache() {
+        return reader.cache();
     }
 
     /** Sets the encoder that {@link #search(String, int, SearchParams)} uses for text queries. */
@@ -127,7 +144,10 @@ public final class TartanIndex implements AutoCloseable {
     }
 
     /**
-     * Loads the newest committed version if it is newer than the current one and swaps it in.
+     * Loads the newest committed version if it is newer than the current one and swaps it in. The new snapshot maps
+     * only the shards the current one does not (shards are immutable), so a small update costs little memory; the
+     * old snapshot's other mappings go when the last query using it ends (see {@link
+     * io.tartan.query.segment.ChunkedMappedData}).
      *
      * @return true if a new snapshot was swapped in
      */
@@ -138,7 +158,7 @@ public final class TartanIndex implements AutoCloseable {
             if (latest.isEmpty() || latest.getAsLong() <= old.version()) {
                 return false;
             }
-            IndexSnapshot next = reader.read(store.read(latest.getAsLong()));
+            IndexSnapshot next = reader.read(store.read(latest.getAsLong()), old);
             current.set(next);
             LOG.info("swapped index {} from v{} to v{}", uri, old.version(), next.version());
             return true;

@@ -43,8 +43,26 @@ class S3LoadTest {
                 cachedShards = s.filter(p -> p.toString().endsWith(".parquet")).count();
             }
             assertTrue(cachedShards > 1, "shards cached locally");
+            assertEquals(cachedShards, ServingLayoutTest.segmentFiles(cache).size(), "one serving segment a shard");
+            // the segments are the serving data: a second open maps them and needs neither the shards nor their copies
+            try (Stream<Path> s = Files.walk(cache)) {
+                for (Path p : s.filter(p -> p.toString().endsWith(".parquet")).toList()) {
+                    Files.delete(p);
+                }
+            }
+            try (TartanIndex again = TartanIndex.open("s3a://b1/idx", opts.withMapChunkBytes(4096))) {
+                assertEquals(local, again.search(q, 10).hits());
+                assertEquals(0, again.segmentCache().built());
+            }
+            // a corrupt segment is rebuilt from the shard, fetched again (and verified) from s3a
+            Path seg = ServingLayoutTest.segmentFiles(cache).get(0);
+            Files.write(seg, new byte[] {1, 2, 3});
             try (TartanIndex again = TartanIndex.open("s3a://b1/idx", opts)) {
                 assertEquals(local, again.search(q, 10).hits());
+                assertEquals(1, again.segmentCache().built());
+            }
+            try (Stream<Path> s = Files.walk(cache)) {
+                assertEquals(1, s.filter(p -> p.toString().endsWith(".parquet")).count(), "the one shard fetched again");
             }
         }
     }

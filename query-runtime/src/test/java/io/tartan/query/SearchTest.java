@@ -57,8 +57,9 @@ class SearchTest {
         assertEquals(TestIndex.DOCS, s.numDocs());
         assertEquals(decompressed.values().stream().mapToInt(v -> v.length / TestIndex.DIM).sum(), s.numTokens());
         Map<String, Long> mem = s.memory();
-        assertEquals((long) s.numTokens() * s.residualBytesPerToken(), mem.get("residuals"));
-        assertTrue(mem.get("total") > mem.get("residuals"));
+        assertEquals(s.numTokens() * s.residualBytesPerToken(), mem.get("mapped_residuals"));
+        assertEquals(4L * s.numCentroids() * s.dim(), mem.get("total"), "the heap holds the centroids, no token data");
+        assertTrue(mem.get("mapped_total") > mem.get("mapped_residuals"));
     }
 
     @Test

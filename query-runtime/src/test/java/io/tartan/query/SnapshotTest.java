@@ -145,6 +145,17 @@ class SnapshotTest {
         Files.write(cached.get(0), new byte[] {1, 2, 3});
         try (TartanIndex index = TartanIndex.open(fx.uri(), opts)) {
             assertEquals(direct.hits(), index.search(q, 10).hits());
+            assertEquals(0, index.segmentCache().built(), "serving segments exist: no shard is read");
+        }
+        assertEquals(3, Files.size(cached.get(0)));
+        // without serving segments the shards are read again, and the corrupt copy is fetched again
+        try (Stream<Path> s = Files.walk(cache.resolve("segments"))) {
+            for (Path p : s.filter(Files::isRegularFile).toList()) {
+                Files.delete(p);
+            }
+        }
+        try (TartanIndex index = TartanIndex.open(fx.uri(), opts)) {
+            assertEquals(direct.hits(), index.search(q, 10).hits());
         }
         assertTrue(Files.size(cached.get(0)) > 3, "corrupt cache entry replaced");
     }

@@ -6,10 +6,19 @@ import io.tartan.format.codec.ResidualCodec;
 import io.tartan.format.manifest.IndexSettings;
 import io.tartan.format.manifest.Manifest;
 import io.tartan.format.manifest.ManifestStore;
+import io.tartan.format.io.Checksums;
+import io.tartan.format.io.IndexFiles;
+import io.tartan.format.ivf.IvfBuilder;
+import io.tartan.format.ivf.IvfFile;
+import io.tartan.format.manifest.DataFile;
+import io.tartan.format.shard.ShardRow;
+import io.tartan.format.shard.ShardSpec;
+import io.tartan.format.shard.ShardWriter;
 import io.tartan.format.snapshot.SnapshotTransaction;
 import org.apache.hadoop.conf.Configuration;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -38,6 +47,11 @@ final class TestIndex {
     }
 
     static TestIndex build(Path root) {
+        return build(root, 70);
+    }
+
+    /** As {@link #build(Path)}, with {@code shardDocs} documents a shard. */
+    static TestIndex build(Path root, int shardDocs) {
         Random rnd = new Random(7);
         float[] centres = unitRows(rnd, CENTRES, DIM);
         float[][] docs = new float[DOCS][];
@@ -58,7 +72,7 @@ final class TestIndex {
         Configuration conf = new Configuration();
         IndexLayout layout = new IndexLayout(root.toUri().toString());
         IndexSettings settings = new IndexSettings(DIM, 2, CENTRES, 64, 32, "test", null, IndexSettings.MAXSIM_COSINE);
-        try (LocalIndexWriter w = new LocalIndexWriter(conf, layout, settings, codec, 70)) {
+        try (LocalIndexWriter w = new LocalIndexWriter(conf, layout, settings, codec, shardDocs)) {
             for (int d = 0; d < DOCS; d++) {
                 w.add(docId(d), docs[d], null);
             }
@@ -89,6 +103,34 @@ final class TestIndex {
         Configuration conf = new Configuration();
         ManifestStore store = new ManifestStore(conf, new IndexLayout(uri()));
         return SnapshotTransaction.on(conf, store, store.readLatest(), Manifest.OP_DELETE).deletePids(pids).commit();
+    }
+
+    /**
+     * Commits a new snapshot appending one shard of {@code n} new documents (ids {@code new-<pid>}, vectors near the
+     * centres like the others) and its IVF delta, as an append job does; returns its manifest.
+     */
+    Manifest append(int n) {
+        Configuration conf = new Configuration();
+        IndexLayout layout = new IndexLayout(uri());
+        ManifestStore store = new ManifestStore(conf, layout);
+        Manifest base = store.readLatest();
+        IvfBuilder ivf = new IvfBuilder(CENTRES);
+        DataFile shard;
+        try (ShardWriter w = ShardWriter.create(conf, layout, IndexLayout.newShardPath("append"), ShardSpec.of(base.settings()))) {
+            for (int i = 0; i < n; i++) {
+                int[] pick = {rnd.nextInt(CENTRES), rnd.nextInt(CENTRES), rnd.nextInt(CENTRES)};
+                ResidualCodec.Compressed c = codec.compress(near(rnd, centres, pick, 8 + rnd.nextInt(20), 0.7f));
+                long pid = base.summary().nextPid() + i;
+                w.write(ShardRow.of(pid, "new-" + pid, c, 1, null));
+                ivf.addDocument((int) pid, c.codes());
+            }
+            shard = w.finish();
+        }
+        byte[] bytes = IvfFile.write(ivf.build());
+        String rel = IndexLayout.newIvfPath();
+        IndexFiles.writeNew(conf, layout.resolve(rel), bytes);
+        DataFile ivfFile = DataFile.of(rel, DataFile.IVF, bytes.length, CENTRES, 0, Checksums.crc32c(bytes));
+        return SnapshotTransaction.on(conf, store, base, Manifest.OP_APPEND).addShards(List.of(shard)).addIvf(ivfFile).commit();
     }
 
     private static float[] near(Random rnd, float[] centres, int[] pick, int n, float noise) {

@@ -14,10 +14,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.zip.CRC32C;
 
 /**
  * Whole-file reads and writes through Hadoop's {@link FileSystem}, so {@code file:} and {@code s3a:} behave alike.
- * Index files are small enough (shards are tens of MB) to verify and parse from memory.
+ * Small index files are verified and parsed from memory; local shards can be verified by streaming ({@link #verify}).
  */
 public final class IndexFiles {
     private IndexFiles() {
@@ -34,16 +35,26 @@ public final class IndexFiles {
 
     /** Reads a whole file. */
     public static byte[] readAll(Configuration conf, Path path) {
+        return read(conf, path, (in, len) -> {
+            if (len > Integer.MAX_VALUE - 16) {
+                throw new IndexFormatException(path + ": file of " + len + " bytes is too large to read whole");
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) len);
+            in.transferTo(out);
+            return out.toByteArray();
+        });
+    }
+
+    private interface StreamReader<T> {
+        T read(FSDataInputStream in, long length) throws IOException;
+    }
+
+    /** Opens {@code path} and hands it to {@code reader}, turning I/O failures into errors that name the file. */
+    private static <T> T read(Configuration conf, Path path, StreamReader<T> reader) {
         try {
             FileSystem fs = fileSystem(conf, path);
             try (FSDataInputStream in = fs.open(path)) {
-                long len = fs.getFileStatus(path).getLen();
-                if (len > Integer.MAX_VALUE - 16) {
-                    throw new IndexFormatException(path + ": file of " + len + " bytes is too large to read whole");
-                }
-                ByteArrayOutputStream out = new ByteArrayOutputStream((int) len);
-                in.transferTo(out);
-                return out.toByteArray();
+                return reader.read(in, fs.getFileStatus(path).getLen());
             }
         } catch (FileNotFoundException e) {
             throw new IndexFormatException(path + ": file not found", e);
@@ -61,17 +72,38 @@ public final class IndexFiles {
      */
     public static byte[] readVerified(Configuration conf, Path path, long expectedSize, String expectedChecksum) {
         byte[] bytes = readAll(conf, path);
-        if (expectedSize >= 0 && bytes.length != expectedSize) {
-            throw new CorruptFileException(path + ": size " + bytes.length + " bytes, manifest says " + expectedSize);
-        }
-        if (expectedChecksum != null) {
-            String actual = Checksums.crc32c(bytes);
-            if (!actual.equals(expectedChecksum)) {
-                throw new CorruptFileException(path + ": checksum mismatch (file " + actual + ", manifest "
-                        + expectedChecksum + "); the file is corrupt or was replaced");
-            }
-        }
+        check(path, expectedSize, bytes.length, expectedChecksum, expectedChecksum == null ? null : Checksums.crc32c(bytes));
         return bytes;
+    }
+
+    /**
+     * Checks a file's size and checksum against what the manifest recorded, streaming it through the checksum
+     * instead of holding it (for files parsed from disk afterwards, such as shards read by a server with a small heap).
+     *
+     * @throws CorruptFileException naming the file when either differs
+     */
+    public static void verify(Configuration conf, Path path, long expectedSize, String expectedChecksum) {
+        CRC32C crc = new CRC32C();
+        long size = read(conf, path, (in, len) -> {
+            byte[] buf = new byte[1 << 16];
+            long n = 0;
+            for (int r; (r = in.read(buf)) > 0; ) {
+                crc.update(buf, 0, r);
+                n += r;
+            }
+            return n;
+        });
+        check(path, expectedSize, size, expectedChecksum, Checksums.format(crc.getValue()));
+    }
+
+    private static void check(Path path, long expectedSize, long size, String expectedChecksum, String actual) {
+        if (expectedSize >= 0 && size != expectedSize) {
+            throw new CorruptFileException(path + ": size " + size + " bytes, manifest says " + expectedSize);
+        }
+        if (expectedChecksum != null && !actual.equals(expectedChecksum)) {
+            throw new CorruptFileException(path + ": checksum mismatch (file " + actual + ", manifest "
+                    + expectedChecksum + "); the file is corrupt or was replaced");
+        }
     }
 
     /** Writes a whole file, failing if it already exists (data files are write-once). */

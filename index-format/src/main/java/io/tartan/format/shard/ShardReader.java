@@ -12,6 +12,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.LocalInputFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,9 +32,19 @@ public final class ShardReader {
     }
 
     public static void read(Configuration conf, IndexLayout layout, DataFile file, ShardSpec spec, Consumer<ShardRow> sink) {
-        String name = layout.resolve(file.path()).toString();
-        byte[] bytes = IndexFiles.readVerified(conf, layout.resolve(file.path()), file.sizeBytes(), file.checksum());
-        ByteArrayInputFile in = new ByteArrayInputFile(bytes);
+        org.apache.hadoop.fs.Path path = layout.resolve(file.path());
+        String name = path.toString();
+        InputFile in;
+        String scheme = path.toUri().getScheme();
+        if (scheme == null || "file".equals(scheme)) {
+            // a local file (an index on disk, or the verified cache copy of a remote one): verify it streaming, then
+            // let Parquet read it from disk, so the heap never holds the whole file
+            IndexFiles.verify(conf, path, file.sizeBytes(), file.checksum());
+            in = new LocalInputFile(java.nio.file.Path.of(path.toUri().getPath()));
+        } else {
+            // remote: one read, verified and parsed from memory
+            in = new ByteArrayInputFile(IndexFiles.readVerified(conf, path, file.sizeBytes(), file.checksum()));
+        }
         checkFooter(in, spec, name);
         long rows = 0;
         try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(in)
@@ -56,7 +68,7 @@ public final class ShardReader {
         }
     }
 
-    private static void checkFooter(ByteArrayInputFile in, ShardSpec spec, String name) {
+    private static void checkFooter(InputFile in, ShardSpec spec, String name) {
         try (ParquetFileReader r = ParquetFileReader.open(in)) {
             Map<String, String> kv = r.getFileMetaData().getKeyValueMetaData();
             expect(kv, ShardSchema.KV_DIM, spec.dim(), name);

@@ -18,7 +18,7 @@ public final class IndexSource {
     @Option(names = "--version", description = "manifest version to open (default: latest)")
     Long version;
 
-    @Option(names = "--cache-dir", description = "local cache for remote index files")
+    @Option(names = "--cache-dir", description = "local cache: serving segments and copies of remote index files (default: $java.io.tmpdir/tartan-cache)")
     Path cacheDir;
 
     public TartanIndex open() {

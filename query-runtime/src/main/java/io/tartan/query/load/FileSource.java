@@ -39,7 +39,7 @@ public final class FileSource {
         this.cacheDir = cacheDir != null && (remote || forceCache) ? cacheDir : null;
     }
 
-    org.apache.hadoop.conf.Configuration conf() {
+    public org.apache.hadoop.conf.Configuration conf() {
         return conf;
     }
 

@@ -24,12 +24,13 @@ final class CentroidPruningFilter {
             }
             keep[c] = m >= threshold;
         }
-        int[] offsets = snap.cellOffsets();
-        int[] codes = snap.cells();
+        int[] cells = DocBuffers.get(snap.maxDoclen(), snap.residualBytesPerToken()).cells;
+        RowLocator loc = new RowLocator(snap);
         TopK top = s.topK.reset(ndocs);
         for (int j = 0; j < count; j++) {
             int row = s.candidates[j];
-            top.offer(row, kernels.centroidMaxSim(scores, nqPad, codes, offsets[row], offsets[row + 1], keep, s.max));
+            int n = loc.at(row).cells(loc.local(row), cells);
+            top.offer(row, kernels.centroidMaxSim(scores, nqPad, cells, 0, n, keep, s.max));
         }
         return top.copyRows(s.candidates);
     }

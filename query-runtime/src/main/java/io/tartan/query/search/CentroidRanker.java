@@ -17,20 +17,22 @@ final class CentroidRanker {
         if (count <= n) {
             return count;
         }
-        int[] offsets = snap.cellOffsets();
-        int[] codes = snap.cells();
+        int[] cells = DocBuffers.get(snap.maxDoclen(), snap.residualBytesPerToken()).cells;
+        RowLocator loc = new RowLocator(snap);
         TopK top = s.topK.reset(n);
         if (nqPad == 32) {
             // bfloat16 table: half the bytes, so the rows candidates hit at random mostly stay in L2
             kernels.packScores32(scores, snap.numCentroids(), s.packedScores);
             for (int j = 0; j < count; j++) {
                 int row = s.candidates[j];
-                top.offer(row, kernels.packedCentroidMaxSim32(s.packedScores, codes, offsets[row], offsets[row + 1], null, s.max));
+                int m = loc.at(row).cells(loc.local(row), cells);
+                top.offer(row, kernels.packedCentroidMaxSim32(s.packedScores, cells, 0, m, null, s.max));
             }
         } else {
             for (int j = 0; j < count; j++) {
                 int row = s.candidates[j];
-                top.offer(row, kernels.centroidMaxSim(scores, nqPad, codes, offsets[row], offsets[row + 1], null, s.max));
+                int m = loc.at(row).cells(loc.local(row), cells);
+                top.offer(row, kernels.centroidMaxSim(scores, nqPad, cells, 0, m, null, s.max));
             }
         }
         return top.copyRows(s.candidates);

@@ -16,6 +16,8 @@ public final class ExactScorer {
     private final float[] centroidScores;
     private final float[] table;
     private final float[] max;
+    private final DocBuffers doc;
+    private final RowLocator loc;
 
     ExactScorer(LateInteractionKernels kernels, IndexSnapshot snap, QueryMatrix query, float[] centroidScores,
             float[] table, float[] max) {
@@ -25,6 +27,8 @@ public final class ExactScorer {
         this.centroidScores = centroidScores;
         this.table = table;
         this.max = max;
+        this.doc = DocBuffers.get(snap.maxDoclen(), snap.residualBytesPerToken());
+        this.loc = new RowLocator(snap);
         kernels.residualTable(query.transposed(), query.nqPad(), snap.dim(), snap.codec().nbits(),
                 snap.codec().bucketWeights(), table);
     }
@@ -33,11 +37,11 @@ public final class ExactScorer {
         return snap.residualBytesPerToken() * 256 * nqPad;
     }
 
-    /** Exact MaxSim of the document at {@code row}. */
+    /** Exact MaxSim of the document at {@code row}: its tokens are copied from the mapped segment, then scored. */
     public float score(int row) {
-        int[] offsets = snap.docOffsets();
-        return kernels.residualMaxSim(centroidScores, table, query.nqPad(), snap.codes(), snap.residuals(),
-                snap.residualBytesPerToken(), snap.invNorms(), offsets[row], offsets[row + 1], max);
+        int n = loc.at(row).tokens(loc.local(row), doc.codes, doc.residuals, doc.invNorms);
+        return kernels.residualMaxSim(centroidScores, table, query.nqPad(), doc.codes, doc.residuals,
+                snap.residualBytesPerToken(), doc.invNorms, 0, n, max);
     }
 
     /** Scores {@code rows[0..count)} and keeps the best {@code k} in {@code top}. */

@@ -6,6 +6,7 @@ import io.tartan.query.IndexSnapshot;
 import io.tartan.query.SearchHit;
 import io.tartan.query.SearchParams;
 import io.tartan.query.SearchResult;
+import io.tartan.query.segment.ShardSlice;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +58,14 @@ public final class Searcher {
         }
         ExactScorer exact = exactScorer(snap, QueryMatrix.of(vectors, snap.dim()));
         TopK top = new TopK(k);
-        for (int row = 0; row < snap.numDocs(); row++) {
-            top.offer(row, exact.score(row));
+        for (int i = 0; i < snap.numSlices(); i++) {
+            ShardSlice sl = snap.slice(i);
+            for (int local = sl.from(); local < sl.to(); local++) {
+                if (sl.isLive(local)) {
+                    int row = sl.base() + local - sl.from();
+                    top.offer(row, exact.score(row));
+                }
+            }
         }
         return result(snap, top, 0);
     }
@@ -88,7 +95,7 @@ public final class Searcher {
     }
 
     private static SearchScratch scratch(IndexSnapshot snap, QueryMatrix q) {
-        return SearchScratch.get(snap.numDocs(), snap.numCentroids(), q.nqPad(), ExactScorer.tableFloats(snap, q.nqPad()));
+        return SearchScratch.get(snap.numRows(), snap.numCentroids(), q.nqPad(), ExactScorer.tableFloats(snap, q.nqPad()));
     }
 
     private static SearchResult result(IndexSnapshot snap, TopK top, int candidates) {
@@ -98,6 +105,6 @@ public final class Searcher {
         for (int i = 0; i < rows.length; i++) {
             hits.add(new SearchHit(snap.docId(rows[i]), snap.pid(rows[i]), scores[i]));
         }
-        return new SearchResult(hits, snap.version(), candidates);
+        return new SearchResult(hits, snap.version(), candidates, snap.partition());
     }
 }

@@ -31,7 +31,7 @@ public final class StageProfile {
                 float[] v = Arrays.copyOfRange(qn.floats(), i * per, (i + 1) * per);
                 long a = System.nanoTime();
                 QueryMatrix q = QueryMatrix.of(v, snap.dim());
-                SearchScratch s = SearchScratch.get(snap.numDocs(), snap.numCentroids(), q.nqPad(), ExactScorer.tableFloats(snap, q.nqPad()));
+                SearchScratch s = SearchScratch.get(snap.numRows(), snap.numCentroids(), q.nqPad(), ExactScorer.tableFloats(snap, q.nqPad()));
                 k.centroidScores(q.transposed(), q.nqPad(), snap.centroids(), snap.numCentroids(), snap.dim(), s.centroidScores);
                 long b = System.nanoTime();
                 int count = CellProbe.candidates(k, snap, s.centroidScores, q.nq(), q.nqPad(), p.ncells(), s);

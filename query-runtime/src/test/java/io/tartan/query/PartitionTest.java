@@ -1,0 +1,132 @@
+package io.tartan.query;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Serving an index as n partitions: disjoint, balanced, and exact search merged over them equals one node's. */
+class PartitionTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void exactSearchMergedOverPartitionsEqualsTheSingleNodeResult() {
+        TestIndex fx = TestIndex.build(dir.resolve("idx"));
+        fx.delete(3, 150, 151, 399);
+        OpenOptions base = OpenOptions.defaults().withCacheDir(dir.resolve("cache"), false);
+        try (TartanIndex whole = TartanIndex.open(fx.uri(), base)) {
+            for (int n : new int[] {1, 2, 3, 7}) {
+                List<TartanIndex> parts = open(fx, base, n);
+                try {
+                    for (int i = 0; i < 12; i++) {
+                        float[] q = fx.query(i * 31 % TestIndex.DOCS, 32);
+                        for (int k : new int[] {10, 1000}) {
+                            List<SearchResult> rs = new ArrayList<>();
+                            for (TartanIndex p : parts) {
+                                SearchResult r = p.searchExact(q, k);
+                                assertEquals(p.partition(), r.partition());
+                                rs.add(r);
+                            }
+                            SearchResult merged = SearchResult.merge(rs, k);
+                            SearchResult single = whole.searchExact(q, k);
+                            assertEquals(single.hits(), merged.hits(), n + " partitions, k " + k);
+                        }
+                    }
+                } finally {
+                    parts.forEach(TartanIndex::close);
+                }
+            }
+        }
+    }
+
+    @Test
+    void partitionsAreDisjointAndBalancedEvenWithFewerShardsThanPartitions() {
+        for (int shardDocs : new int[] {1000, 70}) {
+            TestIndex fx = TestIndex.build(dir.resolve("idx-" + shardDocs), shardDocs);
+            OpenOptions base = OpenOptions.defaults().withCacheDir(dir.resolve("cache"), false);
+            for (int n : new int[] {3, 4, 9}) {
+                List<TartanIndex> parts = open(fx, base, n);
+                Set<String> seen = new HashSet<>();
+                int total = 0;
+                for (TartanIndex p : parts) {
+                    IndexSnapshot s = p.snapshot();
+                    assertTrue(Math.abs(s.numDocs() - TestIndex.DOCS / (double) n) <= 1.5,
+                            shardDocs + " docs a shard, " + n + " partitions: partition " + p.partition() + " has " + s.numDocs());
+                    for (SearchHit h : p.searchExact(fx.query(1, 8), TestIndex.DOCS).hits()) {
+                        assertTrue(seen.add(h.docId()), h.docId() + " served by two partitions");
+                    }
+                    total += s.numDocs();
+                    p.close();
+                }
+                assertEquals(TestIndex.DOCS, total);
+                assertEquals(TestIndex.DOCS, seen.size());
+            }
+        }
+    }
+
+    @Test
+    void fastSearchPerPartitionFindsAtLeastTheSingleNodeHitsOfItsDocuments() {
+        TestIndex fx = TestIndex.build(dir.resolve("idx"));
+        OpenOptions base = OpenOptions.defaults().withCacheDir(dir.resolve("cache"), false);
+        try (TartanIndex whole = TartanIndex.open(fx.uri(), base)) {
+            List<TartanIndex> parts = open(fx, base, 3);
+            try {
+                for (int i = 0; i < 10; i++) {
+                    float[] q = fx.query(i * 17, 32);
+                    Set<String> exact = SearchTest.ids(whole.searchExact(q, 10));
+                    List<SearchResult> rs = new ArrayList<>();
+                    for (TartanIndex p : parts) {
+                        rs.add(p.search(q, 10));
+                    }
+                    long single = whole.search(q, 10).hits().stream().filter(h -> exact.contains(h.docId())).count();
+                    long merged = SearchResult.merge(rs, 10).hits().stream().filter(h -> exact.contains(h.docId())).count();
+                    assertTrue(merged >= single, "query " + i + ": merged " + merged + " < single " + single);
+                }
+            } finally {
+                parts.forEach(TartanIndex::close);
+            }
+        }
+    }
+
+    @Test
+    void moreThanOnePartitionPerDocumentLeavesSomeEmptyAndTheyAnswerWithNothing() {
+        TestIndex fx = TestIndex.build(dir.resolve("idx"));
+        OpenOptions base = OpenOptions.defaults().withCacheDir(dir.resolve("cache"), false);
+        try (TartanIndex empty = TartanIndex.open(fx.uri(), base.withPartition(0, TestIndex.DOCS + 1))) {
+            assertEquals(0, empty.snapshot().numDocs());
+            float[] q = fx.query(0, 16);
+            assertTrue(empty.search(q, 10).hits().isEmpty());
+            assertTrue(empty.search(q, 10, SearchParams.plaid()).hits().isEmpty());
+            assertTrue(empty.searchExact(q, 10).hits().isEmpty());
+            assertTrue(empty.rerank(q, List.of(TestIndex.docId(0))).hits().isEmpty());
+        }
+    }
+
+    @Test
+    void badPartitionsAndMixedVersionsAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> OpenOptions.defaults().withPartition(3, 3));
+        assertThrows(IllegalArgumentException.class, () -> OpenOptions.defaults().withPartition(-1, 3));
+        assertThrows(IllegalArgumentException.class, () -> OpenOptions.defaults().withPartition(0, 0));
+        SearchResult a = new SearchResult(List.of(), 1, 0, new Partition(0, 2));
+        SearchResult b = new SearchResult(List.of(), 2, 0, new Partition(1, 2));
+        assertThrows(IllegalArgumentException.class, () -> SearchResult.merge(List.of(a, b), 10));
+        assertEquals("1/2", new Partition(1, 2).toString());
+    }
+
+    private static List<TartanIndex> open(TestIndex fx, OpenOptions base, int n) {
+        List<TartanIndex> parts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            parts.add(TartanIndex.open(fx.uri(), base.withPartition(i, n)));
+        }
+        return parts;
+    }
+}

@@ -226,6 +226,22 @@ class SearchJobTest {
         SearchResults b = SearchResults.read(new Configuration(), merged);
         assertEquals(a.queryOrder(), b.queryOrder());
         assertEquals(a.byQuery(), b.byQuery());
+
+        String real = tmp.resolve("out-runtime-partitions").toString();
+        String[] args = {"--index", index, "--queries", queries.toString(), "--output", real, "-k", "8",
+            "--index-partitions", "2"};
+        if (RuntimePartitionOpener.PARTITIONS_SUPPORTED) {
+            // real partitions of the snapshot: disjoint documents, one codec
+            SearchJob.parse(args).run(sc);
+            SearchResults c = SearchResults.read(new Configuration(), real);
+            assertEquals(a.byQuery(), c.byQuery(), "the partitioned plan equals the single plan");
+        } else {
+            // the query runtime's opener says on the driver, before any work, that it cannot open partitions
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> SearchJob.parse(args).run(sc));
+            assertTrue(e.getMessage().contains("OpenOptions.withPartition"), e.getMessage());
+            assertFalse(Files.exists(Path.of(real)));
+        }
     }
 
     @Test

@@ -91,7 +91,8 @@ public final class SearchRun {
         JavaRDD<SearchQuery> queries = ready.persist(StorageLevel.MEMORY_AND_DISK_SER());
         sc.setJobDescription("encode " + texts + " text queries of " + count);
         clock.time("encode", queries::count);
-        clock.done("encode", "queries", encodedAcc.value(), blocks + " blocks of queries");
+        clock.done("encode", "queries", count, encodedAcc.value() + " text queries encoded; " + blocks
+                + " blocks of queries");
 
         LongAccumulator searched = sc.sc().longAccumulator("searches");
         LongAccumulator loads = sc.sc().longAccumulator("snapshot loads");

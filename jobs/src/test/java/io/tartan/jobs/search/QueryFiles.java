@@ -20,12 +20,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Query sets in the formats SearchJob reads, written for tests. */
-final class QueryFiles {
+public final class QueryFiles {
     private QueryFiles() {
     }
 
     /** {@code queries} (each {@code tokens × dim}) as a float32 {@code [nq, tokens, dim]} .npy file. */
-    static Path npy(Path file, List<float[]> queries, int tokens, int dim) throws IOException {
+    public static Path npy(Path file, List<float[]> queries, int tokens, int dim) throws IOException {
         String header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + queries.size() + ", " + tokens + ", "
                 + dim + "), }";
         int total = 10 + header.length() + 1;
@@ -45,13 +45,12 @@ final class QueryFiles {
     }
 
     /** Parquet {@code id, vectors: list<list<float>>}. */
-    static Path parquetVectors(Path file, List<String> ids, List<float[]> queries, int dim) throws IOException {
+    public static Path parquetVectors(Path file, List<String> ids, List<float[]> queries, int dim) throws IOException {
         Schema schema = SchemaBuilder.record("query").fields()
                 .requiredString("id")
                 .name("vectors").type().array().items().array().items().floatType().noDefault()
                 .endRecord();
-        try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(HadoopOutputFile.fromPath(
-                new org.apache.hadoop.fs.Path(file.toUri()), new Configuration())).withSchema(schema).build()) {
+        try (ParquetWriter<GenericRecord> w = writer(file, schema)) {
             for (int i = 0; i < ids.size(); i++) {
                 GenericRecord r = new GenericData.Record(schema);
                 r.put("id", ids.get(i));
@@ -72,11 +71,10 @@ final class QueryFiles {
     }
 
     /** Parquet {@code id, text}. */
-    static Path parquetText(Path file, List<String> ids, List<String> texts) throws IOException {
+    public static Path parquetText(Path file, List<String> ids, List<String> texts) throws IOException {
         Schema schema = SchemaBuilder.record("query").fields().requiredString("id").requiredString("text")
                 .endRecord();
-        try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(HadoopOutputFile.fromPath(
-                new org.apache.hadoop.fs.Path(file.toUri()), new Configuration())).withSchema(schema).build()) {
+        try (ParquetWriter<GenericRecord> w = writer(file, schema)) {
             for (int i = 0; i < ids.size(); i++) {
                 GenericRecord r = new GenericData.Record(schema);
                 r.put("id", ids.get(i));
@@ -85,5 +83,10 @@ final class QueryFiles {
             }
         }
         return file;
+    }
+
+    private static ParquetWriter<GenericRecord> writer(Path file, Schema schema) throws IOException {
+        return AvroParquetWriter.<GenericRecord>builder(HadoopOutputFile.fromPath(
+                new org.apache.hadoop.fs.Path(file.toUri()), new Configuration())).withSchema(schema).build();
     }
 }

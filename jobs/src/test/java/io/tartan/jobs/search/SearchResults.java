@@ -26,11 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * @param byQuery  "doc_id score" per rank, per query id, in file order
  * @param versions the version column's distinct values
  */
-record SearchResults(JsonNode marker, Map<String, List<String>> byQuery, List<String> queryOrder,
+public record SearchResults(JsonNode marker, Map<String, List<String>> byQuery, List<String> queryOrder,
         java.util.Set<Long> versions) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    static SearchResults read(Configuration conf, String output) {
+    public static SearchResults read(Configuration conf, String output) {
         try {
             Path root = new Path(output);
             byte[] m;
@@ -60,7 +60,7 @@ record SearchResults(JsonNode marker, Map<String, List<String>> byQuery, List<St
     }
 
     /** The same "doc_id score" lines for a runtime result. */
-    static List<String> lines(SearchResult r) {
+    public static List<String> lines(SearchResult r) {
         List<String> out = new ArrayList<>();
         for (SearchHit h : r.hits()) {
             out.add(h.docId() + " " + h.score());

@@ -166,6 +166,8 @@ public final class SearchJob implements Callable<Integer> {
         long v = version != null ? version : store.latestVersion().orElseThrow(() -> new IndexJobException(index
                 + ": no index here (no metadata/v<N>.manifest.json)"));
         IndexSettings settings = store.read(v).settings();
+        // the queries' files, format and width are checked before anything is written
+        CorpusReader reader = QueryReaders.open(format, queries, queryIds, settings.dim(), output, conf);
         SearchOutput out = new SearchOutput(conf, output);
         out.begin();
         LOG.info("searching {} v{} ({} mode, k = {}, {} index partition(s)) for the queries in {}", index, v,
@@ -176,7 +178,6 @@ public final class SearchJob implements Callable<Integer> {
         StageClock clock = new StageClock(LOG);
         InputValidation.Result in = null;
         try {
-            CorpusReader reader = QueryReaders.open(format, queries, queryIds, settings.dim(), output, conf);
             sc.setJobDescription("read and validate " + queries);
             in = clock.time("read", () -> InputValidation.run(sc, reader));
             InputCounts counts = in.counts();

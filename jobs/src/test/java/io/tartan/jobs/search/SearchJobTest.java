@@ -260,6 +260,16 @@ class SearchJobTest {
         assertTrue(foreign.getMessage().contains("is not the output of a search batch"), foreign.getMessage());
         assertTrue(Files.exists(Path.of(index, "metadata", "v1.manifest.json")), "the index is untouched");
 
+        String never = tmp.resolve("out-never").toString();
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> SearchJob.parse(
+                "--index", index, "--queries", tmp.resolve("no-such.jsonl").toString(), "--output", never).run(sc));
+        assertTrue(missing.getMessage().contains("not found"), missing.getMessage());
+        Path narrow = QueryFiles.npy(tmp.resolve("narrow.npy"), List.of(new float[] {1, 0, 0, 1}), 2, 2);
+        IllegalArgumentException wide = assertThrows(IllegalArgumentException.class, () -> SearchJob.parse(
+                "--index", index, "--queries", narrow.toString(), "--output", never).run(sc));
+        assertTrue(wide.getMessage().contains("the index has dim " + dim), wide.getMessage());
+        assertFalse(Files.exists(Path.of(never)), "nothing written for queries that cannot be read");
+
         // a run that failed after it started leaves _STARTED and no _SUCCESS: the next run clears it
         Path failed = tmp.resolve("out-failed");
         Files.createDirectories(failed);

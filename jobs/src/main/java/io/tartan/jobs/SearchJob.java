@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -171,7 +172,7 @@ public final class SearchJob implements Callable<Integer> {
         SearchOutput out = new SearchOutput(conf, output);
         out.begin();
         LOG.info("searching {} v{} ({} mode, k = {}, {} index partition(s)) for the queries in {}", index, v,
-                m.name().toLowerCase(java.util.Locale.ROOT), k, indexPartitions, queries);
+                m.name().toLowerCase(Locale.ROOT), k, indexPartitions, queries);
 
         TaskProgress progress = new TaskProgress();
         sc.sc().addSparkListener(progress);
@@ -202,7 +203,7 @@ public final class SearchJob implements Callable<Integer> {
                 });
                 String rejectedDir = RejectedOutput.write(in.rejected(), counts.rejectedTotal(), output, conf);
                 SearchSummary s = new SearchSummary(index, queries, output, reader.format(), v,
-                        m.name().toLowerCase(java.util.Locale.ROOT), k, indexPartitions, r.tasks(), counts.rows(),
+                        m.name().toLowerCase(Locale.ROOT), k, indexPartitions, r.tasks(), counts.rows(),
                         counts.valid(), counts.rejectedTotal(), counts.rejectedByKind(), rejectedDir, r.encoded(),
                         r.results(), out.resultFiles(), r.snapshotLoads(), r.queriesPerSecond(), r.p50Millis(),
                         r.p95Millis(), clock.seconds());

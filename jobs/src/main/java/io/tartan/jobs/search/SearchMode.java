@@ -1,0 +1,35 @@
+package io.tartan.jobs.search;
+
+import io.tartan.query.SearchParams;
+import io.tartan.query.SearchResult;
+import io.tartan.query.TartanIndex;
+
+import java.util.Locale;
+
+/** The query runtime's search entry points a batch can run: its two PLAID variants and exhaustive exact MaxSim. */
+public enum SearchMode {
+    /** {@link SearchParams.Mode#FAST}, the runtime's default. */
+    FAST,
+    /** ColBERT's PLAID, faithfully ({@link SearchParams.Mode#PLAID}). */
+    PLAID,
+    /** Exact MaxSim over every live document ({@link TartanIndex#searchExact}); ignores ncells/ndocs/threshold. */
+    EXACT;
+
+    public static SearchMode parse(String s) {
+        try {
+            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--mode must be fast, plaid or exact, got '" + s + "'");
+        }
+    }
+
+    /** The runtime's parameters for this mode with the given overrides (null: the mode's default for k). */
+    public SearchParams params(Integer ncells, Float centroidScoreThreshold, Integer ndocs) {
+        return new SearchParams(this == PLAID ? SearchParams.Mode.PLAID : SearchParams.Mode.FAST, ncells,
+                centroidScoreThreshold, ndocs);
+    }
+
+    public SearchResult search(TartanIndex index, float[] query, int k, SearchParams params) {
+        return this == EXACT ? index.searchExact(query, k) : index.search(query, k, params);
+    }
+}

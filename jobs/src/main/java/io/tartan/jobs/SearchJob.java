@@ -158,7 +158,6 @@ public final class SearchJob implements Callable<Integer> {
         require(encoderBatchSize >= 1 && encoderThreads >= 1, "--encoder-batch-size and --encoder-threads must be >= 1");
         require(maxRejectFraction >= 0 && maxRejectFraction <= 1, "--max-reject-fraction must be in [0, 1]");
         require(progressSeconds > 0, "--progress-seconds must be > 0");
-        opener.requireSupported(indexPartitions);
         SearchMode m = SearchMode.parse(mode);
         m.params(ncells, centroidScoreThreshold, ndocs).resolve(k);
 

@@ -15,10 +15,6 @@ import java.io.Serializable;
 public interface PartitionOpener extends Serializable {
     TartanIndex open(String uri, OpenOptions options, int partition, int partitions);
 
-    /** Checked on the driver before any work: throws if this opener cannot open {@code partitions} partitions. */
-    default void requireSupported(int partitions) {
-    }
-
     /** The query runtime's own opener. */
     static PartitionOpener runtime() {
         return new RuntimePartitionOpener();

@@ -214,8 +214,8 @@ class SearchJobTest {
         String merged = tmp.resolve("out-merged").toString();
         SearchJob.parse("--index", index, "--queries", queries.toString(), "--output", single, "-k", "8").run(sc);
 
-        // until the query runtime opens index partitions, every "partition" here is the whole snapshot: the merge
-        // must then keep each document once and give exactly the single plan's top-k
+        // every "partition" here is the whole snapshot: the merge must keep each document once and give exactly the
+        // single plan's top-k
         SearchSummary s = SearchJob.parse("--index", index, "--queries", queries.toString(), "--output", merged,
                 "-k", "8", "--index-partitions", "3", "--queries-per-task", "4")
                 .withOpener((uri, options, partition, partitions) -> TartanIndex.open(uri, options)).run(sc);
@@ -227,21 +227,17 @@ class SearchJobTest {
         assertEquals(a.queryOrder(), b.queryOrder());
         assertEquals(a.byQuery(), b.byQuery());
 
+        // real partitions of the snapshot (disjoint documents, one codec): exhaustive MaxSim merged over the
+        // partitions equals the single plan exactly; approximate modes search each partition on its own
+        String exactSingle = tmp.resolve("out-exact-single").toString();
+        SearchJob.parse("--index", index, "--queries", queries.toString(), "--output", exactSingle, "-k", "8",
+                "--mode", "exact").run(sc);
         String real = tmp.resolve("out-runtime-partitions").toString();
-        String[] args = {"--index", index, "--queries", queries.toString(), "--output", real, "-k", "8",
-            "--index-partitions", "2"};
-        if (RuntimePartitionOpener.PARTITIONS_SUPPORTED) {
-            // real partitions of the snapshot: disjoint documents, one codec
-            SearchJob.parse(args).run(sc);
-            SearchResults c = SearchResults.read(new Configuration(), real);
-            assertEquals(a.byQuery(), c.byQuery(), "the partitioned plan equals the single plan");
-        } else {
-            // the query runtime's opener says on the driver, before any work, that it cannot open partitions
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> SearchJob.parse(args).run(sc));
-            assertTrue(e.getMessage().contains("OpenOptions.withPartition"), e.getMessage());
-            assertFalse(Files.exists(Path.of(real)));
-        }
+        SearchJob.parse("--index", index, "--queries", queries.toString(), "--output", real, "-k", "8",
+                "--mode", "exact", "--index-partitions", "2").run(sc);
+        SearchResults c = SearchResults.read(new Configuration(), real);
+        assertEquals(SearchResults.read(new Configuration(), exactSingle).byQuery(), c.byQuery(),
+                "the partitioned plan equals the single plan");
     }
 
     @Test

@@ -219,6 +219,24 @@ class ServerLoadTest {
     }
 
     @Test
+    void aStalledBodyGets408AfterTheIdleTimeout() throws Exception {
+        try (TartanIndex index = TartanIndex.open(fixture.uri());
+                SearchServer server = new SearchServer(index, ServerSettings.defaults(0).withWorkers(1, 2)
+                        .withTimeouts(500, 1024)).start();
+                Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(30_000);
+            OutputStream out = s.getOutputStream();
+            out.write("POST /search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\n{\"vec".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long t0 = System.nanoTime();
+            String status = statusLine(s);
+            assertTrue(status.startsWith("HTTP/1.1 408"), status);
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(20), "cut off by the idle timeout, not left open");
+            assertEquals(200, new HttpTestClient(server.port()).get("/health").statusCode());
+        }
+    }
+
+    @Test
     void aChunkedBodyOverTheLimitGets413() throws Exception {
         try (TartanIndex index = TartanIndex.open(fixture.uri());
                 SearchServer server = new SearchServer(index, ServerSettings.defaults(0).withWorkers(1, 2)

@@ -104,6 +104,24 @@ class ServeCommandTest {
         }
     }
 
+    @Test
+    void flagsReachTheServerAuthTokenFileAndLimits() throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, "  tok-3f9a\n");
+        String vectors = "{\"vectors\": " + HttpTestClient.vectors(vectorIndex.query(1, 8), TestIndex.DIM) + ", \"k\": 6}";
+        try (ServeCommand.Running r = serve("--index", vectorIndex.uri(), "--port", "0", "--poll-seconds", "0",
+                "--auth-token-file", token.toString(), "--max-k", "5")) {
+            assertEquals(401, new HttpTestClient(r.server().port()).post("/search", vectors).statusCode());
+            HttpResponse<String> res = new HttpTestClient(r.server().port()).withToken("tok-3f9a").post("/search", vectors);
+            assertEquals(400, res.statusCode());
+            assertEquals("max_k", json(res).get("limit").asText());
+        }
+        Files.writeString(token, "\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> serve("--index", vectorIndex.uri(), "--port", "0", "--auth-token-file", token.toString()));
+        assertTrue(e.getMessage().contains("is empty"), e.getMessage());
+    }
+
     private static float[] concat(float[] a, float[] b) {
         float[] out = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);

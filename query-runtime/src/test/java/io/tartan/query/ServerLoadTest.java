@@ -1,5 +1,6 @@
 package io.tartan.query;
 
+import io.tartan.query.bench.SlowLoris;
 import io.tartan.query.eval.LatencyPercentiles;
 import io.tartan.query.server.SearchServer;
 import io.tartan.query.server.ServerSettings;
@@ -126,32 +127,6 @@ class ServerLoadTest {
         }
     }
 
-    /** A client that sends its request a byte at a time (headers only, or a complete header and a trickled body). */
-    private static Socket slowLoris(int port, boolean bodyOnly, List<Future<?>> tasks, ExecutorService pool) throws IOException {
-        Socket s = new Socket("127.0.0.1", port);
-        s.setSoTimeout(60_000);
-        String head = "POST /search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 4000\r\n\r\n";
-        tasks.add(pool.submit(() -> {
-            try {
-                OutputStream out = s.getOutputStream();
-                if (bodyOnly) {
-                    out.write(head.getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                }
-                byte[] drip = (bodyOnly ? "{\"vectors\": [[" + "0.1, ".repeat(700) : head).getBytes(StandardCharsets.US_ASCII);
-                for (byte b : drip) {
-                    out.write(b);
-                    out.flush();
-                    Thread.sleep(50);
-                }
-            } catch (IOException | InterruptedException e) {
-                // the server cut it off, or the test closed it
-            }
-            return null;
-        }));
-        return s;
-    }
-
     private static String statusLine(Socket s) throws IOException {
         InputStream in = s.getInputStream();
         StringBuilder b = new StringBuilder();
@@ -169,10 +144,9 @@ class ServerLoadTest {
             try (SearchServer server = new SearchServer(index, s).start()) {
                 ExecutorService pool = Executors.newCachedThreadPool();
                 List<Socket> loris = new ArrayList<>();
-                List<Future<?>> drips = new ArrayList<>();
                 try {
                     for (int i = 0; i < 4; i++) {
-                        loris.add(slowLoris(server.port(), i % 2 == 1, drips, pool));
+                        loris.add(SlowLoris.open("127.0.0.1", server.port(), i % 2 == 1, 50, pool));
                     }
                     int clients = 8;
                     int perClient = 25;

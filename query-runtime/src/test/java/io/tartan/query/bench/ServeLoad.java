@@ -6,13 +6,11 @@ import io.tartan.query.cli.NpyArray;
 import io.tartan.query.eval.LatencyPercentiles;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,7 +69,7 @@ public final class ServeLoad {
         ExecutorService pool = Executors.newCachedThreadPool();
         List<Socket> loris = new ArrayList<>();
         for (int i = 0; i < slow; i++) {
-            loris.add(slowLoris(base, pool));
+            loris.add(SlowLoris.open(base.getHost(), base.getPort(), false, 100, pool));
         }
         ConcurrentHashMap<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
         LongAdder failures = new LongAdder();
@@ -181,26 +179,5 @@ public final class ServeLoad {
             bodies.add(JSON.writeValueAsString(o));
         }
         return bodies;
-    }
-
-    /** Headers a byte every 100 ms, then a body the same way, until the server cuts it off or the run ends. */
-    private static Socket slowLoris(URI base, ExecutorService pool) throws IOException {
-        Socket s = new Socket(base.getHost(), base.getPort());
-        pool.submit(() -> {
-            byte[] req = ("POST /search HTTP/1.1\r\nHost: " + base.getHost() + "\r\nContent-Length: 100000\r\n\r\n"
-                    + "{\"vectors\": [[" + "0.1, ".repeat(20000)).getBytes(StandardCharsets.US_ASCII);
-            try {
-                OutputStream out = s.getOutputStream();
-                for (byte b : req) {
-                    out.write(b);
-                    out.flush();
-                    Thread.sleep(100);
-                }
-            } catch (IOException | InterruptedException e) {
-                // cut off by the server, or the run ended
-            }
-            return null;
-        });
-        return s;
     }
 }

@@ -4,7 +4,7 @@
 # then stops the server.
 #   scripts/bench/serve-load.sh INDEX [QUERIES_NPY]
 # Environment: CLIENTS (8), DURATION (seconds, 20), SLOW (slow-loris connections, 4), THREADS (search threads, 2),
-# QUEUE (64), PORT (18480), OUT (target/bench: serve-load.json and the server log).
+# WARMUP (unrecorded seconds first, 5), QUEUE (64), PORT (18480), OUT (target/bench: serve-load.json and the server log).
 # A second run with CLIENTS above THREADS + QUEUE shows the bounded queue refusing the excess with 503.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -29,6 +29,7 @@ for _ in $(seq 1 600); do
 done
 
 ARGS=(--url "http://127.0.0.1:$PORT" --clients "${CLIENTS:-8}" --seconds "${DURATION:-20}" --slow "${SLOW:-4}"
+  --warmup-seconds "${WARMUP:-5}"
   --json "$OUT/serve-load.json")
 [ -n "$QUERIES" ] && ARGS+=(--queries-npy "$QUERIES")
 echo "| clients | slow-loris | seconds | answered | 503 | failed | p50 ms | p99 ms | queries/s |"

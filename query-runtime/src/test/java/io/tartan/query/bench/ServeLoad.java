@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.LongAdder;
  * refused by the bounded queue). Driven by scripts/bench/serve-load.sh.
  *
  * <p>Usage: {@code ServeLoad --url http://127.0.0.1:PORT [--clients 8] [--seconds 20] [--slow 0] [--k 10]
- * [--queries-npy queries.npy] [--json OUT]}. Without {@code --queries-npy} the queries are 32 random unit vectors
+ * [--warmup-seconds 5] [--queries-npy queries.npy] [--json OUT]}. The warm-up runs the same load unrecorded,
+ * so the JIT has compiled the search and JSON paths of both sides before the measured seconds start. Without {@code --queries-npy} the queries are 32 random unit vectors
  * of the index's dim.
  */
 public final class ServeLoad {
@@ -42,6 +43,7 @@ public final class ServeLoad {
         int clients = 8;
         double seconds = 20;
         int slow = 0;
+        double warmup = 5;
         int k = 10;
         Path npy = null;
         Path json = null;
@@ -51,6 +53,7 @@ public final class ServeLoad {
                 case "--clients" -> clients = Integer.parseInt(args[++i]);
                 case "--seconds" -> seconds = Double.parseDouble(args[++i]);
                 case "--slow" -> slow = Integer.parseInt(args[++i]);
+                case "--warmup-seconds" -> warmup = Double.parseDouble(args[++i]);
                 case "--k" -> k = Integer.parseInt(args[++i]);
                 case "--queries-npy" -> npy = Path.of(args[++i]);
                 case "--json" -> json = Path.of(args[++i]);
@@ -67,39 +70,16 @@ public final class ServeLoad {
         List<String> bodies = bodies(npy, dim, k);
 
         ExecutorService pool = Executors.newCachedThreadPool();
+        if (warmup > 0) {
+            run(http, base, bodies, clients, warmup, pool, new ConcurrentHashMap<>(), new LongAdder());
+        }
         List<Socket> loris = new ArrayList<>();
         for (int i = 0; i < slow; i++) {
             loris.add(SlowLoris.open(base.getHost(), base.getPort(), false, 100, pool));
         }
         ConcurrentHashMap<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
         LongAdder failures = new LongAdder();
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        List<Future<List<Double>>> runs = new ArrayList<>();
-        for (int c = 0; c < clients; c++) {
-            int offset = c;
-            runs.add(pool.submit(() -> {
-                List<Double> ms = new ArrayList<>();
-                for (int i = offset; System.nanoTime() < end; i += 7) {
-                    HttpRequest req = HttpRequest.newBuilder(base.resolve("search")).timeout(Duration.ofSeconds(60))
-                            .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i % bodies.size()))).build();
-                    long t0 = System.nanoTime();
-                    try {
-                        int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
-                        statuses.computeIfAbsent(status, s -> new LongAdder()).increment();
-                        if (status == 200) {
-                            ms.add((System.nanoTime() - t0) / 1e6);
-                        }
-                    } catch (IOException e) {
-                        failures.increment();
-                    }
-                }
-                return ms;
-            }));
-        }
-        List<Double> all = new ArrayList<>();
-        for (Future<List<Double>> f : runs) {
-            all.addAll(f.get());
-        }
+        List<Double> all = run(http, base, bodies, clients, seconds, pool, statuses, failures);
         for (Socket s : loris) {
             s.close();
         }
@@ -127,6 +107,39 @@ public final class ServeLoad {
         if (json != null) {
             Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(o) + "\n");
         }
+    }
+
+    /** {@code clients} closed-loop clients for {@code seconds}; returns the latencies (ms) of the 200s. */
+    private static List<Double> run(HttpClient http, URI base, List<String> bodies, int clients, double seconds,
+            ExecutorService pool, ConcurrentHashMap<Integer, LongAdder> statuses, LongAdder failures) throws Exception {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        List<Future<List<Double>>> runs = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int offset = c;
+            runs.add(pool.submit(() -> {
+                List<Double> ms = new ArrayList<>();
+                for (int i = offset; System.nanoTime() < end; i += 7) {
+                    HttpRequest req = HttpRequest.newBuilder(base.resolve("search")).timeout(Duration.ofSeconds(60))
+                            .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i % bodies.size()))).build();
+                    long t0 = System.nanoTime();
+                    try {
+                        int status = http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+                        statuses.computeIfAbsent(status, s -> new LongAdder()).increment();
+                        if (status == 200) {
+                            ms.add((System.nanoTime() - t0) / 1e6);
+                        }
+                    } catch (IOException e) {
+                        failures.increment();
+                    }
+                }
+                return ms;
+            }));
+        }
+        List<Double> all = new ArrayList<>();
+        for (Future<List<Double>> f : runs) {
+            all.addAll(f.get());
+        }
+        return all;
     }
 
     private static long count(ConcurrentHashMap<Integer, LongAdder> statuses, int status) {

@@ -140,7 +140,7 @@ class ServerLoadTest {
     @Test
     void wellBehavedClientsAllSucceedWhileSlowLorisClientsHoldConnections() throws Exception {
         try (TartanIndex index = TartanIndex.open(fixture.uri())) {
-            ServerSettings s = ServerSettings.defaults(0).withWorkers(2, 64).withTimeouts(10_000, 1024);
+            ServerSettings s = ServerSettings.defaults(0).withWorkers(2, 64).withTimeouts(10_000, 1024, 5_000);
             try (SearchServer server = new SearchServer(index, s).start()) {
                 ExecutorService pool = Executors.newCachedThreadPool();
                 List<Socket> loris = new ArrayList<>();
@@ -196,7 +196,7 @@ class ServerLoadTest {
     void aStalledBodyGets408AfterTheIdleTimeout() throws Exception {
         try (TartanIndex index = TartanIndex.open(fixture.uri());
                 SearchServer server = new SearchServer(index, ServerSettings.defaults(0).withWorkers(1, 2)
-                        .withTimeouts(500, 1024)).start();
+                        .withTimeouts(500, 1024, 30_000)).start();
                 Socket s = new Socket("127.0.0.1", server.port())) {
             s.setSoTimeout(30_000);
             OutputStream out = s.getOutputStream();
@@ -207,6 +207,25 @@ class ServerLoadTest {
             assertTrue(status.startsWith("HTTP/1.1 408"), status);
             assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(20), "cut off by the idle timeout, not left open");
             assertEquals(200, new HttpTestClient(server.port()).get("/health").statusCode());
+        }
+    }
+
+    @Test
+    void aBodyStillTricklingAtTheBodyTimeoutGets408() throws Exception {
+        // no minimum rate: only the body timeout can end it
+        try (TartanIndex index = TartanIndex.open(fixture.uri());
+                SearchServer server = new SearchServer(index, ServerSettings.defaults(0).withWorkers(1, 2)
+                        .withTimeouts(10_000, 0, 1_000)).start()) {
+            ExecutorService pool = Executors.newCachedThreadPool();
+            try (Socket s = SlowLoris.open("127.0.0.1", server.port(), true, 20, pool)) {
+                long t0 = System.nanoTime();
+                String status = statusLine(s);
+                assertTrue(status.startsWith("HTTP/1.1 408"), status);
+                assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(20));
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(1, json(new HttpTestClient(server.port()).get("/stats")).get("requests").get("timed_out").asInt());
         }
     }
 

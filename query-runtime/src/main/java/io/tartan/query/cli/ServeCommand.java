@@ -58,6 +58,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "bodies arriving slower get 408 (slow clients); 0 = no check (default ${DEFAULT-VALUE})")
     long minRequestRate;
 
+    @Option(names = "--body-timeout-ms", defaultValue = "" + ServerSettings.DEFAULT_BODY_TIMEOUT_MS,
+            description = "a request body must arrive within this, else 408 (default ${DEFAULT-VALUE})")
+    long bodyTimeoutMs;
+
     @Option(names = "--shutdown-grace-ms", defaultValue = "" + ServerSettings.DEFAULT_SHUTDOWN_GRACE_MS,
             description = "on stop, requests in flight get this long to finish (default ${DEFAULT-VALUE})")
     long shutdownGraceMs;
@@ -175,8 +179,8 @@ public final class ServeCommand implements Callable<Integer> {
     ServerSettings settings() throws IOException {
         RequestLimits limits = new RequestLimits(maxBody, maxQueryTokens, maxK, maxNdocs, maxNcells, maxRerankDocs);
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        return new ServerSettings(host, port, n, queue, maxConnections, idleTimeoutMs, minRequestRate, shutdownGraceMs,
-                retryAfterSeconds, token(), limits, search.params());
+        return new ServerSettings(host, port, n, queue, maxConnections, idleTimeoutMs, minRequestRate, bodyTimeoutMs,
+                shutdownGraceMs, retryAfterSeconds, token(), limits, search.params());
     }
 
     private String token() throws IOException {

@@ -12,12 +12,15 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -106,7 +109,12 @@ final class ApiHandler extends Handler.Abstract {
             ex.send(HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(max));
             return;
         }
-        Content.Source.asByteArrayAsync(ex.request, max).whenComplete((body, failure) -> {
+        CompletableFuture<byte[]> read = Content.Source.asByteArrayAsync(ex.request, max);
+        // the read timeout: a body that keeps trickling in above the minimum rate still has to end in time
+        Scheduler.Task deadline = ex.request.getComponents().getScheduler().schedule(
+                () -> read.completeExceptionally(new TimeoutException("body timeout")), settings.bodyTimeoutMs(), TimeUnit.MILLISECONDS);
+        read.whenComplete((body, failure) -> {
+            deadline.cancel();
             if (failure != null) {
                 bodyFailed(ex, failure, max);
             } else {
@@ -125,8 +133,9 @@ final class ApiHandler extends Handler.Abstract {
         Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof TimeoutException) {
             ex.send(HttpStatus.REQUEST_TIMEOUT_408, JsonReplies.error("request body not received in time: it stalled for the idle "
-                    + "timeout (" + settings.idleTimeoutMs() + " ms) or arrived slower than " + settings.minRequestBytesPerSec()
-                    + " bytes/s (tartan serve --idle-timeout-ms, --min-request-bytes-per-sec)"));
+                    + "timeout (" + settings.idleTimeoutMs() + " ms), arrived slower than " + settings.minRequestBytesPerSec()
+                    + " bytes/s, or took longer than " + settings.bodyTimeoutMs() + " ms (tartan serve --idle-timeout-ms, "
+                    + "--min-request-bytes-per-sec, --body-timeout-ms)"));
         } else if (cause instanceof IllegalArgumentException || cause instanceof IllegalStateException) {
             ex.send(HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(max));
         } else {

@@ -16,6 +16,7 @@ import io.tartan.query.SearchParams;
  *                              gets 408 first)
  * @param minRequestBytesPerSec a request body arriving slower than this is cut off with 408 (slow-loris clients);
  *                              0 turns the check off
+ * @param bodyTimeoutMs         the whole request body must arrive within this, else 408 (the read timeout)
  * @param shutdownGraceMs       on stop, requests in flight get this long to finish; new ones get 503
  * @param retryAfterSeconds     the {@code Retry-After} of a 503
  * @param authToken             bearer token every endpoint but {@code /health} requires; null for none
@@ -23,20 +24,21 @@ import io.tartan.query.SearchParams;
  * @param defaults              search parameters of requests that leave them out
  */
 public record ServerSettings(String host, int port, int threads, int queue, int maxConnections, long idleTimeoutMs,
-        long minRequestBytesPerSec, long shutdownGraceMs, int retryAfterSeconds, String authToken, RequestLimits limits,
+        long minRequestBytesPerSec, long bodyTimeoutMs, long shutdownGraceMs, int retryAfterSeconds, String authToken, RequestLimits limits,
         SearchParams defaults) {
     public static final int DEFAULT_QUEUE = 64;
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
     public static final long DEFAULT_IDLE_TIMEOUT_MS = 30_000;
     public static final long DEFAULT_MIN_REQUEST_BYTES_PER_SEC = 1024;
+    public static final long DEFAULT_BODY_TIMEOUT_MS = 30_000;
     public static final long DEFAULT_SHUTDOWN_GRACE_MS = 30_000;
     public static final int DEFAULT_RETRY_AFTER_SECONDS = 1;
 
     public ServerSettings {
-        if (threads <= 0 || queue < 0 || maxConnections <= 0 || idleTimeoutMs <= 0 || minRequestBytesPerSec < 0
+        if (threads <= 0 || queue < 0 || maxConnections <= 0 || idleTimeoutMs <= 0 || minRequestBytesPerSec < 0 || bodyTimeoutMs <= 0
                 || shutdownGraceMs < 0 || retryAfterSeconds < 0) {
-            throw new IllegalArgumentException("server settings out of range: threads, max_connections and "
-                    + "idle_timeout must be positive, the others >= 0: " + this);
+            throw new IllegalArgumentException("server settings out of range: threads, max_connections, "
+                    + "idle_timeout and body_timeout must be positive, the others >= 0: " + this);
         }
         if (authToken != null && authToken.isBlank()) {
             throw new IllegalArgumentException("the auth token is empty");
@@ -49,48 +51,48 @@ public record ServerSettings(String host, int port, int threads, int queue, int 
     public static ServerSettings defaults(int port) {
         return new ServerSettings("127.0.0.1", port, Runtime.getRuntime().availableProcessors(), DEFAULT_QUEUE,
                 DEFAULT_MAX_CONNECTIONS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MIN_REQUEST_BYTES_PER_SEC,
-                DEFAULT_SHUTDOWN_GRACE_MS, DEFAULT_RETRY_AFTER_SECONDS, null, RequestLimits.defaults(),
+                DEFAULT_BODY_TIMEOUT_MS, DEFAULT_SHUTDOWN_GRACE_MS, DEFAULT_RETRY_AFTER_SECONDS, null, RequestLimits.defaults(),
                 SearchParams.defaults());
     }
 
     public ServerSettings withHost(String h) {
         return new ServerSettings(h, port, threads, queue, maxConnections, idleTimeoutMs, minRequestBytesPerSec,
-                shutdownGraceMs, retryAfterSeconds, authToken, limits, defaults);
+                bodyTimeoutMs, shutdownGraceMs, retryAfterSeconds, authToken, limits, defaults);
     }
 
     public ServerSettings withWorkers(int nThreads, int nQueue) {
         return new ServerSettings(host, port, nThreads, nQueue, maxConnections, idleTimeoutMs, minRequestBytesPerSec,
-                shutdownGraceMs, retryAfterSeconds, authToken, limits, defaults);
+                bodyTimeoutMs, shutdownGraceMs, retryAfterSeconds, authToken, limits, defaults);
     }
 
     public ServerSettings withMaxConnections(int n) {
         return new ServerSettings(host, port, threads, queue, n, idleTimeoutMs, minRequestBytesPerSec,
-                shutdownGraceMs, retryAfterSeconds, authToken, limits, defaults);
+                bodyTimeoutMs, shutdownGraceMs, retryAfterSeconds, authToken, limits, defaults);
     }
 
-    public ServerSettings withTimeouts(long idleMs, long minBytesPerSec) {
-        return new ServerSettings(host, port, threads, queue, maxConnections, idleMs, minBytesPerSec,
+    public ServerSettings withTimeouts(long idleMs, long minBytesPerSec, long bodyMs) {
+        return new ServerSettings(host, port, threads, queue, maxConnections, idleMs, minBytesPerSec, bodyMs,
                 shutdownGraceMs, retryAfterSeconds, authToken, limits, defaults);
     }
 
     public ServerSettings withShutdown(long graceMs, int retryAfter) {
         return new ServerSettings(host, port, threads, queue, maxConnections, idleTimeoutMs, minRequestBytesPerSec,
-                graceMs, retryAfter, authToken, limits, defaults);
+                bodyTimeoutMs, graceMs, retryAfter, authToken, limits, defaults);
     }
 
     public ServerSettings withAuthToken(String token) {
         return new ServerSettings(host, port, threads, queue, maxConnections, idleTimeoutMs, minRequestBytesPerSec,
-                shutdownGraceMs, retryAfterSeconds, token, limits, defaults);
+                bodyTimeoutMs, shutdownGraceMs, retryAfterSeconds, token, limits, defaults);
     }
 
     public ServerSettings withLimits(RequestLimits l) {
         return new ServerSettings(host, port, threads, queue, maxConnections, idleTimeoutMs, minRequestBytesPerSec,
-                shutdownGraceMs, retryAfterSeconds, authToken, l, defaults);
+                bodyTimeoutMs, shutdownGraceMs, retryAfterSeconds, authToken, l, defaults);
     }
 
     public ServerSettings withDefaults(SearchParams p) {
         return new ServerSettings(host, port, threads, queue, maxConnections, idleTimeoutMs, minRequestBytesPerSec,
-                shutdownGraceMs, retryAfterSeconds, authToken, limits, p);
+                bodyTimeoutMs, shutdownGraceMs, retryAfterSeconds, authToken, limits, p);
     }
 
     @Override
@@ -98,7 +100,7 @@ public record ServerSettings(String host, int port, int threads, int queue, int 
         // never print the token
         return "ServerSettings[host=" + host + ", port=" + port + ", threads=" + threads + ", queue=" + queue
                 + ", maxConnections=" + maxConnections + ", idleTimeoutMs=" + idleTimeoutMs + ", minRequestBytesPerSec="
-                + minRequestBytesPerSec + ", shutdownGraceMs=" + shutdownGraceMs + ", retryAfterSeconds="
+                + minRequestBytesPerSec + ", bodyTimeoutMs=" + bodyTimeoutMs + ", shutdownGraceMs=" + shutdownGraceMs + ", retryAfterSeconds="
                 + retryAfterSeconds + ", auth=" + (authToken != null) + ", limits=" + limits + ", defaults=" + defaults + "]";
     }
 }

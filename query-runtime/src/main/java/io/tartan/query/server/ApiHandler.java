@@ -18,6 +18,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -130,7 +131,7 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private void bodyFailed(Exchange ex, Throwable failure, int max) {
-        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof TimeoutException) {
             ex.send(HttpStatus.REQUEST_TIMEOUT_408, JsonReplies.error("request body not received in time: it stalled for the idle "
                     + "timeout (" + settings.idleTimeoutMs() + " ms), arrived slower than " + settings.minRequestBytesPerSec()

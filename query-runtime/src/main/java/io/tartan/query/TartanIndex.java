@@ -40,6 +40,8 @@ public final class TartanIndex implements AutoCloseable {
     private final Searcher searcher = new Searcher();
     private final Object reloadLock = new Object();
     private volatile QueryEncoder encoder;
+    private volatile String noEncoder = "no query encoder configured: send query vectors, or open the index's model ("
+            + IndexQueryEncoders.FLAG + ")";
     private ScheduledExecutorService poller;
 
     private TartanIndex(String uri, ManifestStore store, SnapshotReader reader) {
@@ -101,6 +103,18 @@ public final class TartanIndex implements AutoCloseable {
         return this;
     }
 
+    /** Text queries will fail with {@code why} (a {@link MissingEncoderException}) until an encoder is set. */
+    public TartanIndex withoutEncoder(String why) {
+        this.noEncoder = why;
+        this.encoder = null;
+        return this;
+    }
+
+    /** Whether text queries can be encoded. */
+    public boolean hasEncoder() {
+        return encoder != null;
+    }
+
     /** PLAID search with the fast defaults. {@code queryVectors} is {@code [nq × dim]} row-major. */
     public SearchResult search(float[] queryVectors, int k) {
         return search(queryVectors, k, SearchParams.defaults());
@@ -115,11 +129,16 @@ public final class TartanIndex implements AutoCloseable {
         return search(encode(text), k, params);
     }
 
-    /** Encodes query text; throws if no encoder is configured or the text is empty. */
+    /**
+     * Encodes query text.
+     *
+     * @throws MissingEncoderException if no encoder is configured
+     * @throws IllegalArgumentException if the text is empty
+     */
     public float[] encode(String text) {
         QueryEncoder e = encoder;
         if (e == null) {
-            throw new IllegalStateException("no query encoder configured: pass query vectors, or open a model");
+            throw new MissingEncoderException(noEncoder);
         }
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("query: text is empty");

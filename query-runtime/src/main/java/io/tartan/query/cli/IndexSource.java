@@ -1,5 +1,7 @@
 package io.tartan.query.cli;
 
+import io.tartan.query.IndexQueryEncoders;
+import io.tartan.query.MissingEncoderException;
 import io.tartan.query.ModelQueryEncoder;
 import io.tartan.query.OpenOptions;
 import io.tartan.query.TartanIndex;
@@ -12,7 +14,8 @@ public final class IndexSource {
     @Option(names = "--index", required = true, description = "index URI (local path, file:, s3a:)")
     String index;
 
-    @Option(names = "--model-config", description = "encoder model config for text queries (default: bundled all-MiniLM-L6-v2)")
+    @Option(names = "--model-config", description = "encoder model config for text queries; its checksum must match the "
+            + "index's encoder-checksum (default: the bundled all-MiniLM-L6-v2 when the index was built with it)")
     String modelConfig;
 
     @Option(names = "--version", description = "manifest version to open (default: latest)")
@@ -29,8 +32,16 @@ public final class IndexSource {
         return TartanIndex.open(index, opts);
     }
 
-    /** Lets {@code idx} encode text queries with the configured model. */
+    /**
+     * Lets {@code idx} encode text queries with the index's model (see {@link IndexQueryEncoders}).
+     *
+     * @throws MissingEncoderException if the index's model is not bundled and no --model-config was given
+     */
     public void useModel(TartanIndex idx) {
-        idx.withEncoder(ModelQueryEncoder.open(modelConfig));
+        ModelQueryEncoder e = IndexQueryEncoders.open(idx.snapshot().manifest().settings(), modelConfig);
+        if (e == null) {
+            throw new MissingEncoderException(IndexQueryEncoders.whyNone(idx.snapshot().manifest().settings()));
+        }
+        idx.withEncoder(e);
     }
 }

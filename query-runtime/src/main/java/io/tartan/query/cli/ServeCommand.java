@@ -1,20 +1,29 @@
 package io.tartan.query.cli;
 
+import io.tartan.format.manifest.IndexSettings;
+import io.tartan.query.IndexQueryEncoders;
 import io.tartan.query.ModelQueryEncoder;
 import io.tartan.query.OpenOptions;
 import io.tartan.query.TartanIndex;
+import io.tartan.query.server.RequestLimits;
 import io.tartan.query.server.SearchServer;
-import picocli.CommandLine;
+import io.tartan.query.server.ServerSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.net.InetSocketAddress;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code tartan serve}: the HTTP JSON API over an index, reloading newer snapshots as they are committed. */
+/**
+ * {@code tartan serve}: the HTTP JSON API over an index, reloading newer snapshots as they are committed. Text
+ * queries go through the encoder the index's manifest records (see {@link IndexQueryEncoders}).
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve a Tartan index over HTTP.")
 public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--index", required = true, description = "index URI (local path, file:, s3a:)")
@@ -23,26 +32,76 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", required = true, description = "TCP port (0 picks a free one)")
     int port;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "address to bind (default 127.0.0.1)")
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "address to bind (default 127.0.0.1); 0.0.0.0 exposes the API to the network: use --auth-token-file")
     String host;
+
+    @Option(names = "--auth-token-file", description = "file holding a bearer token that every endpoint but /health requires")
+    Path authTokenFile;
 
     @Option(names = "--threads", description = "search worker threads (default: available processors)")
     Integer threads;
 
-    @Option(names = "--queue", defaultValue = "64", description = "requests waiting for a worker before 503 (default 64)")
+    @Option(names = "--queue", defaultValue = "" + ServerSettings.DEFAULT_QUEUE,
+            description = "requests waiting for a search thread before new ones get 503 + Retry-After (default ${DEFAULT-VALUE})")
     int queue;
 
-    @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "larger request bodies get 413 (default 1 MiB)")
+    @Option(names = "--max-connections", defaultValue = "" + ServerSettings.DEFAULT_MAX_CONNECTIONS,
+            description = "open connections; more wait in the accept backlog (default ${DEFAULT-VALUE})")
+    int maxConnections;
+
+    @Option(names = "--idle-timeout-ms", defaultValue = "" + ServerSettings.DEFAULT_IDLE_TIMEOUT_MS,
+            description = "close a connection silent this long; a stalled body gets 408 (default ${DEFAULT-VALUE})")
+    long idleTimeoutMs;
+
+    @Option(names = "--min-request-bytes-per-sec", defaultValue = "" + ServerSettings.DEFAULT_MIN_REQUEST_BYTES_PER_SEC,
+            description = "bodies arriving slower get 408 (slow clients); 0 = no check (default ${DEFAULT-VALUE})")
+    long minRequestRate;
+
+    @Option(names = "--body-timeout-ms", defaultValue = "" + ServerSettings.DEFAULT_BODY_TIMEOUT_MS,
+            description = "a request body must arrive within this, else 408 (default ${DEFAULT-VALUE})")
+    long bodyTimeoutMs;
+
+    @Option(names = "--shutdown-grace-ms", defaultValue = "" + ServerSettings.DEFAULT_SHUTDOWN_GRACE_MS,
+            description = "on stop, requests in flight get this long to finish (default ${DEFAULT-VALUE})")
+    long shutdownGraceMs;
+
+    @Option(names = "--retry-after-seconds", defaultValue = "" + ServerSettings.DEFAULT_RETRY_AFTER_SECONDS,
+            description = "Retry-After of a 503 (default ${DEFAULT-VALUE})")
+    int retryAfterSeconds;
+
+    @Option(names = "--max-body-bytes", defaultValue = "" + RequestLimits.DEFAULT_MAX_BODY_BYTES,
+            description = "larger request bodies get 413 (default ${DEFAULT-VALUE}, 1 MiB)")
     int maxBody;
+
+    @Option(names = "--max-query-tokens", defaultValue = "0",
+            description = "query token vectors per request; 0 = 4 x max(the index's query_maxlen, 32) (default 0)")
+    int maxQueryTokens;
+
+    @Option(names = "--max-k", defaultValue = "" + RequestLimits.DEFAULT_MAX_K, description = "largest k (default ${DEFAULT-VALUE})")
+    int maxK;
+
+    @Option(names = "--max-ndocs", defaultValue = "" + RequestLimits.DEFAULT_MAX_NDOCS,
+            description = "largest params.ndocs; values up to it are clamped to the index's document count (default ${DEFAULT-VALUE})")
+    int maxNdocs;
+
+    @Option(names = "--max-ncells", defaultValue = "" + RequestLimits.DEFAULT_MAX_NCELLS,
+            description = "largest params.ncells (default ${DEFAULT-VALUE})")
+    int maxNcells;
+
+    @Option(names = "--max-rerank-docs", defaultValue = "" + RequestLimits.DEFAULT_MAX_RERANK_DOCS,
+            description = "most doc_ids in one /rerank request (default ${DEFAULT-VALUE})")
+    int maxRerankDocs;
 
     @Option(names = "--poll-seconds", defaultValue = "10", description = "check for a newer snapshot this often; 0 = never")
     double pollSeconds;
 
-    @Option(names = "--model-config", description = "encoder model config for text queries (omit to accept vectors only)")
+    @Option(names = "--model-config", description = "encoder model config for text queries; its checksum must match the "
+            + "index's encoder-checksum (default: the bundled model when the index was built with it)")
     String modelConfig;
 
-    @Option(names = "--text", description = "accept text queries with the bundled model when no --model-config is given")
-    boolean text;
+    @Option(names = "--no-text", description = "load no model: accept query vectors only")
+    boolean noText;
 
     @Option(names = "--cache-dir", description = "local cache for remote index files")
     Path cacheDir;
@@ -54,29 +113,84 @@ public final class ServeCommand implements Callable<Integer> {
         System.exit(Cli.execute("serve", new ServeCommand(), args));
     }
 
+    /** A started server and the index it serves; closing stops the server gracefully, then closes the index. */
+    public record Running(TartanIndex index, SearchServer server) implements AutoCloseable {
+        @Override
+        public void close() {
+            server.close();
+            index.close();
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        Running r = start();
+        System.out.println("listening on http://" + host + ":" + r.server().port() + "/");
+        CountDownLatch done = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            r.close();
+            done.countDown();
+        }, "tartan-serve-shutdown"));
+        done.await();
+        return 0;
+    }
+
+    /** Opens the index and its encoder and starts the server (what {@link #call} does before it waits). */
+    public Running start() throws IOException {
+        ServerSettings settings = settings();
         OpenOptions opts = OpenOptions.defaults();
         if (cacheDir != null) {
             opts = opts.withCacheDir(cacheDir, false);
         }
         TartanIndex idx = TartanIndex.open(index, opts);
-        if (modelConfig != null || text) {
-            idx.withEncoder(ModelQueryEncoder.open(modelConfig));
-        }
-        if (pollSeconds > 0) {
-            idx.startPolling(pollSeconds);
-        }
-        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        SearchServer server = new SearchServer(idx, new InetSocketAddress(host, port), n, queue, maxBody, search.params()).start();
-        System.out.println("listening on http://" + host + ":" + server.port() + "/");
-        CountDownLatch done = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+        try {
+            useEncoder(idx);
+            if (pollSeconds > 0) {
+                idx.startPolling(pollSeconds);
+            }
+            if (settings.authToken() == null && !InetAddress.getByName(host).isLoopbackAddress()) {
+                System.err.println("tartan serve: WARNING: --host " + host + " exposes an unauthenticated API to the "
+                        + "network; pass --auth-token-file to require a bearer token");
+            }
+            return new Running(idx, new SearchServer(idx, settings).start());
+        } catch (RuntimeException | Error e) {
             idx.close();
-            done.countDown();
-        }));
-        done.await();
-        return 0;
+            throw e;
+        }
+    }
+
+    private void useEncoder(TartanIndex idx) {
+        if (noText) {
+            idx.withoutEncoder("text queries are off (tartan serve --no-text): send query vectors, or restart without "
+                    + "--no-text (and with --model-config if the index's model is not bundled)");
+            return;
+        }
+        IndexSettings s = idx.snapshot().manifest().settings();
+        ModelQueryEncoder e = IndexQueryEncoders.open(s, modelConfig);
+        if (e == null) {
+            String why = IndexQueryEncoders.whyNone(s);
+            idx.withoutEncoder(why);
+            System.err.println("tartan serve: vectors only: " + why);
+        } else {
+            idx.withEncoder(e);
+        }
+    }
+
+    ServerSettings settings() throws IOException {
+        RequestLimits limits = new RequestLimits(maxBody, maxQueryTokens, maxK, maxNdocs, maxNcells, maxRerankDocs);
+        int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        return new ServerSettings(host, port, n, queue, maxConnections, idleTimeoutMs, minRequestRate, bodyTimeoutMs,
+                shutdownGraceMs, retryAfterSeconds, token(), limits, search.params());
+    }
+
+    private String token() throws IOException {
+        if (authTokenFile == null) {
+            return null;
+        }
+        String t = Files.readString(authTokenFile, StandardCharsets.UTF_8).trim();
+        if (t.isEmpty()) {
+            throw new IllegalArgumentException("--auth-token-file " + authTokenFile + " is empty");
+        }
+        return t;
     }
 }

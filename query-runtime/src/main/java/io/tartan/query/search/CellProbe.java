@@ -20,7 +20,7 @@ final class CellProbe {
             int ncells, SearchScratch s) {
         int k = snap.numCentroids();
         int n = Math.min(ncells, k);
-        s.ensureProbe(nq * n);
+        s.ensureProbe((long) nq * n);
         float[] best = s.probeScores;
         int[] cells = s.probeCells;
         kernels.topCells(scores, nqPad, nq, k, n, best, cells);

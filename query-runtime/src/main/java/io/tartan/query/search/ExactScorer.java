@@ -33,8 +33,8 @@ public final class ExactScorer {
                 snap.codec().bucketWeights(), table);
     }
 
-    static int tableFloats(IndexSnapshot snap, int nqPad) {
-        return snap.residualBytesPerToken() * 256 * nqPad;
+    static long tableFloats(IndexSnapshot snap, int nqPad) {
+        return (long) snap.residualBytesPerToken() * 256 * nqPad;
     }
 
     /** Exact MaxSim of the document at {@code row}: its tokens are copied from the mapped segment, then scored. */

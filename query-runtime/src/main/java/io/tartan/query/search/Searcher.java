@@ -42,11 +42,13 @@ public final class Searcher {
         int candidates = CellProbe.candidates(kernels, snap, scores, q.nq(), q.nqPad(), p.ncells(), s);
         int count = candidates;
         if (p.pruning()) {
-            count = CentroidPruningFilter.filter(kernels, snap, scores, q.nq(), q.nqPad(), p.threshold(), p.ndocs(), count, s);
+            // no more candidates than documents: a huge ndocs must not size the heap by itself
+            int ndocs = Math.min(p.ndocs(), Math.max(1, snap.numDocs()));
+            count = CentroidPruningFilter.filter(kernels, snap, scores, q.nq(), q.nqPad(), p.threshold(), ndocs, count, s);
         }
         count = CentroidRanker.rank(kernels, snap, scores, q.nqPad(), p.nexact(), count, s);
         ExactScorer exact = new ExactScorer(kernels, snap, q, scores, s.residualTable, s.max);
-        TopK top = s.topK.reset(k);
+        TopK top = s.topK.reset(Math.min(k, Math.max(1, snap.numDocs())));
         exact.rank(s.candidates, count, top);
         return result(snap, top, candidates);
     }
@@ -57,7 +59,7 @@ public final class Searcher {
             throw new IllegalArgumentException("k must be positive, got " + k);
         }
         ExactScorer exact = exactScorer(snap, QueryMatrix.of(vectors, snap.dim()));
-        TopK top = new TopK(k);
+        TopK top = new TopK(Math.min(k, Math.max(1, snap.numDocs())));
         for (int i = 0; i < snap.numSlices(); i++) {
             ShardSlice sl = snap.slice(i);
             for (int local = sl.from(); local < sl.to(); local++) {

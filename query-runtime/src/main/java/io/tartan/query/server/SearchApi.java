@@ -1,0 +1,233 @@
+package io.tartan.query.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tartan.query.IndexSnapshot;
+import io.tartan.query.SearchParams;
+import io.tartan.query.SearchResult;
+import io.tartan.query.TartanIndex;
+import io.tartan.query.cli.JsonQueries;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The JSON API without the HTTP: a request body in, the response object out. Checks every field against {@link
+ * RequestLimits} before anything sized by the request is allocated; bad input throws {@link
+ * IllegalArgumentException} (400) with a message naming the field.
+ *
+ * <p>{@code params} may hold any subset of {@code mode}, {@code ncells}, {@code centroid_score_threshold} and
+ * {@code ndocs}; a missing one takes the server's default ({@code tartan serve --ncells …}) and, where that is
+ * unset too, the default of the mode for the request's k (see {@link SearchParams}), exactly as {@code tartan search}
+ * does. {@code "mode": "exact"} is exhaustive MaxSim over the index and takes no other parameter.
+ */
+final class SearchApi {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> SEARCH_FIELDS = Set.of("query", "vectors", "k", "params");
+    private static final Set<String> RERANK_FIELDS = Set.of("query", "vectors", "doc_ids");
+    private static final Set<String> PARAMS = Set.of("mode", "ncells", "centroid_score_threshold", "ndocs");
+    static final int DEFAULT_K = 10;
+
+    private final TartanIndex index;
+    private final RequestLimits limits;
+    private final SearchParams defaults;
+    private final ServerStats stats;
+
+    SearchApi(TartanIndex index, RequestLimits limits, SearchParams defaults, ServerStats stats) {
+        this.index = index;
+        this.limits = limits;
+        this.defaults = defaults;
+        this.stats = stats;
+        checkDefaults();
+    }
+
+    private void checkDefaults() {
+        if (defaults.ncells() != null && defaults.ncells() > limits.maxNcells()) {
+            throw new LimitExceededException("max_ncells", "the default --ncells " + defaults.ncells(), limits.maxNcells());
+        }
+        if (defaults.ndocs() != null && defaults.ndocs() > limits.maxNdocs()) {
+            throw new LimitExceededException("max_ndocs", "the default --ndocs " + defaults.ndocs(), limits.maxNdocs());
+        }
+    }
+
+    ObjectNode search(byte[] body) throws IOException {
+        JsonNode req = parse(body, SEARCH_FIELDS);
+        int k = k(req);
+        JsonNode p = req.get("params");
+        boolean exact = p != null && p.isObject() && p.has("mode") && "exact".equalsIgnoreCase(p.get("mode").asText());
+        SearchParams params = exact ? null : params(p);
+        if (exact) {
+            exactOnly(p);
+        }
+        float[] q = queryVectors(req);
+        long t0 = System.nanoTime();
+        SearchResult r = exact ? index.searchExact(q, k) : index.search(q, k, params);
+        return result(r, t0);
+    }
+
+    ObjectNode rerank(byte[] body) throws IOException {
+        JsonNode req = parse(body, RERANK_FIELDS);
+        JsonNode ids = req.get("doc_ids");
+        if (ids == null || !ids.isArray() || ids.isEmpty()) {
+            throw new IllegalArgumentException("\"doc_ids\" must be a non-empty array of document ids");
+        }
+        if (ids.size() > limits.maxRerankDocs()) {
+            throw new LimitExceededException("max_rerank_docs", "\"doc_ids\" with " + ids.size() + " ids", limits.maxRerankDocs());
+        }
+        List<String> docIds = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            JsonNode n = ids.get(i);
+            if (!n.isTextual() && !n.isNumber()) {
+                throw new IllegalArgumentException("\"doc_ids\"[" + i + "] must be a string, got " + n.getNodeType());
+            }
+            docIds.add(n.asText());
+        }
+        float[] q = queryVectors(req);
+        long t0 = System.nanoTime();
+        return result(index.rerank(q, docIds), t0);
+    }
+
+    private static JsonNode parse(byte[] body, Set<String> fields) throws IOException {
+        if (body == null || body.length == 0) {
+            throw new IllegalArgumentException("empty request body: send a JSON object");
+        }
+        JsonNode n = JSON.readTree(body);
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException("request body must be a JSON object");
+        }
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!fields.contains(f)) {
+                throw new IllegalArgumentException("unknown field \"" + f + "\" (this endpoint takes " + String.join(", ", sorted(fields)) + ")");
+            }
+        }
+        if (n.has("query") && n.has("vectors")) {
+            throw new IllegalArgumentException("give \"query\" (text) or \"vectors\", not both");
+        }
+        return n;
+    }
+
+    private static List<String> sorted(Set<String> s) {
+        return s.stream().sorted().toList();
+    }
+
+    private int k(JsonNode req) {
+        if (!req.has("k")) {
+            return DEFAULT_K;
+        }
+        JsonNode v = req.get("k");
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw new IllegalArgumentException("\"k\" must be an integer, got " + v);
+        }
+        long k = v.asLong();
+        if (k <= 0) {
+            throw new IllegalArgumentException("\"k\" must be positive, got " + k);
+        }
+        if (k > limits.maxK()) {
+            throw new LimitExceededException("max_k", "\"k\" = " + k, limits.maxK());
+        }
+        return (int) k;
+    }
+
+    private SearchParams params(JsonNode p) {
+        if (p == null || p.isNull()) {
+            return defaults;
+        }
+        if (!p.isObject()) {
+            throw new IllegalArgumentException("\"params\" must be an object with any of " + String.join(", ", sorted(PARAMS)));
+        }
+        for (Iterator<String> it = p.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!PARAMS.contains(f)) {
+                throw new IllegalArgumentException("unknown parameter \"params." + f + "\" (known: " + String.join(", ", sorted(PARAMS)) + ")");
+            }
+        }
+        SearchParams.Mode mode = defaults.mode();
+        if (p.has("mode")) {
+            String m = p.get("mode").asText();
+            mode = switch (m.toLowerCase(Locale.ROOT)) {
+                case "fast" -> SearchParams.Mode.FAST;
+                case "plaid" -> SearchParams.Mode.PLAID;
+                default -> throw new IllegalArgumentException("params.mode must be \"fast\", \"plaid\" or \"exact\", got " + p.get("mode"));
+            };
+        }
+        Integer ncells = defaults.ncells();
+        if (p.has("ncells")) {
+            ncells = positiveInt(p, "ncells", "max_ncells", limits.maxNcells());
+        }
+        Integer ndocs = defaults.ndocs();
+        if (p.has("ndocs")) {
+            // within the limit, more candidates than documents means all of them
+            ndocs = Math.min(positiveInt(p, "ndocs", "max_ndocs", limits.maxNdocs()), Math.max(1, index.snapshot().numDocs()));
+        }
+        Float t = defaults.centroidScoreThreshold();
+        if (p.has("centroid_score_threshold")) {
+            JsonNode v = p.get("centroid_score_threshold");
+            if (!v.isNumber() || !Float.isFinite(v.floatValue())) {
+                throw new IllegalArgumentException("params.centroid_score_threshold must be a finite number, got " + v);
+            }
+            t = v.floatValue();
+        }
+        return new SearchParams(mode, ncells, t, ndocs);
+    }
+
+    private static void exactOnly(JsonNode p) {
+        for (Iterator<String> it = p.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("mode")) {
+                throw new IllegalArgumentException("params." + f + " does not apply to mode \"exact\" (exhaustive MaxSim over the index)");
+            }
+        }
+    }
+
+    private static int positiveInt(JsonNode p, String name, String limit, int max) {
+        JsonNode v = p.get(name);
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() <= 0) {
+            throw new IllegalArgumentException("params." + name + " must be a positive integer, got " + v);
+        }
+        if (v.asLong() > max) {
+            throw new LimitExceededException(limit, "params." + name + " = " + v.asLong(), max);
+        }
+        return (int) v.asLong();
+    }
+
+    private float[] queryVectors(JsonNode req) {
+        IndexSnapshot snap = index.snapshot();
+        int dim = snap.dim();
+        int maxTokens = limits.queryTokens(snap.manifest().settings());
+        if (req.has("vectors")) {
+            JsonNode v = req.get("vectors");
+            if (v.isArray() && v.size() > maxTokens) {
+                throw new LimitExceededException("max_query_tokens", "\"vectors\" with " + v.size() + " token vectors", maxTokens);
+            }
+            return JsonQueries.vectors(v, dim);
+        }
+        JsonNode q = req.get("query");
+        if (q == null || q.isNull()) {
+            throw new IllegalArgumentException("give \"query\" (text) or \"vectors\" ([[" + dim + " floats], …])");
+        }
+        if (!q.isTextual() || q.asText().isBlank()) {
+            throw new IllegalArgumentException("\"query\" must be non-empty text");
+        }
+        float[] vectors = index.encode(q.asText());
+        if (vectors.length / dim > maxTokens) {
+            throw new LimitExceededException("max_query_tokens", "the query's " + vectors.length / dim + " encoded tokens", maxTokens);
+        }
+        return vectors;
+    }
+
+    private ObjectNode result(SearchResult r, long t0) {
+        long ns = System.nanoTime() - t0;
+        stats.searched(ns);
+        ObjectNode o = JSON.createObjectNode();
+        o.set("results", JsonQueries.hits(r));
+        o.put("latency_ms", Math.round(ns / 1e3) / 1e3);
+        o.put("version", r.version());
+        return o;
+    }
+}

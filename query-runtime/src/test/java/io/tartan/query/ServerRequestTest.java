@@ -1,0 +1,163 @@
+package io.tartan.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tartan.query.server.RequestLimits;
+import io.tartan.query.server.SearchServer;
+import io.tartan.query.server.ServerSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static io.tartan.query.HttpTestClient.json;
+import static io.tartan.query.HttpTestClient.vectors;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Partial {@code params}, {@code "mode": "exact"}, and every request limit, over real HTTP. */
+class ServerRequestTest {
+    @TempDir
+    static Path dir;
+    static TestIndex fixture;
+    static TartanIndex index;
+    static SearchServer server;
+    static HttpTestClient http;
+
+    static final RequestLimits LIMITS = RequestLimits.defaults().withMaxK(50).withMaxNdocs(500).withMaxNcells(8)
+            .withMaxQueryTokens(40).withMaxRerankDocs(3).withMaxBodyBytes(32 * 1024);
+
+    @BeforeAll
+    static void start() {
+        fixture = TestIndex.build(dir.resolve("idx"));
+        index = TartanIndex.open(fixture.uri());
+        server = new SearchServer(index, ServerSettings.defaults(0).withWorkers(2, 8).withLimits(LIMITS)).start();
+        http = new HttpTestClient(server.port());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        index.close();
+    }
+
+    private static String body(float[] q, int k, String params) throws Exception {
+        return "{\"vectors\": " + vectors(q, TestIndex.DIM) + ", \"k\": " + k + (params == null ? "" : ", \"params\": " + params) + "}";
+    }
+
+    private static void assertSameHits(SearchResult expected, JsonNode results) {
+        assertEquals(expected.hits().size(), results.size());
+        for (int i = 0; i < results.size(); i++) {
+            assertEquals(expected.hits().get(i).docId(), results.get(i).get("doc_id").asText(), "rank " + (i + 1));
+            assertEquals(expected.hits().get(i).score(), results.get(i).get("score").floatValue(), 1e-6);
+        }
+    }
+
+    @Test
+    void eachParameterAloneTakesTheCliDefaultsForTheRest() throws Exception {
+        float[] q = fixture.query(17, 32);
+        // params alone → the SearchParams the CLI builds from the same flags (nulls resolve from k and mode)
+        Map<String, SearchParams> cases = Map.of(
+                "{\"mode\": \"plaid\"}", SearchParams.plaid(),
+                "{\"mode\": \"fast\"}", SearchParams.defaults(),
+                "{\"ncells\": 2}", SearchParams.defaults().withNcells(2),
+                "{\"ndocs\": 5}", SearchParams.defaults().withNdocs(5),
+                "{\"centroid_score_threshold\": 0.3}", SearchParams.defaults().withCentroidScoreThreshold(0.3f),
+                "{}", SearchParams.defaults(),
+                "{\"mode\": \"PLAID\", \"ndocs\": 40}", SearchParams.plaid().withNdocs(40));
+        for (int k : new int[] {5, 40}) {
+            for (Map.Entry<String, SearchParams> c : cases.entrySet()) {
+                HttpResponse<String> r = http.post("/search", body(q, k, c.getKey()));
+                assertEquals(200, r.statusCode(), c.getKey() + " → " + r.body());
+                assertSameHits(index.search(q, k, c.getValue()), json(r).get("results"));
+            }
+        }
+    }
+
+    @Test
+    void exactModeIsExhaustiveMaxSimOverTheIndex() throws Exception {
+        float[] q = fixture.query(23, 32);
+        HttpResponse<String> r = http.post("/search", body(q, 20, "{\"mode\": \"exact\"}"));
+        assertEquals(200, r.statusCode(), r.body());
+        assertSameHits(index.searchExact(q, 20), json(r).get("results"));
+        HttpResponse<String> bad = http.post("/search", body(q, 20, "{\"mode\": \"exact\", \"ncells\": 2}"));
+        assertEquals(400, bad.statusCode());
+        assertTrue(json(bad).get("error").asText().contains("does not apply to mode \"exact\""), bad.body());
+    }
+
+    @Test
+    void badParamsAreNamed() throws Exception {
+        float[] q = fixture.query(3, 8);
+        String[][] cases = {
+                {"{\"ndoc\": 5}", "params.ndoc"},
+                {"{\"mode\": \"fastest\"}", "params.mode"},
+                {"{\"ncells\": 1.5}", "params.ncells"},
+                {"{\"ndocs\": -1}", "params.ndocs"},
+                {"{\"centroid_score_threshold\": \"high\"}", "centroid_score_threshold"},
+                {"[1]", "\"params\""},
+        };
+        for (String[] c : cases) {
+            HttpResponse<String> r = http.post("/search", body(q, 10, c[0]));
+            assertEquals(400, r.statusCode(), c[0]);
+            assertTrue(json(r).get("error").asText().contains(c[1]), r.body());
+        }
+        HttpResponse<String> r = http.post("/search", "{\"vectors\": " + vectors(q, TestIndex.DIM) + ", \"kk\": 3}");
+        assertEquals(400, r.statusCode());
+        assertTrue(json(r).get("error").asText().contains("unknown field \"kk\""), r.body());
+    }
+
+    private static void assertLimit(HttpResponse<String> r, int status, String limit) throws Exception {
+        assertEquals(status, r.statusCode(), r.body());
+        JsonNode n = json(r);
+        assertEquals(limit, n.get("limit").asText(), r.body());
+        String err = n.get("error").asText();
+        assertTrue(err.contains(limit) && err.contains("--" + limit.replace('_', '-')), "names the limit and its flag: " + err);
+    }
+
+    @Test
+    void everyLimitAnswers400NamingTheLimitAndItsSetting() throws Exception {
+        float[] q = fixture.query(5, 32);
+        assertLimit(http.post("/search", body(q, 51, null)), 400, "max_k");
+        assertEquals(200, http.post("/search", body(q, 50, null)).statusCode());
+        assertLimit(http.post("/search", body(q, 10, "{\"ndocs\": 501}")), 400, "max_ndocs");
+        assertLimit(http.post("/search", body(q, 10, "{\"ndocs\": 2147483647}")), 400, "max_ndocs");
+        assertLimit(http.post("/search", body(q, 10, "{\"ncells\": 9}")), 400, "max_ncells");
+        assertLimit(http.post("/search", body(fixture.query(5, 41), 10, null)), 400, "max_query_tokens");
+        assertEquals(200, http.post("/search", body(fixture.query(5, 40), 10, null)).statusCode());
+        String rerank = "{\"vectors\": " + vectors(q, TestIndex.DIM) + ", \"doc_ids\": [\"doc-1\", \"doc-2\", \"doc-3\", \"doc-4\"]}";
+        assertLimit(http.post("/rerank", rerank), 400, "max_rerank_docs");
+        assertLimit(http.post("/search", body(new float[300 * TestIndex.DIM], 10, null)), 413, "max_body_bytes");
+        assertEquals(200, http.post("/search", body(q, 10, null)).statusCode(), "still serving");
+    }
+
+    @Test
+    void ndocsWithinTheLimitIsClampedToTheDocumentCount() throws Exception {
+        float[] q = fixture.query(8, 32);
+        HttpResponse<String> r = http.post("/search", body(q, 10, "{\"mode\": \"plaid\", \"ndocs\": 500}"));
+        assertEquals(200, r.statusCode(), r.body());
+        assertSameHits(index.search(q, 10, SearchParams.plaid().withNdocs(TestIndex.DOCS)), json(r).get("results"));
+    }
+
+    @Test
+    void theQueryTokenLimitDefaultsToFourTimesQueryMaxlen() throws Exception {
+        int queryMaxlen = index.snapshot().manifest().settings().queryMaxlen();
+        int limit = RequestLimits.defaults().queryTokens(index.snapshot().manifest().settings());
+        assertEquals(4 * Math.max(queryMaxlen, 32), limit);
+        try (SearchServer s = new SearchServer(index, ServerSettings.defaults(0).withWorkers(1, 4)).start()) {
+            HttpTestClient c = new HttpTestClient(s.port());
+            assertEquals(200, c.post("/search", body(fixture.query(1, limit), 10, null)).statusCode());
+            assertLimit(c.post("/search", body(fixture.query(1, limit + 1), 10, null)), 400, "max_query_tokens");
+        }
+    }
+
+    @Test
+    void searchDefaultsOverTheLimitsAreRefusedAtStart() {
+        ServerSettings s = ServerSettings.defaults(0).withLimits(LIMITS).withDefaults(SearchParams.defaults().withNdocs(501));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new SearchServer(index, s));
+        assertTrue(e.getMessage().contains("max_ndocs"), e.getMessage());
+    }
+}

@@ -38,6 +38,7 @@ import io.tartan.jobs.stage.ShardResult;
 import io.tartan.jobs.stage.SampleEncoding;
 import io.tartan.jobs.stage.StageClock;
 import io.tartan.jobs.stage.TaskProgress;
+import io.tartan.query.cli.HadoopOptions;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -62,7 +63,8 @@ import java.util.Map;
 
 /**
  * Builds an index from a corpus: {@code spark-submit --class io.tartan.jobs.IndexJob tartan-jobs.jar --input URI
- * --output URI [--nbits 2] [--conf FILE] [--key value ...]} (settings: {@link IndexConfig}).
+ * --output URI [--nbits 2] [--conf FILE] [--key value ...]} (settings: {@link IndexConfig}); Hadoop/S3A settings
+ * come as {@code --conf KEY=VALUE} and {@code --hadoop-conf-file FILE} ({@link HadoopOptions}).
  *
  * <ol>
  *   <li>read and validate: every input row becomes a document or a reject (written to {@code _rejected/});</li>
@@ -82,8 +84,11 @@ public final class IndexJob {
 
     public static void main(String[] args) {
         IndexConfig cfg;
+        HadoopOptions hadoop;
         try {
-            cfg = IndexConfig.parse(args);
+            List<String> rest = new ArrayList<>(Arrays.asList(args));
+            hadoop = HadoopOptions.takeFrom(rest);
+            cfg = IndexConfig.parse(rest.toArray(String[]::new));
         } catch (IllegalArgumentException e) {
             System.err.println("tartan index: " + e.getMessage());
             System.exit(2);
@@ -92,6 +97,7 @@ public final class IndexJob {
         SparkSession spark = SparkSession.builder().appName("tartan index " + cfg.output()).getOrCreate();
         int rc = 0;
         try {
+            hadoop.applyTo(spark.sparkContext().hadoopConfiguration());
             BuildSummary s = run(JavaSparkContext.fromSparkContext(spark.sparkContext()), cfg);
             System.out.println(s.toJson());
         } catch (IndexJobException | IllegalArgumentException e) {

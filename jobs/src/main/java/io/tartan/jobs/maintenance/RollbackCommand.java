@@ -5,8 +5,10 @@ import io.tartan.format.IndexLayout;
 import io.tartan.format.manifest.Manifest;
 import io.tartan.format.manifest.ManifestStore;
 import io.tartan.format.snapshot.Rollback;
+import io.tartan.query.cli.HadoopOptions;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -30,13 +32,16 @@ public final class RollbackCommand implements Callable<Integer> {
     @Option(names = {"--dry-run", "--dry_run"}, description = "print what would be restored; commit nothing")
     boolean dryRun;
 
+    @Mixin
+    HadoopOptions hadoop = new HadoopOptions();
+
     private final Configuration conf;
 
     public RollbackCommand() {
         this(new Configuration());
     }
 
-    /** A command on an explicit Hadoop configuration (s3a settings, tests). */
+    /** A command on an explicit Hadoop configuration (s3a settings, tests); the command's own options win over it. */
     public RollbackCommand(Configuration conf) {
         this.conf = conf;
     }
@@ -47,6 +52,8 @@ public final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Configuration conf = new Configuration(this.conf);
+        hadoop.applyTo(conf);
         ManifestStore store = new ManifestStore(conf, new IndexLayout(index));
         Manifest current = store.readLatest();
         long version = resolve(store, to);

@@ -50,13 +50,16 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     SearchOptions search;
 
+    @Mixin
+    HadoopOptions hadoop;
+
     public static void main(String[] args) {
         System.exit(Cli.execute("serve", new ServeCommand(), args));
     }
 
     @Override
     public Integer call() throws Exception {
-        OpenOptions opts = OpenOptions.defaults();
+        OpenOptions opts = OpenOptions.defaults().withConf(hadoop.configuration());
         if (cacheDir != null) {
             opts = opts.withCacheDir(cacheDir, false);
         }

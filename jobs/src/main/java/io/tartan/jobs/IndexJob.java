@@ -83,6 +83,17 @@ public final class IndexJob {
     }
 
     public static void main(String[] args) {
+        int rc = cli(args);
+        if (rc != 0) {
+            System.exit(rc);
+        }
+    }
+
+    /**
+     * Runs the command line on the Spark context spark-submit configured (stopped at the end) and returns the exit
+     * code: 0, 1 when the build failed, 2 for bad arguments.
+     */
+    public static int cli(String... args) {
         IndexConfig cfg;
         HadoopOptions hadoop;
         try {
@@ -91,8 +102,7 @@ public final class IndexJob {
             cfg = IndexConfig.parse(rest.toArray(String[]::new));
         } catch (IllegalArgumentException e) {
             System.err.println("tartan index: " + e.getMessage());
-            System.exit(2);
-            return;
+            return 2;
         }
         SparkSession spark = SparkSession.builder().appName("tartan index " + cfg.output()).getOrCreate();
         int rc = 0;
@@ -107,9 +117,7 @@ public final class IndexJob {
         } finally {
             spark.stop();
         }
-        if (rc != 0) {
-            System.exit(rc);
-        }
+        return rc;
     }
 
     /** Runs the job on an existing Spark context (tests, notebooks, other drivers). */

@@ -10,6 +10,7 @@ import io.tartan.format.codec.ResidualPacking;
 import io.tartan.format.io.IndexFiles;
 import io.tartan.format.ivf.Ivf;
 import io.tartan.format.ivf.IvfFile;
+import io.tartan.format.kernel.VectorApi;
 import io.tartan.format.kmeans.AssignmentAgreement;
 import io.tartan.format.kmeans.BruteForceAssigner;
 import io.tartan.format.kmeans.CentroidAssigner;
@@ -29,6 +30,7 @@ import io.tartan.jobs.stage.EncoderSpec;
 import io.tartan.jobs.stage.InputCounts;
 import io.tartan.jobs.stage.InputValidation;
 import io.tartan.jobs.stage.KMeansSample;
+import io.tartan.jobs.stage.KernelUsage;
 import io.tartan.jobs.stage.PidRangePartitioner;
 import io.tartan.jobs.stage.PointBlock;
 import io.tartan.jobs.stage.RejectedOutput;
@@ -304,6 +306,7 @@ public final class IndexJob {
             results.sort(Comparator.comparingInt(ShardResult::partition));
             long tokens = results.stream().mapToLong(ShardResult::tokens).sum();
             clock.done("pass2", "tokens", tokens, results.size() + " shards, " + nDocs + " documents");
+            warnIfScalar(KernelUsage.of(results));
             codecB.destroy();
             assignerB.destroy();
 
@@ -325,6 +328,14 @@ public final class IndexJob {
                     summary.documents(), summary.tokens(), String.format("%.1f", summary.bytesPerToken()),
                     summary.rejected(), String.format("%.1f", summary.seconds().get("total")));
             return summary;
+        }
+
+        private static void warnIfScalar(KernelUsage used) {
+            Map<String, String> scalar = used.scalarExecutors();
+            if (!scalar.isEmpty()) {
+                LOG.warn("executors {} ran the scalar kernel fallback (driver: {}): add `{}` to "
+                        + "spark.executor.extraJavaOptions", scalar.keySet(), used.driver(), VectorApi.JVM_OPTION);
+            }
         }
 
         private void checkRejects(InputCounts counts, String rejectedDir) {
@@ -375,7 +386,8 @@ public final class IndexJob {
                     rejectedDir, tokens, m.summary().totalBytes(), m.summary().totalBytes() / (double) tokens,
                     m.settings().dim(), m.settings().nbits(), m.settings().numCentroids(), shards, sampleDocs, points,
                     km.scores(), km.reseeded(), exactShare, reader.precomputed() ? 0 : encoded,
-                    results.stream().mapToLong(ShardResult::reusedDocs).sum(), clock.seconds(), task);
+                    results.stream().mapToLong(ShardResult::reusedDocs).sum(), clock.seconds(), task,
+                    KernelUsage.of(results));
         }
     }
 

@@ -53,13 +53,23 @@ public final class ExpireCommand implements Callable<Integer> {
 
     private final Configuration conf;
 
+    /** Hadoop settings from $HADOOP_CONF_DIR and the command line ({@link HadoopOptions}). */
     public ExpireCommand() {
-        this(new Configuration());
+        this(null);
     }
 
     /** A command on an explicit Hadoop configuration (s3a settings, tests); the command's own options win over it. */
     public ExpireCommand(Configuration conf) {
         this.conf = conf;
+    }
+
+    private Configuration hadoopConf() {
+        if (this.conf == null) {
+            return hadoop.configuration();
+        }
+        Configuration c = new Configuration(this.conf);
+        hadoop.applyTo(c);
+        return c;
     }
 
     public static void main(String[] args) {
@@ -75,8 +85,7 @@ public final class ExpireCommand implements Callable<Integer> {
         long now = System.currentTimeMillis();
         SnapshotExpiry.Policy policy = new SnapshotExpiry.Policy(keep == null ? 1 : keep,
                 olderThan == null ? Long.MAX_VALUE : now - olderThan.toMillis(), orphanGrace.toMillis());
-        Configuration conf = new Configuration(this.conf);
-        hadoop.applyTo(conf);
+        Configuration conf = hadoopConf();
         ManifestStore store = new ManifestStore(conf, new IndexLayout(index));
         store.readLatest();
         SnapshotExpiry.Result r = SnapshotExpiry.run(conf, store, policy, dryRun);

@@ -37,13 +37,23 @@ public final class RollbackCommand implements Callable<Integer> {
 
     private final Configuration conf;
 
+    /** Hadoop settings from $HADOOP_CONF_DIR and the command line ({@link HadoopOptions}). */
     public RollbackCommand() {
-        this(new Configuration());
+        this(null);
     }
 
     /** A command on an explicit Hadoop configuration (s3a settings, tests); the command's own options win over it. */
     public RollbackCommand(Configuration conf) {
         this.conf = conf;
+    }
+
+    private Configuration hadoopConf() {
+        if (this.conf == null) {
+            return hadoop.configuration();
+        }
+        Configuration c = new Configuration(this.conf);
+        hadoop.applyTo(c);
+        return c;
     }
 
     public static void main(String[] args) {
@@ -52,8 +62,7 @@ public final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Configuration conf = new Configuration(this.conf);
-        hadoop.applyTo(conf);
+        Configuration conf = hadoopConf();
         ManifestStore store = new ManifestStore(conf, new IndexLayout(index));
         Manifest current = store.readLatest();
         long version = resolve(store, to);

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * The Hadoop / S3A settings (endpoint, credentials provider, path-style access …) that every {@code tartan} command
  * takes the same way. Later sources win:
  * <ol>
- *   <li>{@code core-site.xml} in {@code $HADOOP_CONF_DIR} (scripts/tartan also puts that folder on the classpath, where
- *       Hadoop itself looks for it);</li>
+ *   <li>{@code core-site.xml} in {@code $HADOOP_CONF_DIR}: read by {@link #configuration()}; scripts/tartan and
+ *       Spark's launcher also put that folder on the classpath, where Hadoop and Spark look for it;</li>
  *   <li>{@code --hadoop-conf-file FILE}, repeatable, in order: Java properties ({@code key=value} lines) or, for a
  *       name ending in {@code .xml}, a Hadoop configuration file;</li>
  *   <li>{@code --conf KEY=VALUE} (alias {@code --hadoop-conf KEY=VALUE}), repeatable.</li>
@@ -107,19 +107,16 @@ public final class HadoopOptions {
         return new HadoopOptions(settings, files);
     }
 
-    /** A new configuration: Hadoop's defaults (and classpath {@code core-site.xml}) plus these options. */
+    /**
+     * A new configuration: Hadoop's defaults (with any {@code core-site.xml} on the classpath), then
+     * {@code $HADOOP_CONF_DIR/core-site.xml}, then these options.
+     */
     public Configuration configuration() {
+        return configuration(System.getenv(CONF_DIR_ENV));
+    }
+
+    Configuration configuration(String confDir) {
         Configuration conf = new Configuration();
-        applyTo(conf);
-        return conf;
-    }
-
-    /** Sets every option on {@code conf} (a Spark context's Hadoop configuration, say) in precedence order. */
-    public void applyTo(Configuration conf) {
-        applyTo(conf, System.getenv(CONF_DIR_ENV));
-    }
-
-    void applyTo(Configuration conf, String confDir) {
         if (confDir != null && !confDir.isBlank()) {
             Path coreSite = Path.of(confDir, "core-site.xml");
             if (Files.isRegularFile(coreSite)) {
@@ -128,6 +125,15 @@ public final class HadoopOptions {
                 LOG.warn("{}={} has no core-site.xml; no Hadoop settings read from it", CONF_DIR_ENV, confDir);
             }
         }
+        applyTo(conf);
+        return conf;
+    }
+
+    /**
+     * Sets the files' and flags' settings on a configuration that already has its base (a Spark context's, which
+     * Spark built from the classpath, where its launcher and scripts/tartan put {@code $HADOOP_CONF_DIR}).
+     */
+    public void applyTo(Configuration conf) {
         for (Path f : files) {
             if (!Files.isRegularFile(f)) {
                 throw new IllegalArgumentException("--hadoop-conf-file " + f + ": no such file");

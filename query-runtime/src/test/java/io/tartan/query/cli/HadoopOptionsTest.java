@@ -27,12 +27,21 @@ class HadoopOptionsTest {
                 + "<property><name>c</name><value>dir</value></property></configuration>");
         Path props = Files.writeString(dir.resolve("s3.properties"), "b=file\nc = file\nspark.hadoop.d=file\n");
         HadoopOptions o = new HadoopOptions(List.of("c=flag=with=equals"), List.of(props));
-        Configuration conf = new Configuration(false);
-        o.applyTo(conf, confDir.toString());
+        Configuration conf = o.configuration(confDir.toString());
         assertEquals("dir", conf.get("a"));
         assertEquals("file", conf.get("b"));
         assertEquals("flag=with=equals", conf.get("c"));
         assertEquals("file", conf.get("d"), "Spark's spark.hadoop. prefix is dropped");
+    }
+
+    @Test
+    void applyingToAnExistingConfigurationLeavesItsBaseAlone() throws Exception {
+        Configuration spark = new Configuration(false);
+        spark.set("fs.s3a.endpoint", "http://from-the-context:9000");
+        spark.set("fs.s3a.path.style.access", "true");
+        new HadoopOptions(List.of("fs.s3a.endpoint=http://from-the-flag:9000"), List.of()).applyTo(spark);
+        assertEquals("http://from-the-flag:9000", spark.get("fs.s3a.endpoint"));
+        assertEquals("true", spark.get("fs.s3a.path.style.access"));
     }
 
     @Test
@@ -50,10 +59,10 @@ class HadoopOptionsTest {
     void aConfValueThatIsNoSettingIsAClearError() {
         HadoopOptions o = new HadoopOptions(List.of("conf/index.properties"), List.of());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> o.applyTo(new Configuration(false), null));
+                () -> o.applyTo(new Configuration(false)));
         assertTrue(e.getMessage().contains("--hadoop-conf-file"), e.getMessage());
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-                () -> new HadoopOptions(List.of(), List.of(dir.resolve("nope.xml"))).applyTo(new Configuration(false), null));
+                () -> new HadoopOptions(List.of(), List.of(dir.resolve("nope.xml"))).applyTo(new Configuration(false)));
         assertTrue(missing.getMessage().contains("nope.xml"), missing.getMessage());
     }
 

@@ -1,5 +1,7 @@
 package io.tartan.jobs;
 
+import io.tartan.jobs.stage.KernelUsage;
+
 import java.util.List;
 import java.util.Map;
 
@@ -14,12 +16,14 @@ import java.util.Map;
  *                    centroid (1.0 when brute force is used)
  * @param seconds     wall seconds per stage, and {@code total}
  * @param taskSeconds pass-2 task seconds summed over tasks: encode, assign, compress, write
+ * @param kernels     the kernel implementation on the driver and on each executor that ran a pass-2 task
  */
 public record BuildSummary(String index, String input, String format, long version, long snapshotId, long rowsRead,
         long documents, long rejected, Map<String, Long> rejectedByKind, String rejectedDir, long tokens,
         long totalBytes, double bytesPerToken, int dim, int nbits, int ncentroids, int shards, long sampleDocs,
         long kmeansPoints, List<Double> kmeansScores, int kmeansReseeded, double assignmentExactShare,
-        long encodedDocs, long reusedDocs, Map<String, Double> seconds, Map<String, Double> taskSeconds) {
+        long encodedDocs, long reusedDocs, Map<String, Double> seconds, Map<String, Double> taskSeconds,
+        KernelUsage kernels) {
 
     public String toJson() {
         return SummaryJson.write(this);

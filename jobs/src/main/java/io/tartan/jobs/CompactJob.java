@@ -17,12 +17,14 @@ import io.tartan.jobs.maintenance.IvfRewrite;
 import io.tartan.jobs.maintenance.MaintenanceCli;
 import io.tartan.jobs.maintenance.ShardRewrite;
 import io.tartan.jobs.update.ChangeHistory;
+import io.tartan.query.cli.HadoopOptions;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -44,6 +46,10 @@ public final class CompactJob implements Callable<Integer> {
 
     @Option(names = "--index", required = true, description = "index URI (local path, file:, s3a:)")
     String index;
+
+    /** Set on the Spark context's Hadoop configuration when the job runs. */
+    @Mixin
+    HadoopOptions hadoop = new HadoopOptions();
 
     @Option(names = {"--shard-target-mb", "--shard_target_mb"}, defaultValue = "128",
             description = "an output shard stays below this size (default ${DEFAULT-VALUE})")
@@ -92,6 +98,7 @@ public final class CompactJob implements Callable<Integer> {
         if (shardTargetMb <= 0 || smallShardFraction < 0 || smallShardFraction > 1) {
             throw new IllegalArgumentException("--shard-target-mb must be > 0 and --small-shard-fraction in [0, 1]");
         }
+        hadoop.applyTo(jsc.hadoopConfiguration());
         Configuration conf = jsc.hadoopConfiguration();
         IndexLayout layout = new IndexLayout(index);
         ManifestStore store = new ManifestStore(conf, layout);

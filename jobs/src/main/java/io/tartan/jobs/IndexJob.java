@@ -10,6 +10,7 @@ import io.tartan.format.codec.ResidualPacking;
 import io.tartan.format.io.IndexFiles;
 import io.tartan.format.ivf.Ivf;
 import io.tartan.format.ivf.IvfFile;
+import io.tartan.format.kernel.VectorApi;
 import io.tartan.format.kmeans.AssignmentAgreement;
 import io.tartan.format.kmeans.BruteForceAssigner;
 import io.tartan.format.kmeans.CentroidAssigner;
@@ -29,6 +30,7 @@ import io.tartan.jobs.stage.EncoderSpec;
 import io.tartan.jobs.stage.InputCounts;
 import io.tartan.jobs.stage.InputValidation;
 import io.tartan.jobs.stage.KMeansSample;
+import io.tartan.jobs.stage.KernelUsage;
 import io.tartan.jobs.stage.PidRangePartitioner;
 import io.tartan.jobs.stage.PointBlock;
 import io.tartan.jobs.stage.RejectedOutput;
@@ -38,6 +40,7 @@ import io.tartan.jobs.stage.ShardResult;
 import io.tartan.jobs.stage.SampleEncoding;
 import io.tartan.jobs.stage.StageClock;
 import io.tartan.jobs.stage.TaskProgress;
+import io.tartan.query.cli.HadoopOptions;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -62,7 +65,8 @@ import java.util.Map;
 
 /**
  * Builds an index from a corpus: {@code spark-submit --class io.tartan.jobs.IndexJob tartan-jobs.jar --input URI
- * --output URI [--nbits 2] [--conf FILE] [--key value ...]} (settings: {@link IndexConfig}).
+ * --output URI [--nbits 2] [--conf FILE] [--key value ...]} (settings: {@link IndexConfig}); Hadoop/S3A settings
+ * come as {@code --conf KEY=VALUE} and {@code --hadoop-conf-file FILE} ({@link HadoopOptions}).
  *
  * <ol>
  *   <li>read and validate: every input row becomes a document or a reject (written to {@code _rejected/});</li>
@@ -81,17 +85,31 @@ public final class IndexJob {
     }
 
     public static void main(String[] args) {
+        int rc = cli(args);
+        if (rc != 0) {
+            System.exit(rc);
+        }
+    }
+
+    /**
+     * Runs the command line on the Spark context spark-submit configured (stopped at the end) and returns the exit
+     * code: 0, 1 when the build failed, 2 for bad arguments.
+     */
+    public static int cli(String... args) {
         IndexConfig cfg;
+        HadoopOptions hadoop;
         try {
-            cfg = IndexConfig.parse(args);
+            List<String> rest = new ArrayList<>(Arrays.asList(args));
+            hadoop = HadoopOptions.takeFrom(rest);
+            cfg = IndexConfig.parse(rest.toArray(String[]::new));
         } catch (IllegalArgumentException e) {
             System.err.println("tartan index: " + e.getMessage());
-            System.exit(2);
-            return;
+            return 2;
         }
         SparkSession spark = SparkSession.builder().appName("tartan index " + cfg.output()).getOrCreate();
         int rc = 0;
         try {
+            hadoop.applyTo(spark.sparkContext().hadoopConfiguration());
             BuildSummary s = run(JavaSparkContext.fromSparkContext(spark.sparkContext()), cfg);
             System.out.println(s.toJson());
         } catch (IndexJobException | IllegalArgumentException e) {
@@ -101,9 +119,7 @@ public final class IndexJob {
         } finally {
             spark.stop();
         }
-        if (rc != 0) {
-            System.exit(rc);
-        }
+        return rc;
     }
 
     /** Runs the job on an existing Spark context (tests, notebooks, other drivers). */
@@ -290,6 +306,7 @@ public final class IndexJob {
             results.sort(Comparator.comparingInt(ShardResult::partition));
             long tokens = results.stream().mapToLong(ShardResult::tokens).sum();
             clock.done("pass2", "tokens", tokens, results.size() + " shards, " + nDocs + " documents");
+            warnIfScalar(KernelUsage.of(results));
             codecB.destroy();
             assignerB.destroy();
 
@@ -311,6 +328,14 @@ public final class IndexJob {
                     summary.documents(), summary.tokens(), String.format("%.1f", summary.bytesPerToken()),
                     summary.rejected(), String.format("%.1f", summary.seconds().get("total")));
             return summary;
+        }
+
+        private static void warnIfScalar(KernelUsage used) {
+            Map<String, String> scalar = used.scalarExecutors();
+            if (!scalar.isEmpty()) {
+                LOG.warn("executors {} ran the scalar kernel fallback (driver: {}): add `{}` to "
+                        + "spark.executor.extraJavaOptions", scalar.keySet(), used.driver(), VectorApi.JVM_OPTION);
+            }
         }
 
         private void checkRejects(InputCounts counts, String rejectedDir) {
@@ -361,7 +386,8 @@ public final class IndexJob {
                     rejectedDir, tokens, m.summary().totalBytes(), m.summary().totalBytes() / (double) tokens,
                     m.settings().dim(), m.settings().nbits(), m.settings().numCentroids(), shards, sampleDocs, points,
                     km.scores(), km.reseeded(), exactShare, reader.precomputed() ? 0 : encoded,
-                    results.stream().mapToLong(ShardResult::reusedDocs).sum(), clock.seconds(), task);
+                    results.stream().mapToLong(ShardResult::reusedDocs).sum(), clock.seconds(), task,
+                    KernelUsage.of(results));
         }
     }
 

@@ -40,6 +40,7 @@ import io.tartan.jobs.update.DriftReport;
 import io.tartan.jobs.update.RebuildInPlace;
 import io.tartan.jobs.update.ResidualDrift;
 import io.tartan.jobs.update.UpdateSummary;
+import io.tartan.query.cli.HadoopOptions;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -51,6 +52,7 @@ import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import scala.Tuple2;
 
@@ -89,6 +91,10 @@ public final class UpdateJob implements Callable<Integer> {
 
     @Option(names = "--index", required = true, description = "index URI (local path, file:, s3a:)")
     String index;
+
+    /** Set on the Spark context's Hadoop configuration when the job runs. */
+    @Mixin
+    HadoopOptions hadoop = new HadoopOptions();
 
     @Option(names = "--upsert", description = "documents to add or replace (file or directory, as `tartan index "
             + "--input`); an id already in the index replaces that document")
@@ -199,6 +205,7 @@ public final class UpdateJob implements Callable<Integer> {
         if (rebuildIfDrift && corpus == null) {
             throw new IllegalArgumentException("--rebuild-if-drift needs --corpus URI (the whole current corpus)");
         }
+        hadoop.applyTo(sc.hadoopConfiguration());
         Run r = new Run(sc);
         try {
             return r.run();

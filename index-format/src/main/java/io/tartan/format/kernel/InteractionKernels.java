@@ -21,7 +21,7 @@ public final class InteractionKernels {
 
     /** The Vector API kernels, or empty when the module is absent. */
     public static java.util.Optional<LateInteractionKernels> simd() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        if (!VectorApi.present()) {
             return java.util.Optional.empty();
         }
         try {
@@ -35,9 +35,14 @@ public final class InteractionKernels {
 
     private static LateInteractionKernels choose() {
         if ("scalar".equals(System.getProperty("tartan.kernels"))) {
+            LOG.info("late-interaction kernels: scalar (forced by -Dtartan.kernels=scalar)");
             return ScalarLateInteractionKernels.INSTANCE;
         }
-        LateInteractionKernels k = simd().orElse(ScalarLateInteractionKernels.INSTANCE);
+        java.util.Optional<LateInteractionKernels> simd = simd();
+        if (simd.isEmpty() && !VectorApi.present()) {
+            VectorApi.warnScalarFallback(VectorApi.MODULE + " is not in the boot layer");
+        }
+        LateInteractionKernels k = simd.orElse(ScalarLateInteractionKernels.INSTANCE);
         LOG.debug("late-interaction kernels: {}", k.name());
         return k;
     }

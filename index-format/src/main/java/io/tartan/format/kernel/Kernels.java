@@ -5,8 +5,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Chooses the kernel implementation once per JVM: the Vector API version when {@code jdk.incubator.vector} is in the
- * boot layer (Spark's launcher adds it; so do Tartan's scripts), the scalar reference otherwise. Setting the system
- * property {@code tartan.kernels=scalar} forces the reference (for benchmarks and bisecting).
+ * boot layer (Spark's launcher adds it; so do Tartan's scripts), the scalar reference otherwise (one WARN per JVM,
+ * {@link VectorApi}). Setting the system property {@code tartan.kernels=scalar} forces the reference (for benchmarks
+ * and bisecting).
  */
 public final class Kernels {
     private static final Logger LOG = LoggerFactory.getLogger(Kernels.class);
@@ -21,7 +22,7 @@ public final class Kernels {
 
     /** The Vector API kernels, or empty when the module is absent. */
     public static java.util.Optional<VectorKernels> simd() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+        if (!VectorApi.present()) {
             return java.util.Optional.empty();
         }
         try {
@@ -35,9 +36,14 @@ public final class Kernels {
 
     private static VectorKernels choose() {
         if ("scalar".equals(System.getProperty("tartan.kernels"))) {
+            LOG.info("kernels: scalar (forced by -Dtartan.kernels=scalar)");
             return ScalarKernels.INSTANCE;
         }
-        VectorKernels k = simd().orElse(ScalarKernels.INSTANCE);
+        java.util.Optional<VectorKernels> simd = simd();
+        if (simd.isEmpty() && !VectorApi.present()) {
+            VectorApi.warnScalarFallback(VectorApi.MODULE + " is not in the boot layer");
+        }
+        VectorKernels k = simd.orElse(ScalarKernels.INSTANCE);
         LOG.debug("kernels: {}", k.name());
         return k;
     }

@@ -30,11 +30,6 @@ import java.util.concurrent.Callable;
 @Command(name = "synth", mixinStandardHelpOptions = true, description = "Synthetic benchmark: build, size, latency, recall vs exact.")
 final class SynthBench implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(SynthBench.class);
-    /** The reference PLAID (ColBERT v0.2.22) on this data set and machine, from ../shared/DESIGN.md. */
-    static final double REF_BUILD_S = 475;
-    static final double REF_BYTES_PER_TOKEN = 42.2;
-    static final double REF_P50_MS = 10;
-    static final double REF_RECALL = 0.752;
     static final int K = 10;
     /** Untimed passes over the queries per setting family, so the JIT has compiled every search path. */
     static final int WARMUP_PASSES = 3;
@@ -92,8 +87,12 @@ final class SynthBench implements Callable<Integer> {
                             x -> new ArrayList<>()).add(new BenchCharts.Point(p.get("latency_p50_ms").asDouble(), p.get("recall@10").asDouble()));
                 }
             }
-            BenchCharts.recallLatency(png, "Synthetic set (1.2M tokens), k = 10", series,
-                    Map.of("reference PLAID (ColBERT)", new BenchCharts.Point(REF_P50_MS, REF_RECALL)));
+            Map<String, BenchCharts.Point> refs = new LinkedHashMap<>();
+            for (ReferencePlaid r : ReferencePlaid.forCpu(machine.cpu())) {
+                refs.put("reference PLAID (" + r.cpu() + ", " + r.date() + ")",
+                        new BenchCharts.Point(r.p50Ms(), r.recallAt10()));
+            }
+            BenchCharts.recallLatency(png, "Synthetic set (1.2M tokens), k = 10", series, refs);
         }
         return 0;
     }
@@ -129,11 +128,7 @@ final class SynthBench implements Callable<Integer> {
                 curve.add(c);
             }
         }
-        ObjectNode ref = o.putObject("reference_plaid");
-        ref.put("build_seconds", REF_BUILD_S);
-        ref.put("bytes_per_token", REF_BYTES_PER_TOKEN);
-        ref.put("latency_p50_ms", REF_P50_MS);
-        ref.put("recall@10", REF_RECALL);
+        o.set("reference_plaid", ReferencePlaid.forCpu(machine.cpu()).get(0).toJson());
         return o;
     }
 
@@ -162,7 +157,10 @@ final class SynthBench implements Callable<Integer> {
         b.append("Machine: ").append(machine.describe()).append("\n\n");
         MarkdownTable head = new MarkdownTable("index", "build s", "B/token", "load ms", "search p50 ms", "p95 ms",
                 "recall@10 vs exact");
-        head.row("reference PLAID (ColBERT v0.2.22), nbits 2", REF_BUILD_S, REF_BYTES_PER_TOKEN, null, REF_P50_MS, null, REF_RECALL);
+        for (ReferencePlaid r : ReferencePlaid.forCpu(machine.cpu())) {
+            head.row("reference PLAID (" + r.cpu() + ", " + r.date() + "), nbits 2", r.buildSeconds(),
+                    r.bytesPerToken(), null, r.p50Ms(), r.p95Ms(), r.recallAt10());
+        }
         for (ObjectNode r : runs) {
             String n = "nbits " + r.get("nbits").asInt();
             head.row("Tartan " + n + ", default (FAST " + ParamsJson.describe(r.get("search_params")) + ")", r.get("build_seconds").asDouble(),

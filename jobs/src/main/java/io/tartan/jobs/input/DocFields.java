@@ -1,5 +1,7 @@
 package io.tartan.jobs.input;
 
+import io.tartan.encoders.DocumentText;
+
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,9 +22,8 @@ public final class DocFields {
         if (docId == null) {
             return SourceDoc.rejected(ordinal, source, line, null, Reject.of(Reject.MISSING_ID, "no 'id' field"));
         }
-        String t = text == null ? "" : text.toString();
-        String ti = title == null ? "" : title.toString();
-        String joined = ti.isBlank() ? t : t.isBlank() ? ti : ti + " " + t;
+        String joined = DocumentText.join(title == null ? null : title.toString(),
+                text == null ? null : text.toString());
         if (joined.isBlank()) {
             return SourceDoc.rejected(ordinal, source, line, docId, Reject.of(Reject.EMPTY_TEXT, "text is empty"));
         }

@@ -3,9 +3,11 @@ package io.tartan.jobs.maintenance;
 import io.tartan.format.IndexLayout;
 import io.tartan.format.manifest.ManifestStore;
 import io.tartan.format.snapshot.SnapshotExpiry;
+import io.tartan.query.cli.HadoopOptions;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
@@ -46,15 +48,28 @@ public final class ExpireCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    HadoopOptions hadoop = new HadoopOptions();
+
     private final Configuration conf;
 
+    /** Hadoop settings from $HADOOP_CONF_DIR and the command line ({@link HadoopOptions}). */
     public ExpireCommand() {
-        this(new Configuration());
+        this(null);
     }
 
-    /** A command on an explicit Hadoop configuration (s3a settings, tests). */
+    /** A command on an explicit Hadoop configuration (s3a settings, tests); the command's own options win over it. */
     public ExpireCommand(Configuration conf) {
         this.conf = conf;
+    }
+
+    private Configuration hadoopConf() {
+        if (this.conf == null) {
+            return hadoop.configuration();
+        }
+        Configuration c = new Configuration(this.conf);
+        hadoop.applyTo(c);
+        return c;
     }
 
     public static void main(String[] args) {
@@ -70,6 +85,7 @@ public final class ExpireCommand implements Callable<Integer> {
         long now = System.currentTimeMillis();
         SnapshotExpiry.Policy policy = new SnapshotExpiry.Policy(keep == null ? 1 : keep,
                 olderThan == null ? Long.MAX_VALUE : now - olderThan.toMillis(), orphanGrace.toMillis());
+        Configuration conf = hadoopConf();
         ManifestStore store = new ManifestStore(conf, new IndexLayout(index));
         store.readLatest();
         SnapshotExpiry.Result r = SnapshotExpiry.run(conf, store, policy, dryRun);

@@ -5,8 +5,10 @@ import io.tartan.format.IndexLayout;
 import io.tartan.format.manifest.Manifest;
 import io.tartan.format.manifest.ManifestStore;
 import io.tartan.format.snapshot.Rollback;
+import io.tartan.query.cli.HadoopOptions;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.List;
@@ -30,15 +32,28 @@ public final class RollbackCommand implements Callable<Integer> {
     @Option(names = {"--dry-run", "--dry_run"}, description = "print what would be restored; commit nothing")
     boolean dryRun;
 
+    @Mixin
+    HadoopOptions hadoop = new HadoopOptions();
+
     private final Configuration conf;
 
+    /** Hadoop settings from $HADOOP_CONF_DIR and the command line ({@link HadoopOptions}). */
     public RollbackCommand() {
-        this(new Configuration());
+        this(null);
     }
 
-    /** A command on an explicit Hadoop configuration (s3a settings, tests). */
+    /** A command on an explicit Hadoop configuration (s3a settings, tests); the command's own options win over it. */
     public RollbackCommand(Configuration conf) {
         this.conf = conf;
+    }
+
+    private Configuration hadoopConf() {
+        if (this.conf == null) {
+            return hadoop.configuration();
+        }
+        Configuration c = new Configuration(this.conf);
+        hadoop.applyTo(c);
+        return c;
     }
 
     public static void main(String[] args) {
@@ -47,6 +62,7 @@ public final class RollbackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Configuration conf = hadoopConf();
         ManifestStore store = new ManifestStore(conf, new IndexLayout(index));
         Manifest current = store.readLatest();
         long version = resolve(store, to);

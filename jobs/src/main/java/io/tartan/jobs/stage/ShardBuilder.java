@@ -123,7 +123,7 @@ public final class ShardBuilder {
             writeNanos += System.nanoTime() - t0;
             return List.of(new ShardResult(partition, shard, IvfFile.write(ivf.build()), docCount, tokens,
                     vectors.encodedDocs(), reused, vectors.encodeSeconds(), assignNanos / 1e9, compressNanos / 1e9,
-                    writeNanos / 1e9)).iterator();
+                    writeNanos / 1e9, KernelUsage.executorId(), KernelUsage.here())).iterator();
         }
     }
 }

@@ -6,9 +6,10 @@ import java.io.Serializable;
 
 /**
  * What one pass-2 task returns to the driver: its shard's manifest entry, the shard's piece of the IVF (IVF file
- * bytes, about one byte per entry) and where its time went.
+ * bytes, about one byte per entry), where its time went, and the executor it ran on with the kernels it used there
+ * ({@link KernelUsage}).
  */
 public record ShardResult(int partition, DataFile shard, byte[] ivfPiece, long docs, long tokens, long encodedDocs,
-        long reusedDocs, double encodeSeconds, double assignSeconds, double compressSeconds, double writeSeconds)
-        implements Serializable {
+        long reusedDocs, double encodeSeconds, double assignSeconds, double compressSeconds, double writeSeconds,
+        String executorId, String kernels) implements Serializable {
 }

@@ -107,12 +107,16 @@ class BenchCommandTest {
         JsonNode def = r.get("default");
         assertEquals(2, def.get("queries").asInt());
         assertEquals(1, def.get("skipped_unjudged").asInt());
-        for (JsonNode m : List.of(def, def.get("exact"), r.get("plaid"))) {
+        assertEquals(6, def.get("exact_float_documents").get("scored").asInt(), "the corpus encoded again");
+        for (JsonNode m : List.of(def, def.get("exact"), def.get("exact_float"), r.get("plaid"))) {
             double ndcg = m.get("ndcg@10").asDouble();
             assertTrue(ndcg > 0 && ndcg <= 1, m.toString());
         }
         assertEquals(def.get("exact").get("ndcg@10").asDouble() - def.get("ndcg@10").asDouble(),
                 r.get("ndcg@10_gap_default_vs_exact").asDouble(), 1e-12);
+        assertEquals(def.get("exact_float").get("ndcg@10").asDouble() - def.get("exact").get("ndcg@10").asDouble(),
+                r.get("ndcg@10_compression_loss").asDouble(), 1e-12);
         assertTrue(Files.readString(md).contains("tiny (qrels_gain.tsv)"));
+        assertTrue(Files.readString(md).contains("uncompressed float vectors"));
     }
 }

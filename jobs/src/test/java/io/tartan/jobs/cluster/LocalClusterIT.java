@@ -1,5 +1,7 @@
 package io.tartan.jobs.cluster;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +27,7 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -130,13 +133,25 @@ class LocalClusterIT {
 
     @Test
     @Order(3)
-    void indexJobOnTheClusterEqualsTheLocalModeBuild() {
+    void indexJobOnTheClusterEqualsTheLocalModeBuildWithVectorKernelsOnTheExecutors() throws IOException {
         LocalReference ref = LocalReference.get();
         String out = dir.resolve("index-cluster").toString();
         ChildJvm driver = cluster.submit("index", List.of("--class", "io.tartan.jobs.IndexJob"),
                 ClusterFixture.shadedJar(), LocalReference.args(ref.corpus.toString(), out));
         assertEquals(0, driver.awaitExit(JOB_TIMEOUT), driver::logTail);
         assertEquals(ref.fingerprint, IndexFingerprint.of(new Configuration(), out));
+
+        // spark-submit's launcher adds --add-modules jdk.incubator.vector to the driver and the executors
+        JsonNode kernels = new ObjectMapper().readTree(Path.of(out, "metadata", "v1.summary.json").toFile())
+                .path("kernels");
+        assertTrue(kernels.path("driver").asText().startsWith("vector-api"), kernels.toString());
+        JsonNode executors = kernels.path("executors");
+        assertTrue(executors.size() >= 1, "the pass-2 tasks reported their executors: " + kernels);
+        executors.fields().forEachRemaining(e -> {
+            assertNotEquals("driver", e.getKey(), "pass 2 ran on the cluster's executors: " + kernels);
+            assertTrue(e.getValue().asText().startsWith("vector-api"), "executor " + e.getKey()
+                    + " ran the scalar fallback: " + kernels);
+        });
     }
 
     @Test

@@ -111,6 +111,10 @@ class IndexJobTest {
         assertEquals(11, s.reusedDocs());
         assertEquals(384, s.dim());
         assertTrue(s.bytesPerToken() > 0);
+        // surefire passes --add-modules jdk.incubator.vector; in local mode the tasks run in the driver
+        assertTrue(s.kernels().driver().startsWith("vector-api"), s.kernels().toString());
+        assertEquals(Map.of("driver", s.kernels().driver()), s.kernels().executors());
+        assertTrue(Files.readString(Path.of(out, "metadata", "v1.summary.json")).contains("\"kernels\""));
 
         List<String> rejected = readDir(Path.of(out, "_rejected"));
         assertEquals(4, rejected.size());

@@ -5,11 +5,15 @@ import io.tartan.query.MissingEncoderException;
 import io.tartan.query.ModelQueryEncoder;
 import io.tartan.query.OpenOptions;
 import io.tartan.query.TartanIndex;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 
-/** The index a command reads and the model its text queries go through: shared by {@code search} and {@code eval}. */
+/**
+ * The index a command reads (with the Hadoop/S3A settings to reach it) and the model its text queries go through:
+ * shared by {@code search} and {@code eval}.
+ */
 public final class IndexSource {
     @Option(names = "--index", required = true, description = "index URI (local path, file:, s3a:)")
     String index;
@@ -24,8 +28,11 @@ public final class IndexSource {
     @Option(names = "--cache-dir", description = "local cache: serving segments and copies of remote index files (default: $java.io.tmpdir/tartan-cache)")
     Path cacheDir;
 
+    @Mixin
+    HadoopOptions hadoop = new HadoopOptions();
+
     public TartanIndex open() {
-        OpenOptions opts = OpenOptions.defaults().withVersion(version);
+        OpenOptions opts = OpenOptions.defaults().withVersion(version).withConf(hadoop.configuration());
         if (cacheDir != null) {
             opts = opts.withCacheDir(cacheDir, false);
         }

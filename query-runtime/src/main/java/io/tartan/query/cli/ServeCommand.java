@@ -109,6 +109,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     SearchOptions search;
 
+    @Mixin
+    HadoopOptions hadoop;
+
     public static void main(String[] args) {
         System.exit(Cli.execute("serve", new ServeCommand(), args));
     }
@@ -138,7 +141,7 @@ public final class ServeCommand implements Callable<Integer> {
     /** Opens the index and its encoder and starts the server (what {@link #call} does before it waits). */
     public Running start() throws IOException {
         ServerSettings settings = settings();
-        OpenOptions opts = OpenOptions.defaults();
+        OpenOptions opts = OpenOptions.defaults().withConf(hadoop.configuration());
         if (cacheDir != null) {
             opts = opts.withCacheDir(cacheDir, false);
         }

@@ -8,17 +8,22 @@ import io.tartan.query.SearchParams;
  * The outcome of one evaluation run.
  *
  * @param search          metrics of the configured search (PLAID or FAST mode)
- * @param exact           metrics of exhaustive exact MaxSim over the same index; null when not asked for
- * @param recallVsExact10 mean share of exact MaxSim's top 10 found in the search's top 10; NaN without exact
+ * @param exact           metrics of exhaustive exact MaxSim over the index (every live document, decompressed from
+ *                        the index: the ceiling of any search on it); null when not asked for
+ * @param recallVsExact10 mean share of the exhaustive search's top 10 found in the search's top 10; NaN without it
  * @param skippedUnjudged queries with no judgement at all, left out as trec_eval does
  * @param rejected        query lines or texts that could not be used (each reported with its line or id)
  * @param encodeP50Ms     median time to encode one text query; NaN when the queries came as vectors
+ * @param exactFloat      metrics of exact MaxSim over the corpus's uncompressed float vectors; null when not asked for
+ * @param floatCoverage   which documents {@code exactFloat} scored; null with it
  */
 public record EvalReport(String index, int k, String mode, SearchParams.Resolved params, MetricSummary search,
                          MetricSummary exact, double recallVsExact10, int skippedUnjudged, int rejected,
-                         double encodeP50Ms) {
+                         double encodeP50Ms, MetricSummary exactFloat, FloatCorpusRanker.Result floatCoverage) {
+    /** JSON key of the exhaustive search over the index (kept from when it was called "exact"). */
     public static final String EXACT = "exact";
     public static final String RECALL_10_VS_EXACT = "recall@10_vs_exact";
+    public static final String EXACT_FLOAT = "exact_float";
 
     public ObjectNode toJson() {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
@@ -42,6 +47,14 @@ public record EvalReport(String index, int k, String mode, SearchParams.Resolved
             o.set(EXACT, exact.toJson());
             o.put(RECALL_10_VS_EXACT, recallVsExact10);
         }
+        if (exactFloat != null) {
+            o.set(EXACT_FLOAT, exactFloat.toJson());
+            ObjectNode c = o.putObject("exact_float_documents");
+            c.put("scored", floatCoverage.docsScored());
+            c.put("not_in_index", floatCoverage.notInIndex());
+            c.put("index_documents_missing_from_corpus", floatCoverage.missingFromCorpus());
+            c.put("rejected_lines", floatCoverage.rejectedLines());
+        }
         return o;
     }
 
@@ -50,17 +63,29 @@ public record EvalReport(String index, int k, String mode, SearchParams.Resolved
         StringBuilder b = new StringBuilder();
         b.append(String.format("%d queries evaluated, %d skipped (no judgements), %d rejected%n",
                 search.queries(), skippedUnjudged, rejected));
-        b.append(String.format("%-8s %9s %9s %11s %9s %9s%n", "system", "nDCG@10", "MRR@10", "Recall@100", "p50 ms", "p95 ms"));
+        b.append(String.format("%-12s %9s %9s %11s %9s %9s%n", "system", "nDCG@10", "MRR@10", "Recall@100", "p50 ms",
+                "p95 ms"));
         b.append(row(mode, search));
         if (exact != null) {
-            b.append(row("exact", exact));
-            b.append(String.format("recall@10 of %s vs exact: %.4f%n", mode, recallVsExact10));
+            b.append(row("exhaustive", exact));
+        }
+        if (exactFloat != null) {
+            b.append(row("exact-float", exactFloat));
+        }
+        if (exact != null) {
+            b.append(String.format("exhaustive = exact MaxSim over every document of the index (decompressed); "
+                    + "recall@10 of %s vs it: %.4f%n", mode, recallVsExact10));
+        }
+        if (exactFloat != null) {
+            b.append(String.format("exact-float = exact MaxSim over uncompressed vectors re-encoded from the corpus "
+                    + "(%d documents scored, %d not in the index, %d index documents missing from the corpus)%n",
+                    floatCoverage.docsScored(), floatCoverage.notInIndex(), floatCoverage.missingFromCorpus()));
         }
         return b.toString();
     }
 
     private static String row(String name, MetricSummary m) {
-        return String.format("%-8s %9.4f %9.4f %11.4f %9.2f %9.2f%n", name, m.ndcg10(), m.mrr10(), m.recall100(),
+        return String.format("%-12s %9.4f %9.4f %11.4f %9.2f %9.2f%n", name, m.ndcg10(), m.mrr10(), m.recall100(),
                 m.latencyP50Ms(), m.latencyP95Ms());
     }
 }

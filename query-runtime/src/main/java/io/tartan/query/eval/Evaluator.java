@@ -18,7 +18,8 @@ import java.util.Map;
  * <p>Each query is searched twice with the configured parameters: at {@code k} (timed; nDCG@10, MRR@10 and recall of
  * exact's top 10 come from this ranking, so the figures belong to the k a user asks for) and at 100 for Recall@100
  * (PLAID's defaults widen with k, so one deep search would not measure the k=10 settings). With {@code exact} the
- * same queries also run through exhaustive exact MaxSim over the same index.
+ * same queries also run through exhaustive exact MaxSim over the index (every live document, decompressed); with
+ * {@link #withExactFloat} through exact MaxSim over the corpus's uncompressed float vectors as well.
  */
 public final class Evaluator {
     private static final Logger LOG = LoggerFactory.getLogger(Evaluator.class);
@@ -31,6 +32,8 @@ public final class Evaluator {
     private final int k;
     private final SearchParams params;
     private final boolean exact;
+    private FloatCorpusRanker floatRanker;
+    private java.nio.file.Path floatCorpus;
 
     public Evaluator(TartanIndex index, Qrels qrels, int k, SearchParams params, boolean exact) {
         if (k <= 0) {
@@ -42,6 +45,16 @@ public final class Evaluator {
         this.params = params == null ? SearchParams.defaults() : params;
         this.exact = exact;
         this.params.resolve(k);
+    }
+
+    /**
+     * Also ranks every query by exact MaxSim over uncompressed float vectors of {@code corpus}'s documents, re-encoded
+     * by {@code ranker} (the {@code exact_float} block of the report).
+     */
+    public Evaluator withExactFloat(FloatCorpusRanker ranker, java.nio.file.Path corpus) {
+        this.floatRanker = ranker;
+        this.floatCorpus = corpus;
+        return this;
     }
 
     /**
@@ -106,9 +119,21 @@ public final class Evaluator {
         }
         double encodeP50 = encodeMs.isEmpty() ? Double.NaN
                 : LatencyPercentiles.of(encodeMs.stream().mapToDouble(Double::doubleValue).toArray()).p50();
+        MetricSummary exactFloat = null;
+        FloatCorpusRanker.Result coverage = null;
+        if (floatRanker != null) {
+            coverage = floatRanker.rank(floatCorpus, vectors, deep, r -> LOG.warn("exact-float: skipped {}", r));
+            MetricSummary.Builder fl = new MetricSummary.Builder(ids.size());
+            for (int i = 0; i < ids.size(); i++) {
+                List<String> ranking = coverage.rankings().get(i);
+                fl.add(ranking.subList(0, Math.min(k, ranking.size())), ranking, qrels.judgements(ids.get(i)),
+                        coverage.latencyMs()[i]);
+            }
+            exactFloat = fl.build();
+        }
         return new EvalReport(index.uri(), k, params.mode().name().toLowerCase(Locale.ROOT), params.resolve(k),
                 main.build(), ex == null ? null : ex.build(), ex == null ? Double.NaN : overlap / ids.size(), skipped,
-                rejected, encodeP50);
+                rejected, encodeP50, exactFloat, coverage);
     }
 
     private static List<String> docIds(SearchResult r) {

@@ -27,8 +27,8 @@
 #   --index-docs N        index only the first N documents of the sample (default: all)
 #   --index-batch-size N  IndexJob's encoder_batch_size (default 64)
 #   --worker-cores N      cores of the worker (default min(8, cores/2))
-#   --cuda-libs MODE      auto (default: the system's CUDA libraries, pip wheels for missing ones), system, pip, or
-#                         a folder to put first on LD_LIBRARY_PATH
+#   --cuda-libs MODE      auto (default: the system's CUDA libraries, NVIDIA's pip wheels for missing ones), system
+#                         (never pip), or a folder to put first on LD_LIBRARY_PATH
 # Environment: JAVA (default java), MVN (default mvn), MVN_OPTS_EXTRA (extra Maven arguments, e.g. -o).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

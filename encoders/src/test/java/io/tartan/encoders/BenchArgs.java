@@ -3,7 +3,7 @@ package io.tartan.encoders;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The {@code --key value} arguments of the encoder benchmarks (a benchmark is a tool, not a CLI: no parser library). */
+/** The {@code --key value} arguments of the encoder benchmarks (tools, not CLIs: no parser library). */
 final class BenchArgs {
   private final Map<String, String> values = new HashMap<>();
 

@@ -3,6 +3,8 @@ package io.tartan.jobs.bench;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.util.Locale;
+
 /**
  * One verdict of scripts/gpu-check.sh. SKIPPED is for what this run could not observe (a fake GPU, a step that never
  * ran because an earlier one failed): it never counts as a pass, and the report says why it was skipped.
@@ -28,7 +30,7 @@ record CheckResult(String name, Status status, String detail) {
     ObjectNode toJson() {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("name", name);
-        o.put("status", status.name().toLowerCase(java.util.Locale.ROOT));
+        o.put("status", status.name().toLowerCase(Locale.ROOT));
         o.put("detail", detail);
         return o;
     }

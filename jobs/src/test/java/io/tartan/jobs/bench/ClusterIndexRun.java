@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -40,7 +42,7 @@ final class ClusterIndexRun {
         section.put("encoder_batch_size", o.indexBatchSize());
         Path logs = out.resolve("logs");
         Path state = out.resolve("cluster");
-        Map<String, String> clusterEnv = new java.util.HashMap<>(env);
+        Map<String, String> clusterEnv = new HashMap<>(env);
         clusterEnv.put("TARTAN_CLUSTER_DIR", state.toString());
         clusterEnv.put("MASTER_PORT", "0");
         clusterEnv.put("MASTER_WEBUI_PORT", "0");
@@ -81,7 +83,7 @@ final class ClusterIndexRun {
         cmd.addAll(List.of("--", "--input", corpus.toString(), "--output", index.toString(),
                 "--conf", root.resolve("conf/index.properties").toString(),
                 "--encoder_device", "gpu", "--encoder_batch_size", String.valueOf(o.indexBatchSize())));
-        Map<String, String> submitEnv = new java.util.HashMap<>(env);
+        Map<String, String> submitEnv = new HashMap<>(env);
         submitEnv.put("TARTAN_DRIVER_MEMORY", "2g");
         long t0 = System.nanoTime();
         ProcessRun job = ProcessRun.run(cmd, submitEnv, root, logs.resolve("index-job.log"), Duration.ofMinutes(15));
@@ -151,7 +153,7 @@ final class ClusterIndexRun {
             return;
         }
         try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }

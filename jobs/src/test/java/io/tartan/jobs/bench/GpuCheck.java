@@ -73,7 +73,8 @@ public final class GpuCheck {
         tol.put("min_speedup_vs_cpu", MIN_SPEEDUP);
         tol.put("max_ndcg_gap_plaid_vs_exact", MAX_NDCG_GAP);
         try {
-            if (gpu() && onnxRuntime()) {
+            if (gpu()) {
+                onnxRuntime();
                 encoder();
                 Path index = o.out().resolve("index");
                 ClusterIndexRun.run(o.root(), o.out(), corpus(), index, o, env, report);
@@ -109,23 +110,30 @@ public final class GpuCheck {
 
     /**
      * The ONNX Runtime build and whether its CUDA provider's libraries load; fetches missing CUDA runtime libraries
-     * as pip wheels when allowed. False only when the build cannot be inspected at all.
+     * as pip wheels when allowed.
      */
-    private boolean onnxRuntime() throws IOException {
+    private void onnxRuntime() throws IOException {
         String libs = o.cudaLibs();
-        if (!List.of("auto", "system", "pip").contains(libs)) {
+        if (!List.of("auto", "system").contains(libs)) {
             prependLibraryPath(List.of(Path.of(libs).toAbsolutePath()));
         }
         OrtCudaLibraries ort = OrtCudaLibraries.inspect(o.out(), env, logs);
-        boolean pipAllowed = !o.fake() && (libs.equals("auto") || libs.equals("pip"));
-        if (!ort.missing().isEmpty() && pipAllowed && !ort.wheelsForMissing().isEmpty()) {
-            System.out.println("gpu-check: CUDA libraries missing " + ort.missing() + "; installing "
-                    + ort.wheelsForMissing() + " with pip");
-            List<Path> dirs = OrtCudaLibraries.fetchWithPip(ort.wheelsForMissing(), o.out().resolve("cuda-libs"),
-                    env, logs);
-            if (!dirs.isEmpty()) {
-                prependLibraryPath(dirs);
-                ort = OrtCudaLibraries.inspect(o.out(), env, logs);
+        boolean pipAllowed = !o.fake() && libs.equals("auto");
+        String pip = pipAllowed ? "not needed" : o.fake() ? "not tried (fake GPU)"
+                : "not tried (--cuda-libs " + libs + ")";
+        if (!ort.missing().isEmpty() && pipAllowed) {
+            List<String> wheels = ort.wheelsForMissing();
+            pip = "no wheel holds " + ort.missing();
+            if (!wheels.isEmpty()) {
+                System.out.println("gpu-check: CUDA libraries missing " + ort.missing() + "; installing " + wheels
+                        + " with pip");
+                List<Path> dirs = OrtCudaLibraries.fetchWithPip(wheels, o.out().resolve("cuda-libs"), env, logs);
+                pip = dirs.isEmpty() ? "pip install " + wheels + " failed (logs/pip-cuda.log)"
+                        : "installed " + wheels + " into cuda-libs/";
+                if (!dirs.isEmpty()) {
+                    prependLibraryPath(dirs);
+                    ort = OrtCudaLibraries.inspect(o.out(), env, logs);
+                }
             }
         }
         ObjectNode s = report.section("onnxruntime");
@@ -135,15 +143,15 @@ public final class GpuCheck {
         s.put("cuda_build", ort.cudaMajor() == null ? null : "CUDA " + ort.cudaMajor());
         s.set("cuda_libraries", JSON.valueToTree(ort.needed()));
         s.set("cuda_libraries_missing", JSON.valueToTree(ort.missing()));
+        s.put("cuda_libraries_from_pip", pip);
         s.put("ld_library_path", env.getOrDefault("LD_LIBRARY_PATH", System.getenv("LD_LIBRARY_PATH")));
         report.add(CheckResult.onGpu(o.fake(), "onnxruntime_cuda_build", ort.cudaProvider(), ort.artifact()
                 + " " + ort.version() + ", providers " + ort.providers()
                 + (ort.cudaProvider() ? "" : ": no CUDA provider, build with -Pgpu (run without --skip-build)")));
         report.add(CheckResult.onGpu(o.fake(), "cuda_libraries_found", ort.cudaProvider() && ort.missing().isEmpty(),
                 !ort.cudaProvider() ? "no CUDA provider to load" : ort.missing().isEmpty()
-                        ? "ldd resolves " + ort.needed() : "ldd cannot find " + ort.missing() + " (wheels "
-                        + ort.wheelsForMissing() + "; see logs/pip-cuda.log, or pass --cuda-libs DIR)"));
-        return true;
+                        ? "ldd resolves " + ort.needed() : "ldd cannot find " + ort.missing() + "; pip: " + pip
+                        + " (or pass --cuda-libs DIR)"));
     }
 
     private void prependLibraryPath(List<Path> dirs) {

@@ -15,8 +15,8 @@ import java.util.List;
  * @param indexDocs     documents IndexJob indexes (0 = the whole sample)
  * @param indexBatchSize IndexJob's encoder_batch_size
  * @param workerCores   cores of the one Worker (and of its executor)
- * @param cudaLibs      {@code auto} (the system's, else pip wheels when some are missing), {@code system},
- *                      {@code pip}, or a folder to put first on LD_LIBRARY_PATH
+ * @param cudaLibs      {@code auto} (the system's; NVIDIA's pip wheels for those missing), {@code system} (never
+ *                      pip), or a folder to put first on LD_LIBRARY_PATH
  */
 record GpuCheckOptions(Path root, Path out, boolean fake, int docs, List<Integer> batchSizes, int cpuThreads,
         double minSeconds, int indexDocs, int indexBatchSize, int workerCores, String cudaLibs) {

@@ -103,7 +103,8 @@ final class GpuCheckReport {
                 JsonNode a = run.path("agreement");
                 t.row(run.path("batch").asInt(), Math.round(c.path("tokens_per_s").asDouble()),
                         Math.round(c.path("bare_tokens_per_s").asDouble()), g.path("actual").asText(),
-                        Math.round(g.path("tokens_per_s").asDouble()), Math.round(g.path("bare_tokens_per_s").asDouble()),
+                        Math.round(g.path("tokens_per_s").asDouble()),
+                        Math.round(g.path("bare_tokens_per_s").asDouble()),
                         String.format(Locale.ROOT, "%.1f×", g.path("tokens_per_s").asDouble()
                                 / c.path("tokens_per_s").asDouble()),
                         String.format(Locale.ROOT, "%.2e", a.path("max_abs_diff").asDouble()),

@@ -1,6 +1,8 @@
 package io.tartan.jobs.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,8 +46,7 @@ class GpuCheckReportTest {
     @Test
     void encoderFiguresBecomeATableRowPerBatch() throws Exception {
         GpuCheckReport r = new GpuCheckReport(false);
-        r.section("encoder").setAll((com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson
-                .databind.ObjectMapper().readTree("""
+        r.section("encoder").setAll((ObjectNode) new ObjectMapper().readTree("""
                 {"model": {"id": "all-minilm-l6-v2", "dtype": "fp32"}, "documents": 500, "input_tokens": 100000,
                  "cpu_threads": 2, "fp16": {"measured": false, "reason": "no dtype option"},
                  "runs": [{"batch": 32, "cpu": {"tokens_per_s": 10000, "bare_tokens_per_s": 10500},

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ class GpuCheckScriptIT {
     }
 
     private static ProcessRun script(Path out, Map<String, String> env, String... args) {
-        List<String> cmd = new java.util.ArrayList<>(List.of(root().resolve("scripts/gpu-check.sh").toString(),
+        List<String> cmd = new ArrayList<>(List.of(root().resolve("scripts/gpu-check.sh").toString(),
                 "--fake-gpu", "--skip-build", "--out", out.toString()));
         cmd.addAll(List.of(args));
         return ProcessRun.run(cmd, env, root(), out.resolveSibling(out.getFileName() + ".log"),

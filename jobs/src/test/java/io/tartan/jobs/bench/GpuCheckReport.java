@@ -80,10 +80,10 @@ final class GpuCheckReport {
         for (JsonNode g : gpu.path("gpus")) {
             env.row("GPU " + g.path("index").asText(), g.path("name").asText() + ", " + g.path("memory").asText());
         }
-        env.row("driver", gpu.path("driver_version").asText("–"));
-        env.row("CUDA (driver)", gpu.path("cuda_version").asText("–"));
+        env.row("driver", text(gpu.path("driver_version"), "–"));
+        env.row("CUDA (driver)", text(gpu.path("cuda_version"), "–"));
         env.row("ONNX Runtime", ort.path("artifact").asText("–") + ", providers "
-                + ort.path("providers").toString().replace("\"", ""));
+                + ort.path("providers").toString().replace("\"", "") + ", " + text(ort.path("cuda_build"), "no CUDA"));
         env.row("CUDA libraries of the provider", ort.path("cuda_libraries").toString().replace("\"", ""));
         b.append(env).append('\n');
 
@@ -143,5 +143,10 @@ final class GpuCheckReport {
         b.append(t).append('\n').append("Result: **").append(r.path("result").asText().toUpperCase(Locale.ROOT))
                 .append("**\n");
         return b.toString();
+    }
+
+    /** A text field, or {@code fallback} when it is missing or JSON null (Jackson's asText would say "null"). */
+    private static String text(JsonNode n, String fallback) {
+        return n.isTextual() ? n.asText() : fallback;
     }
 }

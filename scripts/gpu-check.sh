@@ -24,7 +24,7 @@
 #   --batch-sizes LIST    encoder benchmark batch sizes (default 8,32,128)
 #   --cpu-threads N       intra-op threads of the CPU runs (default 2)
 #   --min-seconds S       time each GPU run for at least S seconds (default 2)
-#   --index-docs N        index only the first N documents of the sample (default: all)
+#   --index-docs N        index N documents of the sample, the judged ones first (default: all 500)
 #   --index-batch-size N  IndexJob's encoder_batch_size (default 64)
 #   --worker-cores N      cores of the worker (default min(8, cores/2))
 #   --cuda-libs MODE      auto (default: the system's CUDA libraries, NVIDIA's pip wheels for missing ones), system

@@ -2,6 +2,8 @@ package io.tartan.jobs.index;
 
 import io.tartan.format.IndexLayout;
 import io.tartan.format.io.IndexFiles;
+import io.tartan.format.ivf.Ivf;
+import io.tartan.format.ivf.IvfFile;
 import io.tartan.format.manifest.DataFile;
 import io.tartan.format.manifest.Manifest;
 import io.tartan.format.manifest.ManifestStore;
@@ -277,7 +279,8 @@ class IndexJobTest {
             }
             return new IndexContent(Map.of("settings", m.settings().toString()),
                     IndexFiles.readAll(conf, layout.resolve(m.codec().path())),
-                    IndexFiles.readAll(conf, layout.resolve(m.ivf().get(0).path())), rows);
+                    IvfFile.write(Ivf.union(m.ivf().stream().map(f -> IvfFile.read(IndexFiles.readAll(conf,
+                            layout.resolve(f.path())), f.path())).toArray(Ivf[]::new))), rows);
         }
 
         @Override

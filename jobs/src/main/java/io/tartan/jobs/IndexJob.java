@@ -244,10 +244,12 @@ public final class IndexJob {
             // pass 1: k-means
             long cap = (long) k * cfg.kmeansMaxPointsPerCentroid();
             double keep = sampled._2() <= cap ? 1.0 : cap / (double) sampled._2();
-            // serialized: Spark accounts for stored bytes exactly and spills what does not fit, where estimating
-            // deserialized blocks next to the cached sample ran a 4 GB driver out of heap on SciFact
+            // on local disk, read back from the page cache each pass: the heap holds one block a task, whatever the
+            // corpus. Deserialized blocks ran a 4 GB driver out of heap on SciFact; serialized ones (MEMORY_AND_DISK_SER)
+            // at 4x the synthetic set: Spark stores them in 1 MiB chunks, each a G1 humongous object taking a whole
+            // 2 MiB region, so the heap held twice the bytes Spark accounted for
             JavaRDD<PointBlock> blocks = KMeansSample.points(sample, dim, keep, seed, false)
-                    .persist(StorageLevel.MEMORY_AND_DISK_SER());
+                    .persist(StorageLevel.DISK_ONLY());
             cached.add(blocks);
             sc.setJobDescription("pass 1: k-means training points");
             long points = clock.time("kmeans", () -> blocks.map(b -> (long) b.size()).fold(0L, Long::sum));

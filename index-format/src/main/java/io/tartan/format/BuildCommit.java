@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * The last step of a full build, shared by every writer (the local writer, the Spark job): write the codec (and the
  * IVF, unless its files are written already), then commit manifest version 1 over the shards already written. Until
- * the manifest is committed nothing is visible, so a build that fails before this leaves only orphan files for garbage collection.
+ * the manifest is committed nothing is visible, so a build that fails before this leaves only orphan files for
+ * garbage collection.
  */
 public final class BuildCommit {
     private static final SecureRandom IDS = new SecureRandom();

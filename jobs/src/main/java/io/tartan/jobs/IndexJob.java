@@ -245,9 +245,9 @@ public final class IndexJob {
             long cap = (long) k * cfg.kmeansMaxPointsPerCentroid();
             double keep = sampled._2() <= cap ? 1.0 : cap / (double) sampled._2();
             // on local disk, read back from the page cache each pass: the heap holds one block a task, whatever the
-            // corpus. Deserialized blocks ran a 4 GB driver out of heap on SciFact; serialized ones (MEMORY_AND_DISK_SER)
-            // at 4x the synthetic set: Spark stores them in 1 MiB chunks, each a G1 humongous object taking a whole
-            // 2 MiB region, so the heap held twice the bytes Spark accounted for
+            // corpus. Deserialized blocks ran a 4 GB driver out of heap on SciFact; serialized ones
+            // (MEMORY_AND_DISK_SER) at 4x the synthetic set: Spark stores them in 1 MiB chunks, each a G1 humongous
+            // object taking a whole 2 MiB region, so the heap held twice the bytes Spark accounted for
             JavaRDD<PointBlock> blocks = KMeansSample.points(sample, dim, keep, seed, false)
                     .persist(StorageLevel.DISK_ONLY());
             cached.add(blocks);

@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
  * the smallest), peak driver heap and the largest task's execution memory from the build summary, and recall@10 of
  * the default (FAST) search against the data set's brute-force {@code exact_top10.tsv}, with its p50/p95 latency.
  */
-@Command(name = "scaling", mixinStandardHelpOptions = true, description = "Build time, memory and recall at growing corpus sizes.")
+@Command(name = "scaling", mixinStandardHelpOptions = true,
+        description = "Build time, memory and recall at growing corpus sizes.")
 final class ScalingBench implements Callable<Integer> {
     static final int K = 10;
 

@@ -14,8 +14,8 @@ public final class CorpusReaders {
         long splitBytes = Math.max(1, Math.round(cfg.inputSplitMb() * 1024 * 1024));
         return switch (format) {
             case "jsonl" -> new JsonlCorpusReader(InputFiles.list(conf, cfg.input(), ".jsonl"), hc, splitBytes);
-            case "parquet" -> new ParquetCorpusReader(InputFiles.list(conf, cfg.input(), ".parquet"), hc, false, cfg.dim(),
-                    splitBytes);
+            case "parquet" -> new ParquetCorpusReader(InputFiles.list(conf, cfg.input(), ".parquet"), hc, false,
+                    cfg.dim(), splitBytes);
             case "parquet-vectors" -> new ParquetCorpusReader(InputFiles.list(conf, cfg.input(), ".parquet"), hc, true,
                     cfg.dim(), splitBytes);
             case "npy" -> NpyCorpusReader.open(cfg.input(), hc);

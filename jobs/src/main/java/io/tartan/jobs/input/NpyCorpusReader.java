@@ -104,7 +104,8 @@ public final class NpyCorpusReader implements CorpusReader {
         HadoopConf hc = conf;
         int width = dim;
         long offset = dataOffset;
-        return sc.parallelize(ranges, Math.max(1, ranges.size())).flatMap(r -> r.read(hc, path, offset, width).iterator());
+        return sc.parallelize(ranges, Math.max(1, ranges.size()))
+                .flatMap(r -> r.read(hc, path, offset, width).iterator());
     }
 
     /**

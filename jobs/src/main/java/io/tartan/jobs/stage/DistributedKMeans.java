@@ -27,8 +27,8 @@ import java.util.List;
  * Spherical k-means over an RDD of {@link PointBlock}s, run in the executors: seeded init (the {@code k} points with
  * the smallest {@link KMeansInit} keys: the keys by {@code takeOrdered}, then those points), then per iteration the
  * centroids' assigner is broadcast, each partition folds its points into {@link PartialSums} and {@code treeAggregate}
- * combines them; the driver applies {@link CentroidUpdate} (normalised means, empty clusters re-seeded). Only centroids and partial
- * sums (k·dim values) cross the network.
+ * combines them; the driver applies {@link CentroidUpdate} (normalised means, empty clusters re-seeded). Only
+ * centroids and partial sums (k·dim values) cross the network.
  */
 public final class DistributedKMeans {
     private static final Logger LOG = LoggerFactory.getLogger(DistributedKMeans.class);
@@ -141,7 +141,8 @@ public final class DistributedKMeans {
         for (int i = 0; i < b.size(); i++) {
             long key = KMeansInit.key(seed, b.ids()[i]);
             if (KMeansInit.compare(key, b.ids()[i], last.key(), last.id()) <= 0) {
-                out.add(new Tuple2<>(new KeyedId(key, b.ids()[i]), Arrays.copyOfRange(b.points(), i * dim, (i + 1) * dim)));
+                out.add(new Tuple2<>(new KeyedId(key, b.ids()[i]),
+                        Arrays.copyOfRange(b.points(), i * dim, (i + 1) * dim)));
             }
         }
         return out;

@@ -69,7 +69,8 @@ class BenchCommandTest {
         TinySynth.write(small, 150, 20);
         Path json = dir.resolve("scaling.json");
         assertEquals(0, BenchCommand.run("scaling", "--data", small + "," + synth, "--work",
-                dir.resolve("work").toString(), "--json", json.toString(), "--png", dir.resolve("scaling.png").toString()));
+                dir.resolve("work").toString(), "--json", json.toString(), "--png",
+                dir.resolve("scaling.png").toString()));
         JsonNode runs = JSON.readTree(json.toFile()).get("runs");
         assertEquals(2, runs.size());
         assertEquals(150, runs.get(0).get("documents").asInt());

@@ -129,8 +129,8 @@ class InputSplitsTest {
         assertEquals(600, whole.size());
         for (int i = 13; i < 600; i += 97) {
             int row = i + 1;
-            assertTrue(whole.stream().anyMatch(r -> r.contains("docs.parquet:" + row + "|") && r.endsWith("|missing_id")),
-                    "row " + row + " rejected for its missing id");
+            assertTrue(whole.stream().anyMatch(r -> r.contains("docs.parquet:" + row + "|")
+                    && r.endsWith("|missing_id")), "row " + row + " rejected for its missing id");
         }
         JavaRDD<SourceDoc> split = reader(dir, "parquet", 1).read(sc);
         assertTrue(split.getNumPartitions() > 3, "one task per row group: " + split.getNumPartitions());

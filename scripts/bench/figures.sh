@@ -5,7 +5,9 @@
 #   synthetic set at nbits 2, size, FAST and PLAID-mode p50/p95/recall, then the JMH kernels), printed as Markdown
 #   with the command, CPU (lscpu), date and load average, and written to $OUT/headline.md. Run it on an idle machine.
 # Environment: SHARED (default: ../shared next to the repository), SYNTH (gen_synth.py output, default
-# $SHARED/../synth), OUT (default target/bench: indexes, JSON, Markdown), DOCS (where the PNGs go, default docs/bench).
+# $SHARED/../synth), OUT (default target/bench: indexes, JSON, Markdown), DOCS (where the PNGs go, default docs/bench),
+# SCALING (the scaling family's data sets, smallest first, comma-separated; default $SYNTH and the 4x and 10x sets
+# made by `gen_synth.py --ndocs 80000 --out-dir $SHARED/../synth4` and `--ndocs 200000 --out-dir $SHARED/../synth10`).
 # Pass REUSE=1 to measure indexes an earlier run left in $OUT instead of building them again.
 # NDOCS=N (headline only) generates a smaller synthetic set with $SHARED/bench/gen_synth.py --ndocs N into
 # $OUT/synth-N instead of reading $SYNTH: a smoke test of the script, not a headline figure. The JMH_* variables of
@@ -14,6 +16,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SHARED="${SHARED:-$ROOT/../shared}"
 SYNTH="${SYNTH:-$SHARED/../synth}"
+SCALING="${SCALING:-$SYNTH,$SHARED/../synth4,$SHARED/../synth10}"
 OUT="${OUT:-$ROOT/target/bench}"
 DOCS="${DOCS:-$ROOT/docs/bench}"
 REUSE_FLAG=()
@@ -32,7 +35,7 @@ if [ "$family" = synth ] || [ "$family" = all ]; then
     --png "$DOCS/synth-recall-latency.png" "${REUSE_FLAG[@]}"
 fi
 if [ "$family" = scaling ] || [ "$family" = all ]; then
-  tartan bench scaling --data "$SYNTH" --work "$OUT" --json "$OUT/scaling.json" --md "$OUT/scaling.md" \
+  tartan bench scaling --data "$SCALING" --work "$OUT" --json "$OUT/scaling.json" --md "$OUT/scaling.md" \
     --png "$DOCS/synth-scaling.png" "${REUSE_FLAG[@]}"
 fi
 if [ "$family" = headline ] || [ "$family" = all ]; then

@@ -1,6 +1,7 @@
 package io.tartan.jobs;
 
 import io.tartan.jobs.stage.KernelUsage;
+import io.tartan.jobs.stage.MemoryPeaks;
 
 import java.util.List;
 import java.util.Map;
@@ -17,13 +18,15 @@ import java.util.Map;
  * @param seconds     wall seconds per stage, and {@code total}
  * @param taskSeconds pass-2 task seconds summed over tasks: encode, assign, compress, write
  * @param kernels     the kernel implementation on the driver and on each executor that ran a pass-2 task
+ * @param memory      peak driver heap (after garbage collection), the largest task's peak execution memory, the
+ *                    largest executor heap and the bytes spilled, from the JVM and Spark's task metrics
  */
 public record BuildSummary(String index, String input, String format, long version, long snapshotId, long rowsRead,
         long documents, long rejected, Map<String, Long> rejectedByKind, String rejectedDir, long tokens,
         long totalBytes, double bytesPerToken, int dim, int nbits, int ncentroids, int shards, long sampleDocs,
         long kmeansPoints, List<Double> kmeansScores, int kmeansReseeded, double assignmentExactShare,
         long encodedDocs, long reusedDocs, Map<String, Double> seconds, Map<String, Double> taskSeconds,
-        KernelUsage kernels) {
+        KernelUsage kernels, MemoryPeaks.Summary memory) {
 
     public String toJson() {
         return SummaryJson.write(this);

@@ -34,6 +34,10 @@ import java.util.Properties;
  * @param seed                       seeds every random choice (ColBERT: 123)
  * @param shardTargetMb              target size of one shard file in MB
  * @param minShards                  at least this many shards (0 = Spark's default parallelism), so all cores work
+ * @param samplePartitionMb          pass 1 works on pid ranges holding about this many MB of sample vectors, several
+ *                                   to a shard, so one task's cached k-means points stay small at any corpus size
+ * @param inputSplitMb               a JSONL file is read in byte ranges of this size, a Parquet file in groups of
+ *                                   row groups of about this size, one task each
  * @param maxRejectFraction          fail (writing no manifest) when more than this share of input rows is rejected
  * @param assignGroups               groups of the two-level centroid search (0 = ≈√(2k)); 1 = brute force
  * @param assignNprobe               groups probed per token
@@ -48,7 +52,8 @@ import java.util.Properties;
 public record IndexConfig(
         String input, String output, String format, String modelConfig, int nbits, int docMaxlen, int queryMaxlen,
         int ncentroids, int kmeansNiters, int kmeansMaxPointsPerCentroid, long sampleDocs, double sampleFraction,
-        long seed, double shardTargetMb, int minShards, double maxRejectFraction, int assignGroups, int assignNprobe,
+        long seed, double shardTargetMb, int minShards, double samplePartitionMb, double inputSplitMb,
+        double maxRejectFraction, int assignGroups, int assignNprobe,
         int codecSampleTokens, int agreementSampleTokens, int encoderBatchSize, int encoderThreads,
         String encoderDevice, int dim, String encoderId) implements Serializable {
 
@@ -72,6 +77,8 @@ public record IndexConfig(
         d.put("seed", "123");
         d.put("shard_target_mb", "128");
         d.put("min_shards", "0");
+        d.put("sample_partition_mb", "64");
+        d.put("input_split_mb", "128");
         d.put("max_reject_fraction", "0.05");
         d.put("assign_groups", "0");
         d.put("assign_nprobe", "8");
@@ -155,6 +162,7 @@ public record IndexConfig(
                 v.get("model_config"), i(v, "nbits"), i(v, "doc_maxlen"), i(v, "query_maxlen"), i(v, "ncentroids"),
                 i(v, "kmeans_niters"), i(v, "kmeans_max_points_per_centroid"), l(v, "sample_docs"),
                 d(v, "sample_fraction"), l(v, "seed"), d(v, "shard_target_mb"), i(v, "min_shards"),
+                d(v, "sample_partition_mb"), d(v, "input_split_mb"),
                 d(v, "max_reject_fraction"), i(v, "assign_groups"), i(v, "assign_nprobe"),
                 i(v, "codec_sample_tokens"), i(v, "agreement_sample_tokens"), i(v, "encoder_batch_size"),
                 i(v, "encoder_threads"), v.get("encoder_device"), i(v, "dim"), v.get("encoder_id"));
@@ -175,6 +183,8 @@ public record IndexConfig(
         require(sampleFraction >= 0 && sampleFraction <= 1, "sample_fraction must be in [0, 1], got " + sampleFraction);
         require(shardTargetMb > 0, "shard_target_mb must be > 0, got " + shardTargetMb);
         require(minShards >= 0, "min_shards must be >= 0");
+        require(samplePartitionMb > 0, "sample_partition_mb must be > 0, got " + samplePartitionMb);
+        require(inputSplitMb > 0, "input_split_mb must be > 0, got " + inputSplitMb);
         require(maxRejectFraction >= 0 && maxRejectFraction <= 1,
                 "max_reject_fraction must be in [0, 1], got " + maxRejectFraction);
         require(assignGroups >= 0 && assignNprobe >= 1, "assign_groups must be >= 0 and assign_nprobe >= 1");

@@ -8,8 +8,6 @@ import io.tartan.format.codec.CodecFile;
 import io.tartan.format.codec.ResidualCodec;
 import io.tartan.format.codec.ResidualPacking;
 import io.tartan.format.io.IndexFiles;
-import io.tartan.format.ivf.Ivf;
-import io.tartan.format.ivf.IvfFile;
 import io.tartan.format.kernel.VectorApi;
 import io.tartan.format.kmeans.AssignmentAgreement;
 import io.tartan.format.kmeans.BruteForceAssigner;
@@ -23,6 +21,7 @@ import io.tartan.jobs.input.CorpusReader;
 import io.tartan.jobs.input.CorpusReaders;
 import io.tartan.jobs.input.HadoopConf;
 import io.tartan.jobs.input.SourceDoc;
+import io.tartan.jobs.stage.ConsecutivePartitions;
 import io.tartan.jobs.stage.DistributedKMeans;
 import io.tartan.jobs.stage.EncodeResources;
 import io.tartan.jobs.stage.EncodedDoc;
@@ -31,6 +30,7 @@ import io.tartan.jobs.stage.InputCounts;
 import io.tartan.jobs.stage.InputValidation;
 import io.tartan.jobs.stage.KMeansSample;
 import io.tartan.jobs.stage.KernelUsage;
+import io.tartan.jobs.stage.MemoryPeaks;
 import io.tartan.jobs.stage.PidRangePartitioner;
 import io.tartan.jobs.stage.PointBlock;
 import io.tartan.jobs.stage.RejectedOutput;
@@ -134,10 +134,14 @@ public final class IndexJob {
         }
         TaskProgress progress = new TaskProgress();
         sc.sc().addSparkListener(progress);
+        MemoryPeaks memory = new MemoryPeaks();
+        sc.sc().addSparkListener(memory);
         try {
-            return new IndexJob.Build(sc, cfg, conf, layout).run();
+            return new IndexJob.Build(sc, cfg, conf, layout, memory).run();
         } finally {
             sc.sc().removeSparkListener(progress);
+            sc.sc().removeSparkListener(memory);
+            memory.close();
             sc.setJobDescription(null);
         }
     }
@@ -151,8 +155,10 @@ public final class IndexJob {
         private final HadoopConf hc;
         private final StageClock clock = new StageClock(LOG);
         private final List<JavaRDD<?>> cached = new ArrayList<>();
+        private final MemoryPeaks memory;
 
-        Build(JavaSparkContext sc, IndexConfig cfg, Configuration conf, IndexLayout layout) {
+        Build(JavaSparkContext sc, IndexConfig cfg, Configuration conf, IndexLayout layout, MemoryPeaks memory) {
+            this.memory = memory;
             this.sc = sc;
             this.cfg = cfg;
             this.conf = conf;
@@ -201,18 +207,22 @@ public final class IndexJob {
             long nDocs = counts.valid();
             int shards = ShardPlan.shards(nDocs, counts.estimatedTokens(), dim, cfg.nbits(), 1 << 16,
                     cfg.shardTargetMb(), cfg.minShards() > 0 ? cfg.minShards() : sc.defaultParallelism());
-            sc.setJobDescription("number documents");
-            JavaPairRDD<Long, SourceDoc> docsByPid = in.valid().zipWithIndex()
-                    .mapToPair(t -> new Tuple2<>(t._2(), t._1()))
-                    .repartitionAndSortWithinPartitions(new PidRangePartitioner(shards, nDocs))
-                    .persist(StorageLevel.MEMORY_AND_DISK());
-            cached.add(docsByPid.rdd().toJavaRDD());
-
-            // pass 1: the k-means sample
             long sampleTarget = cfg.sampleDocs() > 0 ? Math.min(cfg.sampleDocs(), nDocs)
                     : cfg.sampleFraction() > 0 ? (long) Math.ceil(cfg.sampleFraction() * nDocs)
                     : ColbertSizing.sampleDocs(nDocs);
             double share = sampleTarget >= nDocs ? 1.0 : sampleTarget / (double) nDocs;
+            // pass 1 runs on `per` pid ranges a shard: a shard's sample vectors can be gigabytes (shard_target_mb
+            // of compressed codes is ~15x that in floats), and one task caching them ran the heap out at 4x
+            int per = ShardPlan.rangesPerShard(counts.estimatedTokens() * share, dim, shards, cfg.samplePartitionMb());
+            int ranges = shards * per;
+            sc.setJobDescription("number documents");
+            JavaPairRDD<Long, SourceDoc> docsByPid = in.valid().zipWithIndex()
+                    .mapToPair(t -> new Tuple2<>(t._2(), t._1()))
+                    .repartitionAndSortWithinPartitions(new PidRangePartitioner(ranges, nDocs))
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            cached.add(docsByPid.rdd().toJavaRDD());
+
+            // pass 1: the k-means sample
             long seed = cfg.seed();
             LongAccumulator encodedAcc = sc.sc().longAccumulator("documents encoded");
             // encode stages ask for a GPU each with encoder_device gpu on a cluster; no other stage holds one
@@ -221,10 +231,10 @@ public final class IndexJob {
                     SampleEncoding.encode(docsByPid, spec, hc, share, seed, encodedAcc), encodeDevice);
             if (sample.getResourceProfile() != null) {
                 // Spark gives a stage the profiles of every RDD back to the last shuffle: without one here, k-means
-                // over the encoded sample would hold GPUs too. The sorting shuffle keeps the shards' pid order that
+                // over the encoded sample would hold GPUs too. The sorting shuffle keeps the ranges' pid order that
                 // pass 2 zips against.
                 sample = sample.mapToPair(d -> new Tuple2<>(d.pid(), d))
-                        .repartitionAndSortWithinPartitions(new PidRangePartitioner(shards, nDocs)).values();
+                        .repartitionAndSortWithinPartitions(new PidRangePartitioner(ranges, nDocs)).values();
             }
             if (text) {
                 // kept so pass 2 never encodes a sample document again; on local disk, not in the heap, where the
@@ -250,10 +260,12 @@ public final class IndexJob {
             // pass 1: k-means
             long cap = (long) k * cfg.kmeansMaxPointsPerCentroid();
             double keep = sampled._2() <= cap ? 1.0 : cap / (double) sampled._2();
-            // serialized: Spark accounts for stored bytes exactly and spills what does not fit, where estimating
-            // deserialized blocks next to the cached sample ran a 4 GB driver out of heap on SciFact
+            // on local disk, read back from the page cache each pass: the heap holds one block a task, whatever the
+            // corpus. Deserialized blocks ran a 4 GB driver out of heap on SciFact; serialized ones
+            // (MEMORY_AND_DISK_SER) at 4x the synthetic set: Spark stores them in 1 MiB chunks, each a G1 humongous
+            // object taking a whole 2 MiB region, so the heap held twice the bytes Spark accounted for
             JavaRDD<PointBlock> blocks = KMeansSample.points(sample, dim, keep, seed, false)
-                    .persist(StorageLevel.MEMORY_AND_DISK_SER());
+                    .persist(StorageLevel.DISK_ONLY());
             cached.add(blocks);
             sc.setJobDescription("pass 1: k-means training points");
             long points = clock.time("kmeans", () -> blocks.map(b -> (long) b.size()).fold(0L, Long::sum));
@@ -296,10 +308,12 @@ public final class IndexJob {
             Broadcast<CentroidAssigner> assignerB = sc.broadcast(assigner);
             ShardBuilder.Context ctx = new ShardBuilder.Context(hc, cfg.output(), dim, cfg.nbits(), k,
                     CentroidCodes.width(k), spec, codecB, assignerB);
+            // one task a shard, each over its run of consecutive pass-1 ranges
+            JavaPairRDD<Long, SourceDoc> shardDocs = ConsecutivePartitions.join(docsByPid, per);
             JavaRDD<ShardResult> built = text
-                    ? EncodeResources.forEncodeStage(docsByPid.zipPartitions(sample, (d, s) -> ShardBuilder.build(
-                            TaskContext.getPartitionId(), d, s, ctx)), encodeDevice)
-                    : docsByPid.mapPartitionsWithIndex((i, d) -> ShardBuilder.build(i, d,
+                    ? EncodeResources.forEncodeStage(shardDocs.zipPartitions(ConsecutivePartitions.join(sample, per),
+                            (d, s) -> ShardBuilder.build(TaskContext.getPartitionId(), d, s, ctx)), encodeDevice)
+                    : shardDocs.mapPartitionsWithIndex((i, d) -> ShardBuilder.build(i, d,
                             Collections.<EncodedDoc>emptyIterator(), ctx), false);
             sc.setJobDescription("pass 2: encode, assign, compress, write " + shards + " shards");
             List<ShardResult> results = new ArrayList<>(clock.time("pass2", built::collect));
@@ -312,12 +326,11 @@ public final class IndexJob {
 
             // commit
             List<DataFile> shardFiles = results.stream().map(ShardResult::shard).toList();
-            Ivf ivf = Ivf.union(results.stream().map(r -> IvfFile.read(r.ivfPiece(), "IVF of shard " + r.partition()))
-                    .toArray(Ivf[]::new));
+            List<DataFile> ivfFiles = results.stream().map(ShardResult::ivf).toList();
             IndexSettings settings = new IndexSettings(dim, cfg.nbits(), k, enc.docMaxlen, enc.queryMaxlen,
                     enc.encoderId, enc.checksum, IndexSettings.MAXSIM_COSINE);
-            Manifest m = clock.time("commit", () -> BuildCommit.commit(conf, layout, settings, codec, shardFiles, ivf,
-                    properties(reader)));
+            Manifest m = clock.time("commit", () -> BuildCommit.commit(conf, layout, settings, codec, shardFiles,
+                    ivfFiles, properties(reader)));
             LOG.info("committed {} (version {}, snapshot {})", layout.manifest(m.version()), m.version(),
                     m.snapshotId());
 
@@ -350,6 +363,16 @@ public final class IndexJob {
                         + String.format("%.1f%%", 100 * share) + ", more than max_reject_fraction "
                         + cfg.maxRejectFraction() + ") " + counts.rejectedByKind() + see + "; no index written");
             }
+        }
+
+        private MemoryPeaks.Summary memoryPeaks() {
+            try {
+                // task-end events reach listeners asynchronously
+                sc.sc().listenerBus().waitUntilEmpty(30_000);
+            } catch (java.util.concurrent.TimeoutException e) {
+                LOG.warn("Spark's listener bus did not drain in 30 s: task memory figures may miss the last tasks");
+            }
+            return memory.summary();
         }
 
         private double agreement(CentroidAssigner assigner, float[] sample, int dim) {
@@ -387,7 +410,7 @@ public final class IndexJob {
                     m.settings().dim(), m.settings().nbits(), m.settings().numCentroids(), shards, sampleDocs, points,
                     km.scores(), km.reseeded(), exactShare, reader.precomputed() ? 0 : encoded,
                     results.stream().mapToLong(ShardResult::reusedDocs).sum(), clock.seconds(), task,
-                    KernelUsage.of(results));
+                    KernelUsage.of(results), memoryPeaks());
         }
     }
 

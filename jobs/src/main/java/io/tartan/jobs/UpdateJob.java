@@ -4,10 +4,7 @@ import io.tartan.encoders.TokenEncoder;
 import io.tartan.format.IndexLayout;
 import io.tartan.format.codec.CodecFile;
 import io.tartan.format.codec.ResidualCodec;
-import io.tartan.format.io.Checksums;
 import io.tartan.format.io.IndexFiles;
-import io.tartan.format.ivf.Ivf;
-import io.tartan.format.ivf.IvfFile;
 import io.tartan.format.kmeans.CentroidAssigner;
 import io.tartan.format.manifest.CommitConflictException;
 import io.tartan.format.manifest.DataFile;
@@ -76,8 +73,8 @@ import java.util.concurrent.Callable;
  *   <li>read and validate the upserts exactly as a build does (rejects to {@code _rejected/});</li>
  *   <li>find the live pids of the upserted ids (replacements) and of the {@code --delete} ids;</li>
  *   <li>new pids from the base snapshot's {@code next-pid}; encode a sample and measure the drift from the codec;</li>
- *   <li>pass 2 of the build ({@link ShardBuilder}) with the frozen codec: new shards and one IVF delta;</li>
- *   <li>commit through {@link SnapshotTransaction}: shards and IVF delta added, old pids in a deletion vector.</li>
+ *   <li>pass 2 of the build ({@link ShardBuilder}) with the frozen codec: new shards, each with its IVF delta;</li>
+ *   <li>commit through {@link SnapshotTransaction}: shards and IVF deltas added, old pids in a deletion vector.</li>
  * </ol>
  * Nothing is visible before the commit. A run that loses the commit race to another writer looks its ids up again in
  * the winning snapshot and commits on top of it ({@link BatchIds}); when it cannot (the winner allocated the same new
@@ -314,7 +311,8 @@ public final class UpdateJob implements Callable<Integer> {
                 Pass2 p = write(up, base, cfg, spec);
                 tokens = p.tokens;
                 shards = p.shardFiles.size();
-                tx.addShards(p.shardFiles).addIvf(p.ivf);
+                tx.addShards(p.shardFiles);
+                p.ivf.forEach(tx::addIvf);
             }
             if (nDocs == 0 && oldPids.length == 0) {
                 LOG.info("nothing to update: no document to add and none of the delete ids is live");
@@ -415,7 +413,7 @@ public final class UpdateJob implements Callable<Integer> {
         }
 
         /** The written files of pass 2. */
-        private record Pass2(List<DataFile> shardFiles, DataFile ivf, long tokens) {
+        private record Pass2(List<DataFile> shardFiles, List<DataFile> ivf, long tokens) {
         }
 
         /** The upserts numbered and partitioned into shards, the encoded sample, and the drift measured on it. */
@@ -470,7 +468,7 @@ public final class UpdateJob implements Callable<Integer> {
             return new Upserts(docsByPid, sample, text, shards, nDocs, codecB, codec, drift);
         }
 
-        /** Pass 2 with the frozen codec: one shard per partition, and the IVF delta of them all. */
+        /** Pass 2 with the frozen codec: one shard per partition, each with its IVF delta. */
         private Pass2 write(Upserts up, Manifest base, IndexConfig cfg, EncoderSpec spec) {
             IndexSettings settings = base.settings();
             int dim = settings.dim();
@@ -491,14 +489,8 @@ public final class UpdateJob implements Callable<Integer> {
             up.codec.destroy();
             assignerB.destroy();
 
-            Ivf ivf = Ivf.union(results.stream().map(r -> IvfFile.read(r.ivfPiece(), "IVF of shard " + r.partition()))
-                    .toArray(Ivf[]::new));
-            byte[] ivfBytes = IvfFile.write(ivf);
-            String ivfPath = IndexLayout.newIvfPath();
-            IndexFiles.writeNew(conf, layout.resolve(ivfPath), ivfBytes);
-            DataFile ivfFile = DataFile.of(ivfPath, DataFile.IVF, ivfBytes.length, ivf.numCentroids(), ivf.numEntries(),
-                    Checksums.crc32c(ivfBytes));
-            return new Pass2(results.stream().map(ShardResult::shard).toList(), ivfFile, tokens);
+            return new Pass2(results.stream().map(ShardResult::shard).toList(),
+                    results.stream().map(ShardResult::ivf).toList(), tokens);
         }
 
         /** Rebuilds from {@code --corpus} instead of updating; the new build is the next version. */

@@ -11,11 +11,13 @@ public final class CorpusReaders {
     public static CorpusReader open(IndexConfig cfg, Configuration conf) {
         String format = cfg.format().equals("auto") ? detect(cfg.input(), conf) : cfg.format();
         HadoopConf hc = new HadoopConf(conf);
+        long splitBytes = Math.max(1, Math.round(cfg.inputSplitMb() * 1024 * 1024));
         return switch (format) {
-            case "jsonl" -> new JsonlCorpusReader(InputFiles.list(conf, cfg.input(), ".jsonl"), hc);
-            case "parquet" -> new ParquetCorpusReader(InputFiles.list(conf, cfg.input(), ".parquet"), hc, false, cfg.dim());
+            case "jsonl" -> new JsonlCorpusReader(InputFiles.list(conf, cfg.input(), ".jsonl"), hc, splitBytes);
+            case "parquet" -> new ParquetCorpusReader(InputFiles.list(conf, cfg.input(), ".parquet"), hc, false,
+                    cfg.dim(), splitBytes);
             case "parquet-vectors" -> new ParquetCorpusReader(InputFiles.list(conf, cfg.input(), ".parquet"), hc, true,
-                    cfg.dim());
+                    cfg.dim(), splitBytes);
             case "npy" -> NpyCorpusReader.open(cfg.input(), hc);
             default -> throw new IllegalArgumentException("unknown format " + format);
         };

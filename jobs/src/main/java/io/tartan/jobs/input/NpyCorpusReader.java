@@ -6,8 +6,11 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.DataInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -22,9 +25,10 @@ import java.util.List;
  * {@code [N_tokens × dim]}, documents back to back), {@code doclens.npy} (int64 or int32 {@code [N_docs]}) and
  * optionally {@code ids.txt} (one id per line; default ids are the document numbers 0, 1, …).
  *
- * <p>The driver reads the headers and doclens and cuts the documents into token-balanced ranges; each task reads
- * its range once to reject non-finite vectors and emits {@link VectorRef}s, not vectors: later stages read the
- * vectors again where they need them, so shuffles stay small.
+ * <p>The driver streams doclens (and ids) once to cut the documents into token-balanced ranges, keeping only where
+ * each range starts in each file; each task reads its range's doclens, ids and vectors, rejects non-finite vectors
+ * and emits {@link VectorRef}s, not vectors: later stages read the vectors again where they need them, so shuffles
+ * stay small and nothing in the driver grows with the number of documents.
  */
 public final class NpyCorpusReader implements CorpusReader {
     public static final String DOCS = "docs.npy";
@@ -34,19 +38,24 @@ public final class NpyCorpusReader implements CorpusReader {
     private static final long RANGE_BYTES = 32L << 20;
 
     private final String docsPath;
+    private final String lensPath;
+    private final String idsPath;
     private final HadoopConf conf;
     private final int dim;
     private final long dataOffset;
-    private final long[] doclens;
-    private final String[] ids;
+    private final long tokens;
+    private final NpyHeader lensHeader;
 
-    private NpyCorpusReader(String docsPath, HadoopConf conf, int dim, long dataOffset, long[] doclens, String[] ids) {
+    private NpyCorpusReader(String docsPath, String lensPath, String idsPath, HadoopConf conf, int dim,
+            long dataOffset, long tokens, NpyHeader lensHeader) {
         this.docsPath = docsPath;
+        this.lensPath = lensPath;
+        this.idsPath = idsPath;
         this.conf = conf;
         this.dim = dim;
         this.dataOffset = dataOffset;
-        this.doclens = doclens;
-        this.ids = ids;
+        this.tokens = tokens;
+        this.lensHeader = lensHeader;
     }
 
     static NpyCorpusReader open(String dir, HadoopConf conf) {
@@ -62,93 +71,126 @@ public final class NpyCorpusReader implements CorpusReader {
             try (FSDataInputStream in = fs.open(docs)) {
                 dh = NpyHeader.read(in, docs.toString()).require(docs.toString(), 2, "<f4");
             }
-            long[] doclens;
+            NpyHeader lh;
             try (FSDataInputStream in = fs.open(lens)) {
-                NpyHeader lh = NpyHeader.read(in, lens.toString()).require(lens.toString(), 1, "<i8", "<i4");
-                byte[] raw = new byte[Math.toIntExact(lh.shape()[0] * lh.itemSize())];
-                in.readFully(raw);
-                ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-                doclens = new long[(int) lh.shape()[0]];
-                for (int i = 0; i < doclens.length; i++) {
-                    doclens[i] = lh.itemSize() == 8 ? b.getLong() : b.getInt();
-                    if (doclens[i] < 0) {
-                        throw new IllegalArgumentException(lens + ": negative doclen " + doclens[i] + " at " + i);
-                    }
-                }
+                lh = NpyHeader.read(in, lens.toString()).require(lens.toString(), 1, "<i8", "<i4");
             }
-            long total = 0;
-            for (long l : doclens) {
-                total += l;
-            }
-            if (total != dh.shape()[0]) {
-                throw new IllegalArgumentException(lens + " sums to " + total + " tokens but " + docs + " has "
-                        + dh.shape()[0] + " rows");
-            }
-            long expectedSize = dh.dataOffset() + total * dh.shape()[1] * 4;
+            long expectedSize = dh.dataOffset() + dh.shape()[0] * dh.shape()[1] * 4;
             if (fs.getFileStatus(docs).getLen() < expectedSize) {
                 throw new IllegalArgumentException(docs + " is truncated: " + fs.getFileStatus(docs).getLen()
                         + " bytes, header says " + expectedSize);
             }
-            String[] ids = null;
             Path idsPath = new Path(root, IDS);
-            if (fs.exists(idsPath)) {
-                ids = readIds(fs, idsPath, doclens.length);
-            }
-            return new NpyCorpusReader(docs.toString(), conf, Math.toIntExact(dh.shape()[1]), dh.dataOffset(),
-                    doclens, ids);
+            return new NpyCorpusReader(docs.toString(), lens.toString(),
+                    fs.exists(idsPath) ? idsPath.toString() : null, conf, Math.toIntExact(dh.shape()[1]),
+                    dh.dataOffset(), dh.shape()[0], lh);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
         }
     }
 
-    private static String[] readIds(FileSystem fs, Path p, int n) throws IOException {
-        List<String> out = new ArrayList<>(n);
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                out.add(line.strip());
-            }
-        }
-        if (out.size() != n) {
-            throw new IllegalArgumentException(p + " has " + out.size() + " ids for " + n + " documents");
-        }
-        return out.toArray(new String[0]);
-    }
-
     @Override
     public JavaRDD<SourceDoc> read(JavaSparkContext sc) {
-        List<Range> ranges = new ArrayList<>();
         long bytesPerToken = 4L * dim;
-        int start = 0;
-        long token = 0;
         long rangeBytes = Math.min(RANGE_BYTES, Math.max(bytesPerToken,
-                totalTokens() * bytesPerToken / Math.max(1, sc.defaultParallelism())));
-        while (start < doclens.length) {
-            int end = start;
-            long bytes = 0;
-            while (end < doclens.length && (end == start || bytes + doclens[end] * bytesPerToken <= rangeBytes)) {
-                bytes += doclens[end] * bytesPerToken;
-                end++;
-            }
-            long[] lens = java.util.Arrays.copyOfRange(doclens, start, end);
-            String[] rangeIds = ids == null ? null : java.util.Arrays.copyOfRange(ids, start, end);
-            ranges.add(new Range(start, token, lens, rangeIds));
-            token += bytes / bytesPerToken;
-            start = end;
+                tokens * bytesPerToken / Math.max(1, sc.defaultParallelism())));
+        List<Range> ranges;
+        try {
+            ranges = plan(rangeBytes / bytesPerToken);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + lensPath + ": " + e.getMessage(), e);
         }
         String path = docsPath;
         HadoopConf hc = conf;
         int width = dim;
         long offset = dataOffset;
-        return sc.parallelize(ranges, Math.max(1, ranges.size())).flatMap(r -> r.read(hc, path, offset, width).iterator());
+        return sc.parallelize(ranges, Math.max(1, ranges.size()))
+                .flatMap(r -> r.read(hc, path, offset, width).iterator());
     }
 
-    private long totalTokens() {
-        long t = 0;
-        for (long l : doclens) {
-            t += l;
+    /**
+     * Cuts the documents into ranges of about {@code rangeTokens} tokens (at least one document each), streaming
+     * doclens and ids once; checks that doclens are not negative and sum to the rows of docs.npy, and that ids.txt
+     * has one line per document.
+     */
+    private List<Range> plan(long rangeTokens) throws IOException {
+        int item = lensHeader.itemSize();
+        long n = lensHeader.shape()[0];
+        List<Range> out = new ArrayList<>();
+        Path lens = new Path(lensPath);
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(
+                lens.getFileSystem(conf.get()).open(lens), 1 << 16));
+                IdOffsets ids = idsPath == null ? null : new IdOffsets(conf, idsPath)) {
+            in.skipNBytes(lensHeader.dataOffset());
+            byte[] raw = new byte[item];
+            ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+            long token = 0;
+            long doc = 0;
+            while (doc < n) {
+                long first = doc;
+                long firstToken = token;
+                long idsOffset = ids == null ? -1 : ids.offset();
+                while (doc < n && (doc == first || token - firstToken < rangeTokens)) {
+                    in.readFully(raw);
+                    long len = item == 8 ? b.getLong(0) : b.getInt(0);
+                    if (len < 0) {
+                        throw new IllegalArgumentException(lensPath + ": negative doclen " + len + " at " + doc);
+                    }
+                    token += len;
+                    doc++;
+                    if (ids != null && !ids.skipLine()) {
+                        throw new IllegalArgumentException(idsPath + " has " + (doc - 1) + " ids for " + n
+                                + " documents");
+                    }
+                }
+                out.add(new Range(first, doc - first, firstToken, lensPath,
+                        lensHeader.dataOffset() + first * item, item, idsPath, idsOffset));
+            }
+            if (token != tokens) {
+                throw new IllegalArgumentException(lensPath + " sums to " + token + " tokens but " + docsPath
+                        + " has " + tokens + " rows");
+            }
+            if (ids != null && ids.skipLine()) {
+                throw new IllegalArgumentException(idsPath + " has more ids than the " + n + " documents");
+            }
         }
-        return t;
+        return out;
+    }
+
+    /** Streams ids.txt, telling the byte offset of the next line. */
+    private static final class IdOffsets implements java.io.Closeable {
+        private final InputStream in;
+        private long offset;
+
+        IdOffsets(HadoopConf conf, String path) throws IOException {
+            Path p = new Path(path);
+            this.in = new BufferedInputStream(p.getFileSystem(conf.get()).open(p), 1 << 16);
+        }
+
+        long offset() {
+            return offset;
+        }
+
+        /** Skips one line; false at the end of the file. */
+        boolean skipLine() throws IOException {
+            int c = in.read();
+            if (c < 0) {
+                return false;
+            }
+            while (c >= 0 && c != '\n') {
+                offset++;
+                c = in.read();
+            }
+            if (c == '\n') {
+                offset++;
+            }
+            return true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     @Override
@@ -176,19 +218,25 @@ public final class NpyCorpusReader implements CorpusReader {
         return out;
     }
 
-    /** Documents {@code firstDoc ..} whose tokens start at {@code firstToken}. */
-    private record Range(int firstDoc, long firstToken, long[] lens, String[] ids) implements Serializable {
+    /**
+     * Documents {@code firstDoc .. firstDoc + docs} whose tokens start at {@code firstToken}; their doclens at
+     * {@code lensOffset} of doclens.npy, their ids (if any) from byte {@code idsOffset} of ids.txt.
+     */
+    private record Range(long firstDoc, long docs, long firstToken, String lensPath, long lensOffset, int lensItem,
+            String idsPath, long idsOffset) implements Serializable {
         List<SourceDoc> read(HadoopConf conf, String path, long dataOffset, int dim) throws IOException {
+            long[] lens = doclens(conf);
+            String[] ids = idsPath == null ? null : ids(conf);
             Path p = new Path(path);
             List<SourceDoc> out = new ArrayList<>(lens.length);
             try (FSDataInputStream in = p.getFileSystem(conf.get()).open(p)) {
                 long token = firstToken;
                 byte[] scratch = null;
                 for (int i = 0; i < lens.length; i++) {
-                    int doc = firstDoc + i;
+                    long doc = firstDoc + i;
                     long line = doc + 1L;
                     long ordinal = SourceDoc.ordinal(0, line);
-                    String id = ids == null ? Integer.toString(doc) : ids[i];
+                    String id = ids == null ? Long.toString(doc) : ids[i];
                     int n = Math.toIntExact(lens[i]);
                     VectorRef ref = new VectorRef(path, dataOffset + token * dim * 4, n, dim);
                     token += n;
@@ -206,6 +254,34 @@ public final class NpyCorpusReader implements CorpusReader {
                     Reject bad = DocFields.checkFinite(readVectors(in, ref, scratch), dim);
                     out.add(bad != null ? SourceDoc.rejected(ordinal, path, line, id, bad)
                             : new SourceDoc(ordinal, path, line, id, null, null, ref, n, null, null));
+                }
+            }
+            return out;
+        }
+
+        private long[] doclens(HadoopConf conf) throws IOException {
+            Path p = new Path(lensPath);
+            byte[] raw = new byte[Math.toIntExact(docs * lensItem)];
+            try (FSDataInputStream in = p.getFileSystem(conf.get()).open(p)) {
+                in.readFully(lensOffset, raw, 0, raw.length);
+            }
+            ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+            long[] out = new long[(int) docs];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = lensItem == 8 ? b.getLong() : b.getInt();
+            }
+            return out;
+        }
+
+        private String[] ids(HadoopConf conf) throws IOException {
+            Path p = new Path(idsPath);
+            String[] out = new String[(int) docs];
+            try (FSDataInputStream raw = p.getFileSystem(conf.get()).open(p)) {
+                raw.seek(idsOffset);
+                BufferedReader r = new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8));
+                for (int i = 0; i < out.length; i++) {
+                    String line = r.readLine();
+                    out[i] = line == null ? "" : line.strip();
                 }
             }
             return out;

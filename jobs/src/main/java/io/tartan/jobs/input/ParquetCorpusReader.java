@@ -21,18 +21,22 @@ import java.util.NoSuchElementException;
 /**
  * Parquet corpus: text rows ({@code id}, {@code text}, optional {@code title}, optional {@code metadata}
  * map&lt;string,string&gt;) or vector rows ({@code id}, {@code vectors}: list&lt;list&lt;float&gt;&gt;, optional
- * {@code metadata}). One task streams one file through parquet-avro, numbering rows from 1.
+ * {@code metadata}). Files are read in runs of row groups of about {@code input_split_mb} ({@link RowGroupSplit},
+ * planned from the footers in a first Spark job), one task each streaming through parquet-avro; rows are numbered
+ * from 1 in their file.
  */
 final class ParquetCorpusReader implements CorpusReader {
     private final List<String> files;
     private final HadoopConf conf;
     private final boolean vectors;
     private final int dim;
+    private final long splitBytes;
 
-    ParquetCorpusReader(List<String> files, HadoopConf conf, boolean vectors, int dim) {
+    ParquetCorpusReader(List<String> files, HadoopConf conf, boolean vectors, int dim, long splitBytes) {
         this.files = files;
         this.conf = conf;
         this.vectors = vectors;
+        this.splitBytes = Math.max(1, splitBytes);
         this.dim = dim > 0 ? dim : vectors ? firstRowDim(files.get(0), conf.get()) : 0;
     }
 
@@ -45,7 +49,10 @@ final class ParquetCorpusReader implements CorpusReader {
         HadoopConf hc = conf;
         boolean vec = vectors;
         int width = dim;
-        return sc.parallelize(indexed, indexed.size()).flatMap(f -> new Rows(hc, f._1(), f._2(), vec, width));
+        long bytes = splitBytes;
+        List<RowGroupSplit> splits = sc.parallelize(indexed, indexed.size())
+                .flatMap(f -> RowGroupSplit.plan(hc, f._1(), f._2(), bytes).iterator()).collect();
+        return sc.parallelize(splits, Math.max(1, splits.size())).flatMap(s -> new Rows(hc, s, vec, width));
     }
 
     /** The expected width of vector rows: that of the first vector in the first file. */
@@ -65,10 +72,14 @@ final class ParquetCorpusReader implements CorpusReader {
     }
 
     static ParquetReader<GenericRecord> open(String file, Configuration conf) throws IOException {
+        return builder(file, conf).build();
+    }
+
+    private static ParquetReader.Builder<GenericRecord> builder(String file, Configuration conf) throws IOException {
         Configuration c = new Configuration(conf);
         c.setBoolean("parquet.avro.add-list-element-records", false);
         c.setBoolean("parquet.avro.readInt96AsFixed", true);
-        return AvroParquetReader.<GenericRecord>builder(HadoopInputFile.fromPath(new Path(file), c)).withConf(c).build();
+        return AvroParquetReader.<GenericRecord>builder(HadoopInputFile.fromPath(new Path(file), c)).withConf(c);
     }
 
     static Object field(GenericRecord r, String name) {
@@ -115,12 +126,13 @@ final class ParquetCorpusReader implements CorpusReader {
         private long row;
         private GenericRecord next;
 
-        Rows(HadoopConf conf, int fileIndex, String source, boolean vectors, int dim) throws IOException {
-            this.reader = open(source, conf.get());
-            this.fileIndex = fileIndex;
-            this.source = source;
+        Rows(HadoopConf conf, RowGroupSplit split, boolean vectors, int dim) throws IOException {
+            this.reader = builder(split.path(), conf.get()).withFileRange(split.start(), split.end()).build();
+            this.fileIndex = split.fileIndex();
+            this.source = split.path();
             this.vectors = vectors;
             this.dim = dim;
+            this.row = split.firstRow() - 1;
             advance();
         }
 

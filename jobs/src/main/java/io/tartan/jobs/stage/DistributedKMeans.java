@@ -14,18 +14,21 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
 
 import java.io.Serializable;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
 /**
  * Spherical k-means over an RDD of {@link PointBlock}s, run in the executors: seeded init (the {@code k} points with
- * the smallest {@link KMeansInit} keys, by {@code takeOrdered}), then per iteration the centroids' assigner is
- * broadcast, each partition folds its points into {@link PartialSums} and {@code treeAggregate} combines them; the
- * driver applies {@link CentroidUpdate} (normalised means, empty clusters re-seeded). Only centroids and partial
- * sums (k·dim values) cross the network.
+ * the smallest {@link KMeansInit} keys: the keys by {@code takeOrdered}, then those points), then per iteration the
+ * centroids' assigner is broadcast, each partition folds its points into {@link PartialSums} and {@code treeAggregate}
+ * combines them; the driver applies {@link CentroidUpdate} (normalised means, empty clusters re-seeded). Only
+ * centroids and partial sums (k·dim values) cross the network.
  */
 public final class DistributedKMeans {
     private static final Logger LOG = LoggerFactory.getLogger(DistributedKMeans.class);
@@ -78,20 +81,29 @@ public final class DistributedKMeans {
 
     /**
      * The {@code n} points with the smallest {@link KMeansInit} keys under {@code seed}, in key order ({@code [n' × dim]}, {@code n' = min(n, points)}).
-     * Keys are uniform, so a point whose key lies above the {@code 4n/points} quantile is almost never among the
-     * {@code n} smallest: filtering on that before copying points out keeps the work near {@code n} copies instead
-     * of one per point. If the filter ever left fewer than {@code n}, the exact answer is computed without it.
+     * Two passes keep the driver at the size of the answer: the {@code n} smallest (key, id) pairs first, then only
+     * the points at or below the largest of them. Keys are uniform, so a point whose key lies above the
+     * {@code 4n/points} quantile is almost never among the {@code n} smallest: filtering on that keeps the first pass
+     * near {@code 4n} pairs instead of one per point. If the filter ever left fewer than {@code n}, the exact answer
+     * is computed without it.
      */
     static float[] smallestKeys(JavaRDD<PointBlock> blocks, long points, int dim, int n, long seed) {
         double share = Math.min(1.0, 4.0 * n / Math.max(1, points) + 1e-3);
-        List<KeyedPoint> pts = blocks.flatMap(b -> keyed(b, dim, seed, share).iterator())
-                .takeOrdered(n, new ByKey());
-        if (pts.size() < Math.min(n, points) && share < 1) {
-            pts = blocks.flatMap(b -> keyed(b, dim, seed, 1.0).iterator()).takeOrdered(n, new ByKey());
+        List<KeyedId> keys = blocks.flatMap(b -> keyed(b, seed, share).iterator()).takeOrdered(n, new ByKey());
+        if (keys.size() < Math.min(n, points) && share < 1) {
+            keys = blocks.flatMap(b -> keyed(b, seed, 1.0).iterator()).takeOrdered(n, new ByKey());
         }
+        if (keys.isEmpty()) {
+            return new float[0];
+        }
+        KeyedId last = keys.get(keys.size() - 1);
+        List<Tuple2<KeyedId, float[]>> pts = new ArrayList<>(blocks.flatMap(b -> upTo(b, dim, seed, last).iterator())
+                .collect());
+        ByKey order = new ByKey();
+        pts.sort((a, b) -> order.compare(a._1(), b._1()));
         float[] out = new float[pts.size() * dim];
         for (int i = 0; i < pts.size(); i++) {
-            System.arraycopy(pts.get(i).vector(), 0, out, i * dim, dim);
+            System.arraycopy(pts.get(i)._2(), 0, out, i * dim, dim);
         }
         return out;
     }
@@ -110,17 +122,28 @@ public final class DistributedKMeans {
         return m;
     }
 
-    private static List<KeyedPoint> keyed(PointBlock b, int dim, long seed, double share) {
-        List<KeyedPoint> out = new ArrayList<>();
+    private static List<KeyedId> keyed(PointBlock b, long seed, double share) {
+        List<KeyedId> out = new ArrayList<>();
         for (int i = 0; i < b.size(); i++) {
             long key = KMeansInit.key(seed, b.ids()[i]);
             // the key's place in signed order as a fraction of the long range
             if (share < 1 && ((key ^ Long.MIN_VALUE) >>> 11) * 0x1.0p-53 >= share) {
                 continue;
             }
-            float[] v = new float[dim];
-            System.arraycopy(b.points(), i * dim, v, 0, dim);
-            out.add(new KeyedPoint(key, b.ids()[i], v));
+            out.add(new KeyedId(key, b.ids()[i]));
+        }
+        return out;
+    }
+
+    /** The points of {@code b} whose (key, id) is at most {@code last}'s, with a copy of their vector. */
+    private static List<Tuple2<KeyedId, float[]>> upTo(PointBlock b, int dim, long seed, KeyedId last) {
+        List<Tuple2<KeyedId, float[]>> out = new ArrayList<>();
+        for (int i = 0; i < b.size(); i++) {
+            long key = KMeansInit.key(seed, b.ids()[i]);
+            if (KMeansInit.compare(key, b.ids()[i], last.key(), last.id()) <= 0) {
+                out.add(new Tuple2<>(new KeyedId(key, b.ids()[i]),
+                        Arrays.copyOfRange(b.points(), i * dim, (i + 1) * dim)));
+            }
         }
         return out;
     }
@@ -134,14 +157,14 @@ public final class DistributedKMeans {
         return smallestKeys(blocks, points, dim, n, SampleKeys.key(seed, 0x434F444543L, 0));
     }
 
-    record KeyedPoint(long key, long id, float[] vector) implements Serializable {
+    record KeyedId(long key, long id) implements Serializable {
     }
 
-    static final class ByKey implements Comparator<KeyedPoint>, Serializable {
+    static final class ByKey implements Comparator<KeyedId>, Serializable {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public int compare(KeyedPoint a, KeyedPoint b) {
+        public int compare(KeyedId a, KeyedId b) {
             return KMeansInit.compare(a.key(), a.id(), b.key(), b.id());
         }
     }

@@ -1,10 +1,10 @@
 package io.tartan.jobs.stage;
 
+import io.tartan.format.BuildCommit;
 import io.tartan.format.IndexLayout;
 import io.tartan.format.codec.CodecFile;
 import io.tartan.format.codec.ResidualCodec;
 import io.tartan.format.ivf.IvfBuilder;
-import io.tartan.format.ivf.IvfFile;
 import io.tartan.format.kmeans.CentroidAssigner;
 import io.tartan.format.manifest.DataFile;
 import io.tartan.format.shard.ShardRow;
@@ -23,7 +23,7 @@ import java.util.List;
 
 /**
  * Pass 2 for one shard: token vectors for each document (taken from pass 1 when the document was in the k-means
- * sample, else encoded or read now), nearest centroids, residuals, one Parquet shard file and the shard's IVF piece.
+ * sample, else encoded or read now), nearest centroids, residuals, one Parquet shard file and the shard's IVF file.
  * Streams the partition in batches, so a shard never has to fit in memory.
  */
 public final class ShardBuilder {
@@ -120,8 +120,9 @@ public final class ShardBuilder {
             }
             long t0 = System.nanoTime();
             shard = writer.finish();
+            DataFile ivfFile = BuildCommit.writeIvf(ctx.conf().get(), layout, ivf.build());
             writeNanos += System.nanoTime() - t0;
-            return List.of(new ShardResult(partition, shard, IvfFile.write(ivf.build()), docCount, tokens,
+            return List.of(new ShardResult(partition, shard, ivfFile, docCount, tokens,
                     vectors.encodedDocs(), reused, vectors.encodeSeconds(), assignNanos / 1e9, compressNanos / 1e9,
                     writeNanos / 1e9, KernelUsage.executorId(), KernelUsage.here())).iterator();
         }

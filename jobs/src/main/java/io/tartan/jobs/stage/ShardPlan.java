@@ -18,4 +18,13 @@ public final class ShardPlan {
         long n = Math.max(Math.max(1, minShards), bySize);
         return (int) Math.max(1, Math.min(n, Math.min(docs, 100_000)));
     }
+
+    /**
+     * How many pid ranges pass 1 splits each shard into: enough that one holds about {@code targetMb} of float
+     * sample vectors ({@code sampleTokens} over all shards), capped so no range is empty.
+     */
+    public static int rangesPerShard(double sampleTokens, int dim, int shards, double targetMb) {
+        double perShardMb = sampleTokens * dim * Float.BYTES / shards / (1024 * 1024);
+        return (int) Math.max(1, Math.min(Math.ceil(perShardMb / targetMb), 100_000 / Math.max(1, shards)));
+    }
 }

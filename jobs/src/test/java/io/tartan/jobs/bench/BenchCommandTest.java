@@ -64,16 +64,27 @@ class BenchCommandTest {
     }
 
     @Test
-    void scalingBuildsEachShareOfTheCorpus() throws Exception {
+    void scalingBuildsEachDataSetAndReportsStagesMemoryAndRecall() throws Exception {
+        Path small = dir.resolve("synth-small");
+        TinySynth.write(small, 150, 20);
         Path json = dir.resolve("scaling.json");
-        assertEquals(0, BenchCommand.run("scaling", "--data", synth.toString(), "--work", dir.resolve("work").toString(),
-                "--fractions", "0.5,1", "--json", json.toString(), "--png", dir.resolve("scaling.png").toString()));
+        assertEquals(0, BenchCommand.run("scaling", "--data", small + "," + synth, "--work",
+                dir.resolve("work").toString(), "--json", json.toString(), "--png",
+                dir.resolve("scaling.png").toString()));
         JsonNode runs = JSON.readTree(json.toFile()).get("runs");
         assertEquals(2, runs.size());
         assertEquals(150, runs.get(0).get("documents").asInt());
         assertEquals(300, runs.get(1).get("documents").asInt());
+        assertEquals(2.0, runs.get(1).get("size").asDouble(), 1e-9);
         assertTrue(runs.get(0).get("tokens").asLong() < runs.get(1).get("tokens").asLong());
-        assertTrue(runs.get(1).get("latency_p50_ms").asDouble() > 0);
+        for (JsonNode r : runs) {
+            assertTrue(r.get("latency_p50_ms").asDouble() > 0);
+            assertTrue(r.get("peak_driver_heap_mb").asDouble() > 0, r.toString());
+            assertTrue(r.get("build_stage_seconds").has("kmeans") && r.get("build_stage_seconds").has("pass2"));
+            double recall = r.get("recall@10").asDouble();
+            assertTrue(recall > 0 && recall <= 1, "recall@10 vs exact_top10.tsv: " + recall);
+        }
+        assertTrue(Files.size(dir.resolve("scaling.png")) > 0);
     }
 
     @Test

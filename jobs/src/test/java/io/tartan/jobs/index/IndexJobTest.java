@@ -1,7 +1,11 @@
 package io.tartan.jobs.index;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tartan.format.IndexLayout;
 import io.tartan.format.io.IndexFiles;
+import io.tartan.format.ivf.Ivf;
+import io.tartan.format.ivf.IvfFile;
 import io.tartan.format.manifest.DataFile;
 import io.tartan.format.manifest.Manifest;
 import io.tartan.format.manifest.ManifestStore;
@@ -99,7 +103,9 @@ class IndexJobTest {
         Files.write(corpus, lines);
         String out = tmp.resolve("text-index").toString();
 
-        BuildSummary s = build("--input", corpus.toString(), "--output", out, "--max_reject_fraction", "0.5");
+        // read in ~200-byte splits, pass 1 on several pid ranges a shard: line numbers and vector reuse hold
+        BuildSummary s = build("--input", corpus.toString(), "--output", out, "--max_reject_fraction", "0.5",
+                "--input_split_mb", "0.0002", "--sample_partition_mb", "0.05");
 
         assertEquals(15, s.rowsRead());
         assertEquals(11, s.documents());
@@ -126,7 +132,16 @@ class IndexJobTest {
         Manifest m = new ManifestStore(new Configuration(), new IndexLayout(out)).readLatest();
         assertEquals("all-minilm-l6-v2", m.settings().encoderId());
         assertTrue(m.settings().encoderChecksum().startsWith("sha256:"));
-        assertTrue(Files.exists(Path.of(out, "metadata", "v1.summary.json")));
+        JsonNode summary = new ObjectMapper().readTree(Path.of(out, "metadata", "v1.summary.json").toFile());
+        JsonNode memory = summary.get("memory");
+        assertTrue(memory.get("peak_driver_heap_bytes").asLong() > 0, memory.toString());
+        assertEquals(Runtime.getRuntime().maxMemory(), memory.get("driver_heap_max_bytes").asLong());
+        for (String key : List.of("peak_executor_heap_bytes", "largest_task_peak_execution_memory_bytes",
+                "largest_task_stage", "largest_task_result_bytes", "memory_spilled_bytes", "disk_spilled_bytes")) {
+            assertTrue(memory.has(key), key + " in " + memory);
+        }
+        // the sorting shuffle that numbers documents uses execution memory in its tasks
+        assertTrue(memory.get("largest_task_peak_execution_memory_bytes").asLong() > 0, memory.toString());
 
         try (TartanIndex index = TartanIndex.open(out)) {
             index.withEncoder(ModelQueryEncoder.open(null));
@@ -153,7 +168,8 @@ class IndexJobTest {
         String b = tmp.resolve("npy-b").toString();
         String c = tmp.resolve("parquet-c").toString();
         BuildSummary sa = build("--input", npy.toString(), "--output", a, "--min_shards", "3");
-        build("--input", npy.toString(), "--output", b, "--min_shards", "3");
+        // pass 1 on many small pid ranges, joined into the same three shards for pass 2
+        build("--input", npy.toString(), "--output", b, "--min_shards", "3", "--sample_partition_mb", "0.01");
         BuildSummary sc3 = build("--input", parquet.toString(), "--output", c, "--format", "parquet-vectors",
                 "--min_shards", "3");
 
@@ -166,7 +182,7 @@ class IndexJobTest {
         assertEquals(sa.tokens(), f.docs.stream().mapToLong(m -> m.length / 32).sum() - f.docs.get(5).length / 32);
 
         IndexContent ca = IndexContent.read(a);
-        assertEquals(ca, IndexContent.read(b), "same input, settings and seed → same index");
+        assertEquals(ca, IndexContent.read(b), "same input, settings and seed → same index, however pass 1 is cut");
         assertEquals(ca, IndexContent.read(c), "npy and Parquet vectors → same index");
     }
 
@@ -281,7 +297,8 @@ class IndexJobTest {
             }
             return new IndexContent(Map.of("settings", m.settings().toString()),
                     IndexFiles.readAll(conf, layout.resolve(m.codec().path())),
-                    IndexFiles.readAll(conf, layout.resolve(m.ivf().get(0).path())), rows);
+                    IvfFile.write(Ivf.union(m.ivf().stream().map(f -> IvfFile.read(IndexFiles.readAll(conf,
+                            layout.resolve(f.path())), f.path())).toArray(Ivf[]::new))), rows);
         }
 
         @Override

@@ -29,17 +29,19 @@ public final class BuildCommit {
     }
 
     public static Manifest commit(Configuration conf, IndexLayout layout, IndexSettings settings, ResidualCodec codec,
-            List<DataFile> shards, Ivf ivf, Map<String, String> properties) {
+            List<DataFile> shards, List<DataFile> textIndexes, Ivf ivf, Map<String, String> properties) {
         DataFile codecFile = writeBinary(conf, layout, IndexLayout.newCodecPath(), DataFile.CODEC,
                 CodecFile.write(codec), 0, 0);
         DataFile ivfFile = writeBinary(conf, layout, IndexLayout.newIvfPath(), DataFile.IVF, IvfFile.write(ivf),
                 ivf.numCentroids(), ivf.numEntries());
         long docs = shards.stream().mapToLong(DataFile::recordCount).sum();
         long tokens = shards.stream().mapToLong(DataFile::tokenCount).sum();
-        long bytes = codecFile.sizeBytes() + ivfFile.sizeBytes() + shards.stream().mapToLong(DataFile::sizeBytes).sum();
+        long bytes = codecFile.sizeBytes() + ivfFile.sizeBytes() + shards.stream().mapToLong(DataFile::sizeBytes).sum()
+                + textIndexes.stream().mapToLong(DataFile::sizeBytes).sum();
         Summary summary = new Summary(docs, docs, 0, tokens, bytes, docs);
         Manifest m = Manifest.create(1, 1 + (IDS.nextLong() & (Long.MAX_VALUE - 1)), null, System.currentTimeMillis(),
-                Manifest.OP_BUILD, settings, codecFile, shards, List.of(ivfFile), List.of(), summary, properties);
+                Manifest.OP_BUILD, settings, codecFile, shards, List.of(ivfFile), List.of(), textIndexes, summary,
+                properties);
         new ManifestStore(conf, layout).commit(m);
         return m;
     }

@@ -275,11 +275,12 @@ public final class IndexJob {
                     + String.format("%.3f", exactShare) + " of sampled tokens");
             blocks.unpersist(false);
 
-            // pass 2
+            // pass 2; precomputed vectors come without text: their text indexes hold metadata only
+            String textIndex = text ? IndexSettings.TEXT_BM25 : IndexSettings.TEXT_METADATA;
             Broadcast<byte[]> codecB = sc.broadcast(CodecFile.write(codec));
             Broadcast<CentroidAssigner> assignerB = sc.broadcast(assigner);
             ShardBuilder.Context ctx = new ShardBuilder.Context(hc, cfg.output(), dim, cfg.nbits(), k,
-                    CentroidCodes.width(k), spec, codecB, assignerB);
+                    CentroidCodes.width(k), spec, codecB, assignerB, textIndex);
             JavaRDD<ShardResult> built = text
                     ? EncodeResources.forEncodeStage(docsByPid.zipPartitions(sample, (d, s) -> ShardBuilder.build(
                             TaskContext.getPartitionId(), d, s, ctx)), encodeDevice)
@@ -295,11 +296,12 @@ public final class IndexJob {
 
             // commit
             List<DataFile> shardFiles = results.stream().map(ShardResult::shard).toList();
+            List<DataFile> textFiles = results.stream().map(ShardResult::textIndex).toList();
             Ivf ivf = Ivf.union(results.stream().map(r -> IvfFile.read(r.ivfPiece(), "IVF of shard " + r.partition()))
                     .toArray(Ivf[]::new));
             IndexSettings settings = new IndexSettings(dim, cfg.nbits(), k, enc.docMaxlen, enc.queryMaxlen,
-                    enc.encoderId, enc.checksum, IndexSettings.MAXSIM_COSINE);
-            Manifest m = clock.time("commit", () -> BuildCommit.commit(conf, layout, settings, codec, shardFiles, ivf,
+                    enc.encoderId, enc.checksum, IndexSettings.MAXSIM_COSINE, textIndex);
+            Manifest m = clock.time("commit", () -> BuildCommit.commit(conf, layout, settings, codec, shardFiles, textFiles, ivf,
                     properties(reader)));
             LOG.info("committed {} (version {}, snapshot {})", layout.manifest(m.version()), m.version(),
                     m.snapshotId());

@@ -84,7 +84,12 @@ public final class SearchCommand implements Callable<Integer> {
             List<float[]> vectors = new ArrayList<>();
             List<String> qids = new ArrayList<>();
             readQueries(idx, qids, vectors, textQueries);
-            if (!textQueries.isEmpty()) {
+            String[] texts = new String[qids.size()];
+            for (String[] t : textQueries) {
+                texts[Integer.parseInt(t[0])] = t[1];
+            }
+            // bm25 reads the text only: no model to load
+            if (!textQueries.isEmpty() && params.mode().needsVectors()) {
                 source.useModel(idx);
                 for (String[] t : textQueries) {
                     vectors.set(Integer.parseInt(t[0]), idx.encode(t[1]));
@@ -94,7 +99,8 @@ public final class SearchCommand implements Callable<Integer> {
             try {
                 for (int i = 0; i < qids.size(); i++) {
                     long t0 = System.nanoTime();
-                    SearchResult r = idx.search(vectors.get(i), k, params);
+                    SearchResult r = texts[i] == null ? idx.search(vectors.get(i), k, params)
+                            : idx.search(texts[i], vectors.get(i), k, params);
                     double ms = (System.nanoTime() - t0) / 1e6;
                     if (runOut != null) {
                         writeRun(runOut, qids.get(i), r);

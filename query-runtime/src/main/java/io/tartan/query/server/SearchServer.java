@@ -8,6 +8,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.tartan.query.IndexSnapshot;
 import io.tartan.query.SearchParams;
+import io.tartan.query.text.Fusion;
 import io.tartan.query.SearchResult;
 import io.tartan.query.TartanIndex;
 import io.tartan.query.cli.JsonQueries;
@@ -214,9 +215,18 @@ public final class SearchServer implements AutoCloseable {
             throw new IllegalArgumentException("\"k\" must be between 1 and " + MAX_K + ", got " + k);
         }
         SearchParams p = params(req.get("params"));
-        float[] q = queryVectors(req);
+        if (req.hasNonNull("filter")) {
+            if (!req.get("filter").isTextual()) {
+                throw new IllegalArgumentException("\"filter\" must be a string, e.g. \"lang = 'en' AND year >= 2020\"");
+            }
+            p = p.withFilter(req.get("filter").asText());
+        }
+        // text queries go to the index as text: BM25 reads it, the MaxSim modes encode it
+        String text = req.hasNonNull("query") && req.get("query").isTextual() ? req.get("query").asText() : null;
+        float[] q = text == null || req.has("vectors") ? queryVectors(req) : null;
         long t0 = System.nanoTime();
-        SearchResult r = index.search(q, k, p);
+        SearchResult r = text == null ? index.search(q, k, p) : q != null ? index.search(text, q, k, p)
+                : index.search(text, k, p);
         return result(r, t0);
     }
 
@@ -248,16 +258,9 @@ public final class SearchServer implements AutoCloseable {
             return defaults;
         }
         if (!p.isObject()) {
-            throw new IllegalArgumentException("\"params\" must be an object {ncells, centroid_score_threshold, ndocs, mode}");
+            throw new IllegalArgumentException("\"params\" must be an object {mode, ncells, centroid_score_threshold, ndocs, fusion, alpha, depth}");
         }
-        SearchParams.Mode mode = defaults.mode();
-        if (p.has("mode")) {
-            String m = p.get("mode").asText();
-            if (!m.equalsIgnoreCase("fast") && !m.equalsIgnoreCase("plaid")) {
-                throw new IllegalArgumentException("params.mode must be \"fast\" or \"plaid\", got \"" + m + "\"");
-            }
-            mode = SearchParams.Mode.valueOf(m.toUpperCase(java.util.Locale.ROOT));
-        }
+        SearchParams.Mode mode = p.has("mode") ? SearchParams.Mode.parse(p.get("mode").asText()) : defaults.mode();
         Integer ncells = p.has("ncells") ? intParam(p, "ncells") : defaults.ncells();
         Integer ndocs = p.has("ndocs") ? intParam(p, "ndocs") : defaults.ndocs();
         Float t = defaults.centroidScoreThreshold();
@@ -267,7 +270,17 @@ public final class SearchServer implements AutoCloseable {
             }
             t = p.get("centroid_score_threshold").floatValue();
         }
-        return new SearchParams(mode, ncells, t, ndocs);
+        Integer depth = p.has("depth") ? intParam(p, "depth") : defaults.depth();
+        Fusion fusion = p.has("fusion") ? Fusion.parse(p.get("fusion").asText())
+                : defaults.fusion();
+        Float alpha = defaults.alpha();
+        if (p.has("alpha")) {
+            if (!p.get("alpha").isNumber()) {
+                throw new IllegalArgumentException("params.alpha must be a number in [0, 1]");
+            }
+            alpha = p.get("alpha").floatValue();
+        }
+        return new SearchParams(mode, ncells, t, ndocs, fusion, alpha, depth, defaults.filter());
     }
 
     private static int intParam(JsonNode p, String name) {

@@ -53,11 +53,13 @@ public record Manifest(
         properties = properties == null ? Map.of() : Map.copyOf(properties);
     }
 
-    /** A manifest at the current format version. */
+    /** A manifest at the lowest format version that expresses it. */
     public static Manifest create(long version, long snapshotId, Long parentSnapshotId, long timestampMs,
             String operation, IndexSettings settings, DataFile codec, List<DataFile> shards, List<DataFile> ivf,
             List<DataFile> deletes, List<DataFile> textIndexes, Summary summary, Map<String, String> properties) {
-        return new Manifest(FormatVersion.MAJOR, FormatVersion.MINOR, version, snapshotId, parentSnapshotId,
+        // the lowest version that expresses the snapshot (FORMAT.md section 1)
+        int minor = settings.hasTextIndexes() ? FormatVersion.MINOR_TEXT_INDEXES : FormatVersion.MINOR;
+        return new Manifest(FormatVersion.MAJOR, minor, version, snapshotId, parentSnapshotId,
                 timestampMs, operation, settings, codec, shards, ivf, deletes, textIndexes, summary, properties);
     }
 

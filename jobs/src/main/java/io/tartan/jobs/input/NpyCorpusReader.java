@@ -16,11 +16,13 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Precomputed token vectors as written by {@code gen_synth.py}: a directory with {@code docs.npy} (float32
  * {@code [N_tokens × dim]}, documents back to back), {@code doclens.npy} (int64 or int32 {@code [N_docs]}) and
- * optionally {@code ids.txt} (one id per line; default ids are the document numbers 0, 1, …).
+ * optionally {@code ids.txt} (one id per line; default ids are the document numbers 0, 1, …) and
+ * {@code metadata.jsonl} (one JSON object per document, in document order; {@code {}} or a blank line for none).
  *
  * <p>The driver reads the headers and doclens and cuts the documents into token-balanced ranges; each task reads
  * its range once to reject non-finite vectors and emits {@link VectorRef}s, not vectors: later stages read the
@@ -30,6 +32,8 @@ public final class NpyCorpusReader implements CorpusReader {
     public static final String DOCS = "docs.npy";
     public static final String DOCLENS = "doclens.npy";
     public static final String IDS = "ids.txt";
+    public static final String METADATA = "metadata.jsonl";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     /** Bytes of vectors per read task. */
     private static final long RANGE_BYTES = 32L << 20;
 
@@ -39,8 +43,11 @@ public final class NpyCorpusReader implements CorpusReader {
     private final long dataOffset;
     private final long[] doclens;
     private final String[] ids;
+    private final Map<String, String>[] metadata;
 
-    private NpyCorpusReader(String docsPath, HadoopConf conf, int dim, long dataOffset, long[] doclens, String[] ids) {
+    private NpyCorpusReader(String docsPath, HadoopConf conf, int dim, long dataOffset, long[] doclens, String[] ids,
+            Map<String, String>[] metadata) {
+        this.metadata = metadata;
         this.docsPath = docsPath;
         this.conf = conf;
         this.dim = dim;
@@ -94,8 +101,13 @@ public final class NpyCorpusReader implements CorpusReader {
             if (fs.exists(idsPath)) {
                 ids = readIds(fs, idsPath, doclens.length);
             }
+            Map<String, String>[] metadata = null;
+            Path metaPath = new Path(root, METADATA);
+            if (fs.exists(metaPath)) {
+                metadata = readMetadata(fs, metaPath, doclens.length);
+            }
             return new NpyCorpusReader(docs.toString(), conf, Math.toIntExact(dh.shape()[1]), dh.dataOffset(),
-                    doclens, ids);
+                    doclens, ids, metadata);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
         }
@@ -115,6 +127,36 @@ public final class NpyCorpusReader implements CorpusReader {
         return out.toArray(new String[0]);
     }
 
+    @SuppressWarnings("unchecked")
+    private static Map<String, String>[] readMetadata(FileSystem fs, Path p, int n) throws IOException {
+        List<Map<String, String>> out = new ArrayList<>(n);
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) {
+                    out.add(null);
+                    continue;
+                }
+                com.fasterxml.jackson.databind.JsonNode node;
+                try {
+                    node = JSON.readTree(line);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw new IllegalArgumentException(p + " line " + (out.size() + 1) + ": not JSON: "
+                            + e.getOriginalMessage());
+                }
+                if (node == null || !node.isObject()) {
+                    throw new IllegalArgumentException(p + " line " + (out.size() + 1)
+                            + ": metadata must be a JSON object");
+                }
+                out.add(DocFields.metadataOf(JSON.convertValue(node, Map.class)));
+            }
+        }
+        if (out.size() != n) {
+            throw new IllegalArgumentException(p + " has " + out.size() + " lines for " + n + " documents");
+        }
+        return out.toArray(new Map[0]);
+    }
+
     @Override
     public JavaRDD<SourceDoc> read(JavaSparkContext sc) {
         List<Range> ranges = new ArrayList<>();
@@ -132,7 +174,8 @@ public final class NpyCorpusReader implements CorpusReader {
             }
             long[] lens = java.util.Arrays.copyOfRange(doclens, start, end);
             String[] rangeIds = ids == null ? null : java.util.Arrays.copyOfRange(ids, start, end);
-            ranges.add(new Range(start, token, lens, rangeIds));
+            Map<String, String>[] rangeMeta = metadata == null ? null : java.util.Arrays.copyOfRange(metadata, start, end);
+            ranges.add(new Range(start, token, lens, rangeIds, rangeMeta));
             token += bytes / bytesPerToken;
             start = end;
         }
@@ -177,7 +220,8 @@ public final class NpyCorpusReader implements CorpusReader {
     }
 
     /** Documents {@code firstDoc ..} whose tokens start at {@code firstToken}. */
-    private record Range(int firstDoc, long firstToken, long[] lens, String[] ids) implements Serializable {
+    private record Range(int firstDoc, long firstToken, long[] lens, String[] ids, Map<String, String>[] metadata)
+            implements Serializable {
         List<SourceDoc> read(HadoopConf conf, String path, long dataOffset, int dim) throws IOException {
             Path p = new Path(path);
             List<SourceDoc> out = new ArrayList<>(lens.length);
@@ -205,7 +249,8 @@ public final class NpyCorpusReader implements CorpusReader {
                     }
                     Reject bad = DocFields.checkFinite(readVectors(in, ref, scratch), dim);
                     out.add(bad != null ? SourceDoc.rejected(ordinal, path, line, id, bad)
-                            : new SourceDoc(ordinal, path, line, id, null, null, ref, n, null, null));
+                            : new SourceDoc(ordinal, path, line, id, null, null, ref, n,
+                                    metadata == null ? null : metadata[i], null));
                 }
             }
             return out;

@@ -1,6 +1,7 @@
 package io.tartan.query.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tartan.query.SearchParams;
 import io.tartan.query.TartanIndex;
 import io.tartan.query.eval.EvalQuery;
 import io.tartan.query.eval.EvalReport;
@@ -45,6 +46,11 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--exact", description = "also evaluate exhaustive exact MaxSim over the same index")
     boolean exact;
 
+    @Option(names = "--compare", split = ",", paramLabel = "MODE",
+            description = "also evaluate these modes side by side, e.g. bm25,rerank,hybrid (BM25 from the index's own "
+                    + "text indexes)")
+    List<String> compare = new ArrayList<>();
+
     @Option(names = "--json", paramLabel = "OUT", description = "write the figures as JSON to this file")
     Path jsonOut;
 
@@ -72,7 +78,8 @@ public final class EvalCommand implements Callable<Integer> {
             if (qs.stream().anyMatch(q -> q.vectors() == null)) {
                 source.useModel(idx);
             }
-            EvalReport report = new Evaluator(idx, judgements, k, search.params(), exact).run(qs, rejects.size());
+            EvalReport report = new Evaluator(idx, judgements, k, search.params(), exact)
+                    .compare(compare.stream().map(SearchParams.Mode::parse).toList()).run(qs, rejects.size());
             out.print(report.toText());
             if (jsonOut != null) {
                 Files.writeString(jsonOut, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report.toJson()) + "\n");

@@ -7,6 +7,7 @@ import io.tartan.query.SearchHit;
 import io.tartan.query.SearchParams;
 import io.tartan.query.SearchResult;
 import io.tartan.query.TartanIndex;
+import io.tartan.query.text.Snippet;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -105,7 +106,7 @@ public final class SearchCommand implements Callable<Integer> {
                     if (runOut != null) {
                         writeRun(runOut, qids.get(i), r);
                     } else {
-                        print(qids.size() > 1 ? qids.get(i) : null, r, ms);
+                        print(idx, qids.size() > 1 ? qids.get(i) : null, r, ms);
                     }
                 }
             } finally {
@@ -161,20 +162,24 @@ public final class SearchCommand implements Callable<Integer> {
         }
     }
 
-    private void print(String qid, SearchResult r, double ms) throws IOException {
+    private void print(TartanIndex idx, String qid, SearchResult r, double ms) throws IOException {
         if (json) {
             ObjectNode o = JSON.createObjectNode();
             if (qid != null) {
                 o.put("qid", qid);
             }
-            o.set("results", JsonQueries.hits(r));
+            o.set("results", JsonQueries.hits(r, idx, java.util.List.of("snippet", "metadata")));
             o.put("latency_ms", Math.round(ms * 1000) / 1000.0);
             out.println(JSON.writeValueAsString(o));
             return;
         }
         int rank = 1;
         for (SearchHit h : r.hits()) {
-            out.println((qid != null ? qid + "\t" : "") + rank++ + "\t" + h.docId() + "\t" + h.score());
+            // where the index stores the text: a snippet of it as a fourth column (title first: text is title + text)
+            io.tartan.format.bm25.TextIndexDoc d = idx.document(h);
+            String snippet = d == null ? null : Snippet.of(d.text(), Snippet.DEFAULT_CHARS);
+            out.println((qid != null ? qid + "\t" : "") + rank++ + "\t" + h.docId() + "\t" + h.score()
+                    + (snippet == null ? "" : "\t" + snippet));
         }
     }
 

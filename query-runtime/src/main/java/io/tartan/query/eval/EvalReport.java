@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tartan.query.SearchParams;
 
+import java.util.Map;
+
 /**
  * The outcome of one evaluation run.
  *
@@ -13,10 +15,15 @@ import io.tartan.query.SearchParams;
  * @param skippedUnjudged queries with no judgement at all, left out as trec_eval does
  * @param rejected        query lines or texts that could not be used (each reported with its line or id)
  * @param encodeP50Ms     median time to encode one text query; NaN when the queries came as vectors
+ * @param compared        metrics of further modes (bm25, rerank, hybrid, …) over the same queries, by mode name
  */
 public record EvalReport(String index, int k, String mode, SearchParams.Resolved params, MetricSummary search,
                          MetricSummary exact, double recallVsExact10, int skippedUnjudged, int rejected,
-                         double encodeP50Ms) {
+                         double encodeP50Ms, Map<String, MetricSummary> compared) {
+    public EvalReport {
+        compared = compared == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(compared));
+    }
+
     public static final String EXACT = "exact";
     public static final String RECALL_10_VS_EXACT = "recall@10_vs_exact";
 
@@ -42,6 +49,10 @@ public record EvalReport(String index, int k, String mode, SearchParams.Resolved
             o.set(EXACT, exact.toJson());
             o.put(RECALL_10_VS_EXACT, recallVsExact10);
         }
+        if (!compared.isEmpty()) {
+            ObjectNode modes = o.putObject("modes");
+            compared.forEach((name, m) -> modes.set(name, m.toJson()));
+        }
         return o;
     }
 
@@ -56,6 +67,7 @@ public record EvalReport(String index, int k, String mode, SearchParams.Resolved
             b.append(row("exact", exact));
             b.append(String.format("recall@10 of %s vs exact: %.4f%n", mode, recallVsExact10));
         }
+        compared.forEach((name, m) -> b.append(row(name, m)));
         return b.toString();
     }
 

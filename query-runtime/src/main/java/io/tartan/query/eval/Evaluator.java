@@ -9,7 +9,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -18,7 +17,9 @@ import java.util.Map;
  * <p>Each query is searched twice with the configured parameters: at {@code k} (timed; nDCG@10, MRR@10 and recall of
  * exact's top 10 come from this ranking, so the figures belong to the k a user asks for) and at 100 for Recall@100
  * (PLAID's defaults widen with k, so one deep search would not measure the k=10 settings). With {@code exact} the
- * same queries also run through exhaustive exact MaxSim over the same index.
+ * same queries also run through exhaustive exact MaxSim over the same index. Each mode of {@link #compare} (e.g.
+ * bm25, rerank, hybrid) runs the same queries with the same knobs in that mode, for a side-by-side report whose
+ * BM25 comes from the index's own text indexes.
  */
 public final class Evaluator {
     private static final Logger LOG = LoggerFactory.getLogger(Evaluator.class);
@@ -31,6 +32,7 @@ public final class Evaluator {
     private final int k;
     private final SearchParams params;
     private final boolean exact;
+    private List<SearchParams.Mode> compare = List.of();
 
     public Evaluator(TartanIndex index, Qrels qrels, int k, SearchParams params, boolean exact) {
         if (k <= 0) {
@@ -44,6 +46,12 @@ public final class Evaluator {
         this.params.resolve(k);
     }
 
+    /** Modes to evaluate next to the configured one, each reported as its own row. */
+    public Evaluator compare(List<SearchParams.Mode> modes) {
+        compare = List.copyOf(modes);
+        return this;
+    }
+
     /**
      * @param rejectedBefore query lines already rejected while reading (added to the report's count)
      */
@@ -52,6 +60,7 @@ public final class Evaluator {
         int rejected = rejectedBefore;
         List<String> ids = new ArrayList<>();
         List<float[]> vectors = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
         List<Double> encodeMs = new ArrayList<>();
         for (EvalQuery q : queries) {
             if (!qrels.isJudged(q.id())) {
@@ -61,6 +70,7 @@ public final class Evaluator {
             if (q.vectors() != null) {
                 ids.add(q.id());
                 vectors.add(q.vectors());
+                texts.add(q.text());
                 continue;
             }
             try {
@@ -69,6 +79,7 @@ public final class Evaluator {
                 encodeMs.add((System.nanoTime() - t0) / 1e6);
                 ids.add(q.id());
                 vectors.add(v);
+                texts.add(q.text());
             } catch (IllegalArgumentException e) {
                 rejected++;
                 LOG.warn("query {}: {}", q.id(), e.getMessage());
@@ -82,33 +93,53 @@ public final class Evaluator {
             LOG.info("{} queries have no judgements and are skipped", skipped);
         }
         int deep = Math.max(k, RECALL_DEPTH);
-        for (int i = 0; i < Math.min(WARMUP_QUERIES, vectors.size()); i++) {
-            index.search(vectors.get(i), k, params);
-        }
-        MetricSummary.Builder main = new MetricSummary.Builder(ids.size());
+        MetricSummary main = summary(params, ids, vectors, texts, deep);
         MetricSummary.Builder ex = exact ? new MetricSummary.Builder(ids.size()) : null;
         double overlap = 0;
-        for (int i = 0; i < ids.size(); i++) {
+        for (int i = 0; ex != null && i < ids.size(); i++) {
             float[] q = vectors.get(i);
             Map<String, Integer> judgements = qrels.judgements(ids.get(i));
-            long t0 = System.nanoTime();
-            List<String> top = docIds(index.search(q, k, params));
-            double ms = (System.nanoTime() - t0) / 1e6;
-            List<String> deepRanking = deep == k ? top : docIds(index.search(q, deep, params));
-            main.add(top, deepRanking, judgements, ms);
-            if (ex != null) {
-                long t1 = System.nanoTime();
-                List<String> exactRanking = docIds(index.searchExact(q, deep));
-                double exMs = (System.nanoTime() - t1) / 1e6;
-                ex.add(exactRanking.subList(0, Math.min(k, exactRanking.size())), exactRanking, judgements, exMs);
-                overlap += RetrievalMetrics.overlap(top, exactRanking, 10);
+            List<String> top = docIds(search(params, texts.get(i), q, k));
+            long t1 = System.nanoTime();
+            List<String> exactRanking = docIds(index.searchExact(q, deep));
+            double exMs = (System.nanoTime() - t1) / 1e6;
+            ex.add(exactRanking.subList(0, Math.min(k, exactRanking.size())), exactRanking, judgements, exMs);
+            overlap += RetrievalMetrics.overlap(top, exactRanking, 10);
+        }
+        Map<String, MetricSummary> compared = new java.util.LinkedHashMap<>();
+        for (SearchParams.Mode m : compare) {
+            if (m != params.mode()) {
+                compared.put(m.label(), summary(params.withMode(m), ids, vectors, texts, deep));
             }
         }
         double encodeP50 = encodeMs.isEmpty() ? Double.NaN
                 : LatencyPercentiles.of(encodeMs.stream().mapToDouble(Double::doubleValue).toArray()).p50();
-        return new EvalReport(index.uri(), k, params.mode().name().toLowerCase(Locale.ROOT), params.resolve(k),
-                main.build(), ex == null ? null : ex.build(), ex == null ? Double.NaN : overlap / ids.size(), skipped,
-                rejected, encodeP50);
+        return new EvalReport(index.uri(), k, params.mode().label(), params.resolve(k),
+                main, ex == null ? null : ex.build(), ex == null ? Double.NaN : overlap / ids.size(), skipped,
+                rejected, encodeP50, compared);
+    }
+
+    /** One mode over every query: timed search at k, untimed at the recall depth. */
+    private MetricSummary summary(SearchParams p, List<String> ids, List<float[]> vectors, List<String> texts,
+            int deep) {
+        for (int i = 0; i < Math.min(WARMUP_QUERIES, vectors.size()); i++) {
+            search(p, texts.get(i), vectors.get(i), k);
+        }
+        MetricSummary.Builder main = new MetricSummary.Builder(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            float[] q = vectors.get(i);
+            Map<String, Integer> judgements = qrels.judgements(ids.get(i));
+            long t0 = System.nanoTime();
+            List<String> top = docIds(search(p, texts.get(i), q, k));
+            double ms = (System.nanoTime() - t0) / 1e6;
+            List<String> deepRanking = deep == k ? top : docIds(search(p, texts.get(i), q, deep));
+            main.add(top, deepRanking, judgements, ms);
+        }
+        return main.build();
+    }
+
+    private SearchResult search(SearchParams p, String text, float[] vectors, int n) {
+        return text == null ? index.search(vectors, n, p) : index.search(text, vectors, n, p);
     }
 
     private static List<String> docIds(SearchResult r) {

@@ -222,12 +222,13 @@ public final class SearchServer implements AutoCloseable {
             p = p.withFilter(req.get("filter").asText());
         }
         // text queries go to the index as text: BM25 reads it, the MaxSim modes encode it
-        String text = req.hasNonNull("query") && req.get("query").isTextual() ? req.get("query").asText() : null;
+        String text = req.hasNonNull("query") && req.get("query").isTextual() && !req.get("query").asText().isBlank()
+                ? req.get("query").asText() : null;
         float[] q = text == null || req.has("vectors") ? queryVectors(req) : null;
         long t0 = System.nanoTime();
         SearchResult r = text == null ? index.search(q, k, p) : q != null ? index.search(text, q, k, p)
                 : index.search(text, k, p);
-        return result(r, t0);
+        return result(r, t0, fields(req));
     }
 
     private ObjectNode rerank(byte[] body) throws IOException {
@@ -243,11 +244,29 @@ public final class SearchServer implements AutoCloseable {
         return result(index.rerank(q, docIds), t0);
     }
 
+    /** {@code "fields": ["snippet", "metadata", "text"]}: what to return of each hit besides id and score. */
+    private static List<String> fields(JsonNode req) {
+        JsonNode f = req.get("fields");
+        if (f == null || f.isNull()) {
+            return List.of();
+        }
+        if (!f.isArray()) {
+            throw new IllegalArgumentException("\"fields\" must be an array of " + JsonQueries.FIELDS);
+        }
+        List<String> out = new ArrayList<>();
+        f.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
     private ObjectNode result(SearchResult r, long t0) {
+        return result(r, t0, List.of());
+    }
+
+    private ObjectNode result(SearchResult r, long t0, List<String> fields) {
         long ns = System.nanoTime() - t0;
         searchNanos.addAndGet(ns);
         ObjectNode o = JSON.createObjectNode();
-        o.set("results", JsonQueries.hits(r));
+        o.set("results", JsonQueries.hits(r, index, fields));
         o.put("latency_ms", Math.round(ns / 1e3) / 1e3);
         o.put("version", r.version());
         return o;
@@ -283,7 +302,7 @@ public final class SearchServer implements AutoCloseable {
         return new SearchParams(mode, ncells, t, ndocs, fusion, alpha, depth, defaults.filter());
     }
 
-    private static int intParam(JsonNode p, String name) {
+    private static Integer intParam(JsonNode p, String name) {
         JsonNode v = p.get(name);
         if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() <= 0) {
             throw new IllegalArgumentException("params." + name + " must be a positive integer, got " + v);

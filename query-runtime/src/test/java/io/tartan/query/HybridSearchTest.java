@@ -158,4 +158,27 @@ class HybridSearchTest {
             assertEquals(TestIndex.DOCS / 2, ne.hits().size());
         }
     }
+
+    @Test
+    void evalReportsModesSideBySide() {
+        java.util.Map<String, java.util.Map<String, Integer>> judged = new java.util.LinkedHashMap<>();
+        List<io.tartan.query.eval.EvalQuery> queries = new java.util.ArrayList<>();
+        for (int t = 0; t < 12; t++) {
+            int target = 17 * t + 3;
+            queries.add(new io.tartan.query.eval.EvalQuery("q" + t, "uniqueword" + target, ix.query(target, 16)));
+            judged.put("q" + t, java.util.Map.of(TestIndex.docId(target), 1));
+        }
+        try (TartanIndex idx = TartanIndex.open(ix.root.toString())) {
+            io.tartan.query.eval.EvalReport r = new io.tartan.query.eval.Evaluator(idx,
+                    new io.tartan.query.eval.Qrels(judged), 10, SearchParams.defaults(), true)
+                    .compare(List.of(SearchParams.Mode.BM25, SearchParams.Mode.RERANK, SearchParams.Mode.HYBRID))
+                    .run(queries, 0);
+            assertEquals(List.of("bm25", "rerank", "hybrid"), List.copyOf(r.compared().keySet()));
+            // the query's only word is unique to its target: BM25 ranks it first, and rerank keeps it (its only candidate)
+            assertEquals(1.0, r.compared().get("bm25").ndcg10(), 1e-9);
+            assertEquals(1.0, r.compared().get("rerank").ndcg10(), 1e-9);
+            assertTrue(r.toText().contains("hybrid"), r.toText());
+            assertTrue(r.toJson().get("modes").has("bm25"));
+        }
+    }
 }

@@ -2,10 +2,9 @@ package io.tartan.query.text;
 
 import io.tartan.query.IndexSnapshot;
 import io.tartan.query.segment.ShardSlice;
-import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.search.Query;
+import org.apache.lucene.search.Scorable;
 import org.apache.lucene.search.ScoreMode;
-import org.apache.lucene.search.SimpleCollector;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,25 +34,10 @@ public final class AllowedRows {
         Query q = MetadataFilter.parse(filter);
         BitSet out = new BitSet(snap.numRows());
         try {
-            idx.searcher().search(q, new SimpleCollector() {
-                private int docBase;
-
+            idx.searcher().search(q, new RowCollector(idx, ScoreMode.COMPLETE_NO_SCORES) {
                 @Override
-                protected void doSetNextReader(LeafReaderContext context) {
-                    docBase = context.docBase;
-                }
-
-                @Override
-                public void collect(int doc) {
-                    int row = idx.rowOf(docBase + doc);
-                    if (row >= 0) {
-                        out.set(row);
-                    }
-                }
-
-                @Override
-                public ScoreMode scoreMode() {
-                    return ScoreMode.COMPLETE_NO_SCORES;
+                void collectRow(int row, Scorable scorer) {
+                    out.set(row);
                 }
             });
         } catch (IOException e) {

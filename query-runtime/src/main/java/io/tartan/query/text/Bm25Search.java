@@ -4,7 +4,6 @@ import io.tartan.format.bm25.TextIndexSchema;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
-import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -12,7 +11,6 @@ import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.Scorable;
 import org.apache.lucene.search.ScoreMode;
-import org.apache.lucene.search.SimpleCollector;
 import org.apache.lucene.search.TermQuery;
 
 import java.io.IOException;
@@ -77,31 +75,12 @@ public final class Bm25Search {
             return top.build();
         }
         try {
-            idx.searcher().search(q, new SimpleCollector() {
-                private int docBase;
-                private Scorable scorer;
-
+            idx.searcher().search(q, new RowCollector(idx, ScoreMode.COMPLETE) {
                 @Override
-                protected void doSetNextReader(LeafReaderContext context) {
-                    docBase = context.docBase;
-                }
-
-                @Override
-                public void setScorer(Scorable s) {
-                    scorer = s;
-                }
-
-                @Override
-                public void collect(int doc) throws IOException {
-                    int row = idx.rowOf(docBase + doc);
-                    if (row >= 0 && allowed.get(row)) {
+                void collectRow(int row, Scorable scorer) throws IOException {
+                    if (allowed.get(row)) {
                         top.offer(row, scorer.score());
                     }
-                }
-
-                @Override
-                public ScoreMode scoreMode() {
-                    return ScoreMode.COMPLETE;
                 }
             });
         } catch (IOException e) {

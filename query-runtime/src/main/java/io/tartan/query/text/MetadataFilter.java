@@ -71,12 +71,7 @@ public final class MetadataFilter {
         while (keyword("OR")) {
             parts.add(and());
         }
-        if (parts.size() == 1) {
-            return parts.get(0);
-        }
-        BooleanQuery.Builder b = new BooleanQuery.Builder();
-        parts.forEach(q -> b.add(q, BooleanClause.Occur.SHOULD));
-        return b.build();
+        return combine(parts, BooleanClause.Occur.SHOULD);
     }
 
     private Query and() {
@@ -85,11 +80,15 @@ public final class MetadataFilter {
         while (keyword("AND")) {
             parts.add(unary());
         }
+        return combine(parts, BooleanClause.Occur.FILTER);
+    }
+
+    private static Query combine(List<Query> parts, BooleanClause.Occur occur) {
         if (parts.size() == 1) {
             return parts.get(0);
         }
         BooleanQuery.Builder b = new BooleanQuery.Builder();
-        parts.forEach(q -> b.add(q, BooleanClause.Occur.FILTER));
+        parts.forEach(q -> b.add(q, occur));
         return b.build();
     }
 

@@ -360,11 +360,16 @@ public final class IndexJob {
             long encoded = encodedDocs + results.stream().mapToLong(ShardResult::encodedDocs).sum();
             return new BuildSummary(cfg.output(), cfg.input(), reader.format(), m.version(), m.snapshotId(),
                     counts.rows(), m.summary().liveDocuments(), counts.rejectedTotal(), counts.rejectedByKind(),
-                    rejectedDir, tokens, m.summary().totalBytes(), m.summary().totalBytes() / (double) tokens,
+                    rejectedDir, tokens, m.summary().totalBytes(), vectorBytes(m) / (double) tokens,
                     m.settings().dim(), m.settings().nbits(), m.settings().numCentroids(), shards, sampleDocs, points,
                     km.scores(), km.reseeded(), exactShare, reader.precomputed() ? 0 : encoded,
                     results.stream().mapToLong(ShardResult::reusedDocs).sum(), clock.seconds(), task);
         }
+    }
+
+    /** Bytes of the vector index (codec, shards, IVF): what B/token measures; text indexes are reported apart. */
+    static long vectorBytes(Manifest m) {
+        return m.summary().totalBytes() - m.textIndexes().stream().mapToLong(DataFile::sizeBytes).sum();
     }
 
     private static final Tuple2<Long, Long> ZERO = new Tuple2<>(0L, 0L);

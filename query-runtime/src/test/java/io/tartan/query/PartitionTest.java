@@ -98,6 +98,20 @@ class PartitionTest {
     }
 
     @Test
+    void moreThanOnePartitionPerDocumentLeavesSomeEmptyAndTheyAnswerWithNothing() {
+        TestIndex fx = TestIndex.build(dir.resolve("idx"));
+        OpenOptions base = OpenOptions.defaults().withCacheDir(dir.resolve("cache"), false);
+        try (TartanIndex empty = TartanIndex.open(fx.uri(), base.withPartition(0, TestIndex.DOCS + 1))) {
+            assertEquals(0, empty.snapshot().numDocs());
+            float[] q = fx.query(0, 16);
+            assertTrue(empty.search(q, 10).hits().isEmpty());
+            assertTrue(empty.search(q, 10, SearchParams.plaid()).hits().isEmpty());
+            assertTrue(empty.searchExact(q, 10).hits().isEmpty());
+            assertTrue(empty.rerank(q, List.of(TestIndex.docId(0))).hits().isEmpty());
+        }
+    }
+
+    @Test
     void badPartitionsAndMixedVersionsAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> OpenOptions.defaults().withPartition(3, 3));
         assertThrows(IllegalArgumentException.class, () -> OpenOptions.defaults().withPartition(-1, 3));

@@ -86,6 +86,13 @@ class ServingLayoutTest {
         }
         List<Path> segs = segmentFiles(dir.resolve("cache"));
         assertEquals(shards, segs.size());
+        // a build killed mid-way leaves a temporary file; the next open of an old one removes it, a fresh one stays
+        Path abandoned = Files.writeString(segs.get(0).resolveSibling(".x.tseg.1234.tmp"), "partial");
+        Path fresh = Files.writeString(segs.get(0).resolveSibling(".y.tseg.5678.tmp"), "in progress");
+        Files.setLastModifiedTime(abandoned, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 7_200_000L));
+        TartanIndex.open(fx.uri(), opts).close();
+        assertTrue(Files.notExists(abandoned));
+        assertTrue(Files.exists(fresh));
 
         flipByte(segs.get(0), 60); // a header field: the header checksum catches it
         assertRebuilt(fx, opts, q, first, 1);

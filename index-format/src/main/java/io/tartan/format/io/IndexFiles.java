@@ -35,16 +35,26 @@ public final class IndexFiles {
 
     /** Reads a whole file. */
     public static byte[] readAll(Configuration conf, Path path) {
+        return read(conf, path, (in, len) -> {
+            if (len > Integer.MAX_VALUE - 16) {
+                throw new IndexFormatException(path + ": file of " + len + " bytes is too large to read whole");
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) len);
+            in.transferTo(out);
+            return out.toByteArray();
+        });
+    }
+
+    private interface StreamReader<T> {
+        T read(FSDataInputStream in, long length) throws IOException;
+    }
+
+    /** Opens {@code path} and hands it to {@code reader}, turning I/O failures into errors that name the file. */
+    private static <T> T read(Configuration conf, Path path, StreamReader<T> reader) {
         try {
             FileSystem fs = fileSystem(conf, path);
             try (FSDataInputStream in = fs.open(path)) {
-                long len = fs.getFileStatus(path).getLen();
-                if (len > Integer.MAX_VALUE - 16) {
-                    throw new IndexFormatException(path + ": file of " + len + " bytes is too large to read whole");
-                }
-                ByteArrayOutputStream out = new ByteArrayOutputStream((int) len);
-                in.transferTo(out);
-                return out.toByteArray();
+                return reader.read(in, fs.getFileStatus(path).getLen());
             }
         } catch (FileNotFoundException e) {
             throw new IndexFormatException(path + ": file not found", e);
@@ -73,25 +83,17 @@ public final class IndexFiles {
      * @throws CorruptFileException naming the file when either differs
      */
     public static void verify(Configuration conf, Path path, long expectedSize, String expectedChecksum) {
-        try {
-            FileSystem fs = fileSystem(conf, path);
-            CRC32C crc = new CRC32C();
-            long size = 0;
+        CRC32C crc = new CRC32C();
+        long size = read(conf, path, (in, len) -> {
             byte[] buf = new byte[1 << 16];
-            try (FSDataInputStream in = fs.open(path)) {
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    crc.update(buf, 0, n);
-                    size += n;
-                }
+            long n = 0;
+            for (int r; (r = in.read(buf)) > 0; ) {
+                crc.update(buf, 0, r);
+                n += r;
             }
-            check(path, expectedSize, size, expectedChecksum, Checksums.format(crc.getValue()));
-        } catch (FileNotFoundException e) {
-            throw new IndexFormatException(path + ": file not found", e);
-        } catch (ChecksumException e) {
-            throw new CorruptFileException(path + ": checksum mismatch reported by the file system: " + e.getMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
-        }
+            return n;
+        });
+        check(path, expectedSize, size, expectedChecksum, Checksums.format(crc.getValue()));
     }
 
     private static void check(Path path, long expectedSize, long size, String expectedChecksum, String actual) {

@@ -50,6 +50,27 @@ public final class SegmentCache {
         this.verifyOnOpen = verifyOnOpen;
         this.budgetMiB = (int) Math.max(1, Runtime.getRuntime().maxMemory() / 2 / (1 << 20));
         this.buildBudget = new Semaphore(budgetMiB);
+        removeAbandonedTemporaries();
+    }
+
+    /**
+     * Deletes temporary files of builds that died (a killed process leaves its {@code .<name>.<uuid>.tmp}); an hour
+     * old is far past any build in progress.
+     */
+    private void removeAbandonedTemporaries() {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        long cutoff = System.currentTimeMillis() - 3_600_000L;
+        try (var files = Files.list(dir)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList()) {
+                if (Files.getLastModifiedTime(p).toMillis() < cutoff && Files.deleteIfExists(p)) {
+                    LOG.info("removed abandoned temporary serving segment {}", p);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot clean temporary files in {}: {}", dir, e.getMessage());
+        }
     }
 
     public Path dir() {

@@ -27,6 +27,10 @@ public record SegmentHeader(String sourceChecksum, long sourceSize, int dim, int
         int maxDoclen, long rows, long tokens, long cells, long idBytes, int[] sectionCrcs) {
 
     public static final int MAGIC = 0x47455354; // "TSEG" little-endian
+    /**
+     * Layout version. Bump it with any change to the layout: the cheap checks at open read the ends of the offset
+     * tables only, so a file of another layout with the same counts would otherwise pass them.
+     */
     public static final int VERSION = 1;
     public static final int SIZE = 256;
     private static final int CHECKSUM_BYTES = 32;

@@ -54,7 +54,11 @@ public record SearchParams(Mode mode, Integer ncells, Float centroidScoreThresho
     public static final int DEFAULT_DEPTH = 200;
     /** Weight of MaxSim in relative_score fusion: next-plaid's default. */
     public static final float DEFAULT_ALPHA = 0.75f;
-    public static final Fusion DEFAULT_FUSION = Fusion.RELATIVE_SCORE;
+    /**
+     * RRF: on samples/scifact-mini with the bundled encoder it scored best of the fusions tried (docs/search.md);
+     * being rank-based it needs no weight tuned to how strong the encoder is relative to BM25.
+     */
+    public static final Fusion DEFAULT_FUSION = Fusion.RRF;
 
     /** Knobs of the MaxSim modes only, no filter. */
     public SearchParams(Mode mode, Integer ncells, Float centroidScoreThreshold, Integer ndocs) {

@@ -86,8 +86,7 @@ final class TextBench implements Callable<Integer> {
     static final Map<String, String> MODE_LABELS = Map.of(
             "bm25", "BM25 (Lucene, EnglishAnalyzer, k1 0.9 b 0.4)",
             "rerank", "BM25 top " + SearchParams.DEFAULT_DEPTH + " → exact MaxSim",
-            "hybrid", "hybrid (relative_score, alpha " + SearchParams.DEFAULT_ALPHA + ", depth "
-                    + SearchParams.DEFAULT_DEPTH + ")");
+            "hybrid", "hybrid (" + SearchParams.DEFAULT_FUSION.label() + ", depth " + SearchParams.DEFAULT_DEPTH + ")");
 
     static String name(Path collection) {
         return collection.toAbsolutePath().normalize().getFileName().toString();

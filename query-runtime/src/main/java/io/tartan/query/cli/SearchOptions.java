@@ -15,7 +15,7 @@ public final class SearchOptions {
     @Option(names = "--filter", description = "metadata filter, e.g. 'lang = \"en\" AND year >= 2020' (README \"Filters\")")
     String filter;
 
-    @Option(names = "--fusion", description = "hybrid fusion: relative_score (default) or rrf")
+    @Option(names = "--fusion", description = "hybrid fusion: rrf (default) or relative_score")
     String fusion;
 
     @Option(names = "--alpha", description = "weight of MaxSim in relative_score fusion, 0..1 (default 0.75)")

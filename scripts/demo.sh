@@ -16,5 +16,10 @@ echo "== tartan index: $SAMPLE/corpus.jsonl -> $INDEX"
 echo "== tartan search"
 "$TARTAN" search --index "$INDEX" --query "Vitamin D deficiency is associated with higher risk of infection" -k 5
 
-echo "== tartan eval (PLAID and exact MaxSim on the sample's 60 claims)"
-"$TARTAN" eval --index "$INDEX" --queries "$SAMPLE/queries.jsonl" --qrels "$SAMPLE/qrels.tsv" --exact
+echo "== tartan search --mode hybrid (MaxSim and the index's own BM25, fused)"
+"$TARTAN" search --index "$INDEX" --query "Vitamin D deficiency is associated with higher risk of infection" -k 5 \
+    --mode hybrid
+
+echo "== tartan eval (fast, exact MaxSim, BM25, BM25 -> MaxSim rerank and hybrid on the sample's claims)"
+"$TARTAN" eval --index "$INDEX" --queries "$SAMPLE/queries.jsonl" --qrels "$SAMPLE/qrels.tsv" --exact \
+    --compare bm25,rerank,hybrid

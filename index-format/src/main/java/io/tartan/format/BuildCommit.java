@@ -30,8 +30,9 @@ public final class BuildCommit {
     }
 
     public static Manifest commit(Configuration conf, IndexLayout layout, IndexSettings settings, ResidualCodec codec,
-            List<DataFile> shards, Ivf ivf, Map<String, String> properties) {
-        return commit(conf, layout, settings, codec, shards, List.of(writeIvf(conf, layout, ivf)), properties);
+            List<DataFile> shards, List<DataFile> textIndexes, Ivf ivf, Map<String, String> properties) {
+        return commit(conf, layout, settings, codec, shards, textIndexes, List.of(writeIvf(conf, layout, ivf)),
+                properties);
     }
 
     /**
@@ -39,16 +40,19 @@ public final class BuildCommit {
      * the snapshot's IVF is their union).
      */
     public static Manifest commit(Configuration conf, IndexLayout layout, IndexSettings settings, ResidualCodec codec,
-            List<DataFile> shards, List<DataFile> ivfFiles, Map<String, String> properties) {
+            List<DataFile> shards, List<DataFile> textIndexes, List<DataFile> ivfFiles,
+            Map<String, String> properties) {
         DataFile codecFile = writeBinary(conf, layout, IndexLayout.newCodecPath(), DataFile.CODEC,
                 CodecFile.write(codec), 0, 0);
         long docs = shards.stream().mapToLong(DataFile::recordCount).sum();
         long tokens = shards.stream().mapToLong(DataFile::tokenCount).sum();
         long bytes = codecFile.sizeBytes() + ivfFiles.stream().mapToLong(DataFile::sizeBytes).sum()
-                + shards.stream().mapToLong(DataFile::sizeBytes).sum();
+                + shards.stream().mapToLong(DataFile::sizeBytes).sum()
+                + textIndexes.stream().mapToLong(DataFile::sizeBytes).sum();
         Summary summary = new Summary(docs, docs, 0, tokens, bytes, docs);
         Manifest m = Manifest.create(1, 1 + (IDS.nextLong() & (Long.MAX_VALUE - 1)), null, System.currentTimeMillis(),
-                Manifest.OP_BUILD, settings, codecFile, shards, ivfFiles, List.of(), summary, properties);
+                Manifest.OP_BUILD, settings, codecFile, shards, ivfFiles, List.of(), textIndexes, summary,
+                properties);
         new ManifestStore(conf, layout).commit(m);
         return m;
     }

@@ -8,7 +8,10 @@ package io.tartan.format;
  */
 public final class FormatVersion {
     public static final int MAJOR = 1;
+    /** Minor version of the binary files and shards, which 1.1 left unchanged. */
     public static final int MINOR = 0;
+    /** Minor version of a manifest whose shards have text indexes (FORMAT.md section 11); 1.0 otherwise. */
+    public static final int MINOR_TEXT_INDEXES = 1;
 
     private FormatVersion() {
     }

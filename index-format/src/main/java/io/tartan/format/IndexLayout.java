@@ -83,4 +83,12 @@ public final class IndexLayout {
     public static String newShardPath(String prefix) {
         return DATA_DIR + "/" + prefix.toLowerCase(Locale.ROOT) + "-" + UUID.randomUUID() + ".parquet";
     }
+
+    /** The text index path of a shard: its path with {@code .parquet} replaced by {@code .bm25.zip}. */
+    public static String textIndexPath(String shardPath) {
+        if (!shardPath.endsWith(".parquet")) {
+            throw new IllegalArgumentException("not a shard path: " + shardPath);
+        }
+        return shardPath.substring(0, shardPath.length() - ".parquet".length()) + ".bm25.zip";
+    }
 }

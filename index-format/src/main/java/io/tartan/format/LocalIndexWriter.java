@@ -1,5 +1,7 @@
 package io.tartan.format;
 
+import io.tartan.format.bm25.TextIndexDoc;
+import io.tartan.format.bm25.TextIndexWriter;
 import io.tartan.format.codec.ResidualCodec;
 import io.tartan.format.ivf.IvfBuilder;
 import io.tartan.format.manifest.DataFile;
@@ -28,7 +30,10 @@ public final class LocalIndexWriter implements AutoCloseable {
     private final int docsPerShard;
     private final IvfBuilder ivf;
     private final List<DataFile> shards = new ArrayList<>();
+    private final List<DataFile> textIndexes = new ArrayList<>();
     private ShardWriter current;
+    private String currentPath;
+    private TextIndexWriter currentText;
     private int inCurrent;
     private long nextPid;
     private boolean committed;
@@ -58,14 +63,31 @@ public final class LocalIndexWriter implements AutoCloseable {
      * @return the pid assigned
      */
     public long add(String docId, float[] vectors, Map<String, String> metadata) {
+        return add(docId, null, vectors, metadata);
+    }
+
+    /**
+     * Stores one document with its text; the text goes to the shard's BM25 index when the settings have
+     * {@code text-index = bm25} (it is required then) and is otherwise ignored.
+     *
+     * @return the pid assigned
+     */
+    public long add(String docId, String text, float[] vectors, Map<String, String> metadata) {
+        if (settings.hasText() && (text == null || text.isBlank())) {
+            throw new IllegalArgumentException("document '" + docId + "': the index has a BM25 text index, text is empty");
+        }
         EmbeddingChecks.requireNonEmpty("document '" + docId + "'", vectors, settings.dim());
         ResidualCodec.Compressed c = codec.compress(vectors);
         long pid = nextPid;
         if (current == null) {
-            current = ShardWriter.create(conf, layout, IndexLayout.newShardPath(String.format("part-%05d", shards.size())),
-                    ShardSpec.of(settings));
+            currentPath = IndexLayout.newShardPath(String.format("part-%05d", shards.size()));
+            current = ShardWriter.create(conf, layout, currentPath, ShardSpec.of(settings));
+            currentText = settings.hasTextIndexes() ? new TextIndexWriter(settings.hasText()) : null;
         }
         current.write(ShardRow.of(pid, docId, c, settings.codeWidth(), metadata));
+        if (currentText != null) {
+            currentText.add(new TextIndexDoc(pid, docId, settings.hasText() ? text : null, metadata));
+        }
         ivf.addDocument(Math.toIntExact(pid), c.codes());
         nextPid++;
         if (++inCurrent == docsPerShard) {
@@ -78,6 +100,12 @@ public final class LocalIndexWriter implements AutoCloseable {
         if (current != null) {
             shards.add(current.finish());
             current = null;
+            if (currentText != null) {
+                try (TextIndexWriter t = currentText) {
+                    textIndexes.add(t.finish(conf, layout, IndexLayout.textIndexPath(currentPath)));
+                }
+                currentText = null;
+            }
             inCurrent = 0;
         }
     }
@@ -85,7 +113,8 @@ public final class LocalIndexWriter implements AutoCloseable {
     /** Writes codec and IVF, then commits manifest version 1. Nothing is visible to readers before this returns. */
     public Manifest commit(Map<String, String> properties) {
         rollShard();
-        Manifest m = BuildCommit.commit(conf, layout, settings, codec, shards, ivf.build(), properties);
+        Manifest m = BuildCommit.commit(conf, layout, settings, codec, shards, textIndexes, ivf.build(),
+                properties);
         committed = true;
         return m;
     }
@@ -95,6 +124,9 @@ public final class LocalIndexWriter implements AutoCloseable {
     public void close() {
         if (!committed && current != null) {
             current.close();
+            if (currentText != null) {
+                currentText.close();
+            }
         }
     }
 }

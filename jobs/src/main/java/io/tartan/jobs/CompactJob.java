@@ -115,10 +115,12 @@ public final class CompactJob implements Callable<Integer> {
 
         Broadcast<int[]> del = jsc.broadcast(deleted);
         ShardRewrite rewrite = ShardRewrite.compaction(layout.root().toString(), new HadoopConf(conf),
-                ShardSpec.of(base.settings()), del);
+                ShardSpec.of(base.settings()), del, base);
         List<DataFile> written = plan.isEmpty() ? List.of()
                 : jsc.parallelize(plan.groups(), plan.groups().size())
                         .flatMap(g -> rewrite.apply(g).iterator()).collect();
+        List<DataFile> newShards = written.stream().filter(f -> DataFile.SHARD.equals(f.content())).toList();
+        List<DataFile> newText = written.stream().filter(f -> DataFile.TEXT_INDEX.equals(f.content())).toList();
         del.destroy();
         Ivf ivf = IvfRewrite.live(conf, layout, base, deleted);
         byte[] ivfBytes = IvfFile.write(ivf);
@@ -128,11 +130,12 @@ public final class CompactJob implements Callable<Integer> {
                 Checksums.crc32c(ivfBytes));
         if (failBeforeCommit) {
             throw new IllegalStateException("injected failure before the commit (--fail-before-commit): "
-                    + written.size() + " shard(s) and " + ivfPath + " written, no snapshot committed");
+                    + newShards.size() + " shard(s) and " + ivfPath + " written, no snapshot committed");
         }
         beforeCommit.run();
         SnapshotTransaction tx = SnapshotTransaction.on(conf, store, base, Manifest.OP_COMPACT)
-                .rewrite(plan.replacedPaths(), written, ivfFile, true)
+                .rewrite(plan.replacedPaths(), newShards, ivfFile, true)
+                .addTextIndexes(newText)
                 .property("compacted-from-version", Long.toString(base.version()))
                 .property("rows-dropped", Long.toString(rowsDropped));
         // compaction changes no document: the drift check's count of changes since the build carries over

@@ -303,11 +303,12 @@ public final class IndexJob {
                     + String.format("%.3f", exactShare) + " of sampled tokens");
             blocks.unpersist(false);
 
-            // pass 2
+            // pass 2; precomputed vectors come without text: their text indexes hold metadata only
+            String textIndex = text ? IndexSettings.TEXT_BM25 : IndexSettings.TEXT_METADATA;
             Broadcast<byte[]> codecB = sc.broadcast(CodecFile.write(codec));
             Broadcast<CentroidAssigner> assignerB = sc.broadcast(assigner);
             ShardBuilder.Context ctx = new ShardBuilder.Context(hc, cfg.output(), dim, cfg.nbits(), k,
-                    CentroidCodes.width(k), spec, codecB, assignerB);
+                    CentroidCodes.width(k), spec, codecB, assignerB, textIndex);
             // one task a shard, each over its run of consecutive pass-1 ranges
             JavaPairRDD<Long, SourceDoc> shardDocs = ConsecutivePartitions.join(docsByPid, per);
             JavaRDD<ShardResult> built = text
@@ -327,10 +328,11 @@ public final class IndexJob {
             // commit
             List<DataFile> shardFiles = results.stream().map(ShardResult::shard).toList();
             List<DataFile> ivfFiles = results.stream().map(ShardResult::ivf).toList();
+            List<DataFile> textFiles = results.stream().map(ShardResult::textIndex).toList();
             IndexSettings settings = new IndexSettings(dim, cfg.nbits(), k, enc.docMaxlen, enc.queryMaxlen,
-                    enc.encoderId, enc.checksum, IndexSettings.MAXSIM_COSINE);
+                    enc.encoderId, enc.checksum, IndexSettings.MAXSIM_COSINE, textIndex);
             Manifest m = clock.time("commit", () -> BuildCommit.commit(conf, layout, settings, codec, shardFiles,
-                    ivfFiles, properties(reader)));
+                    textFiles, ivfFiles, properties(reader)));
             LOG.info("committed {} (version {}, snapshot {})", layout.manifest(m.version()), m.version(),
                     m.snapshotId());
 
@@ -406,12 +408,17 @@ public final class IndexJob {
             long encoded = encodedDocs + results.stream().mapToLong(ShardResult::encodedDocs).sum();
             return new BuildSummary(cfg.output(), cfg.input(), reader.format(), m.version(), m.snapshotId(),
                     counts.rows(), m.summary().liveDocuments(), counts.rejectedTotal(), counts.rejectedByKind(),
-                    rejectedDir, tokens, m.summary().totalBytes(), m.summary().totalBytes() / (double) tokens,
+                    rejectedDir, tokens, m.summary().totalBytes(), vectorBytes(m) / (double) tokens,
                     m.settings().dim(), m.settings().nbits(), m.settings().numCentroids(), shards, sampleDocs, points,
                     km.scores(), km.reseeded(), exactShare, reader.precomputed() ? 0 : encoded,
                     results.stream().mapToLong(ShardResult::reusedDocs).sum(), clock.seconds(), task,
                     KernelUsage.of(results), memoryPeaks());
         }
+    }
+
+    /** Bytes of the vector index (codec, shards, IVF): what B/token measures; text indexes are reported apart. */
+    static long vectorBytes(Manifest m) {
+        return m.summary().totalBytes() - m.textIndexes().stream().mapToLong(DataFile::sizeBytes).sum();
     }
 
     private static final Tuple2<Long, Long> ZERO = new Tuple2<>(0L, 0L);

@@ -259,6 +259,10 @@ public final class UpdateJob implements Callable<Integer> {
                 CorpusReader rd = reader;
                 in = clock.time("read", () -> InputValidation.run(sc, rd));
                 cached.add(in.rows());
+                if (reader.precomputed() && settings.hasText()) {
+                    throw new IndexJobException(upsert + ": precomputed vectors carry no text, but the index keeps a "
+                            + "BM25 text index of every document; update it with text documents");
+                }
                 if (reader.precomputed() && in.dim() != 0 && in.dim() != settings.dim()) {
                     throw new IndexJobException(upsert + ": vectors are " + in.dim() + " wide, the index has dim "
                             + settings.dim());
@@ -311,7 +315,7 @@ public final class UpdateJob implements Callable<Integer> {
                 Pass2 p = write(up, base, cfg, spec);
                 tokens = p.tokens;
                 shards = p.shardFiles.size();
-                tx.addShards(p.shardFiles);
+                tx.addShards(p.shardFiles).addTextIndexes(p.textFiles);
                 p.ivf.forEach(tx::addIvf);
             }
             if (nDocs == 0 && oldPids.length == 0) {
@@ -413,7 +417,7 @@ public final class UpdateJob implements Callable<Integer> {
         }
 
         /** The written files of pass 2. */
-        private record Pass2(List<DataFile> shardFiles, List<DataFile> ivf, long tokens) {
+        private record Pass2(List<DataFile> shardFiles, List<DataFile> textFiles, List<DataFile> ivf, long tokens) {
         }
 
         /** The upserts numbered and partitioned into shards, the encoded sample, and the drift measured on it. */
@@ -475,7 +479,7 @@ public final class UpdateJob implements Callable<Integer> {
             CentroidAssigner assigner = DistributedKMeans.assigner(up.frozen.centroids(), dim, cfg, seed);
             Broadcast<CentroidAssigner> assignerB = sc.broadcast(assigner);
             ShardBuilder.Context ctx = new ShardBuilder.Context(hc, index, dim, settings.nbits(),
-                    settings.numCentroids(), settings.codeWidth(), spec, up.codec, assignerB);
+                    settings.numCentroids(), settings.codeWidth(), spec, up.codec, assignerB, settings.textIndex());
             JavaRDD<ShardResult> built = up.text
                     ? up.docsByPid.zipPartitions(up.sample, (d, s) -> ShardBuilder.build(TaskContext.getPartitionId(),
                             d, s, ctx))
@@ -490,6 +494,7 @@ public final class UpdateJob implements Callable<Integer> {
             assignerB.destroy();
 
             return new Pass2(results.stream().map(ShardResult::shard).toList(),
+                    results.stream().map(ShardResult::textIndex).filter(java.util.Objects::nonNull).toList(),
                     results.stream().map(ShardResult::ivf).toList(), tokens);
         }
 

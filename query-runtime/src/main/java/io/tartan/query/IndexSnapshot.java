@@ -5,6 +5,8 @@ import io.tartan.format.manifest.Manifest;
 import io.tartan.query.segment.SegmentHeader;
 import io.tartan.query.segment.ShardSegment;
 import io.tartan.query.segment.ShardSlice;
+import io.tartan.query.text.AllowedRows;
+import io.tartan.query.text.TextIndexes;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,9 +32,13 @@ public final class IndexSnapshot {
     private final long numTokens;
     private final int maxDoclen;
     private final long loadMillis;
+    private final java.util.function.Supplier<TextIndexes> textLoader;
+    private volatile TextIndexes text;
+    private volatile java.util.BitSet liveRows;
 
     IndexSnapshot(Manifest manifest, ResidualCodec codec, Partition partition, List<ShardSlice> slices, long numTokens,
-            long loadMillis) {
+            long loadMillis, java.util.function.Supplier<TextIndexes> textLoader) {
+        this.textLoader = textLoader;
         this.manifest = manifest;
         this.codec = codec;
         this.partition = partition;
@@ -160,6 +166,40 @@ public final class IndexSnapshot {
     /** The mapped segments of this snapshot, for a newer snapshot to reuse. */
     List<ShardSegment> segments() {
         return java.util.Arrays.stream(slices).map(ShardSlice::segment).toList();
+    }
+
+    /**
+     * The shards' text indexes (BM25 and metadata, FORMAT.md section 11), opened on first use (a snapshot that never
+     * serves a text mode or a filter never reads them).
+     *
+     * @throws IllegalStateException if the index has none (built before format 1.1)
+     */
+    public TextIndexes textIndexes() {
+        TextIndexes t = text;
+        if (t == null) {
+            synchronized (this) {
+                t = text;
+                if (t == null) {
+                    t = textLoader.get();
+                    if (t == null) {
+                        throw new IllegalArgumentException("this index has no text indexes (built before format 1.1): "
+                                + "the bm25, rerank and hybrid modes and metadata filters need a rebuild");
+                    }
+                    text = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    /** The live rows as a bitset (computed once per snapshot). */
+    public java.util.BitSet liveRows() {
+        java.util.BitSet l = liveRows;
+        if (l == null) {
+            l = AllowedRows.live(this);
+            liveRows = l;
+        }
+        return l;
     }
 
     public long loadMillis() {

@@ -1,5 +1,7 @@
 package io.tartan.query;
 
+import io.tartan.query.text.Fusion;
+
 /**
  * Per-request search knobs. A null field takes the default of the {@link Mode} for the requested k.
  *
@@ -15,12 +17,69 @@ package io.tartan.query;
  * @param centroidScoreThreshold stage-2 pruning threshold; in FAST mode null means no pruning stage
  * @param ndocs                  candidates kept after stage 2; stage 3 keeps ndocs/4 (at least k) for exact scoring
  */
-public record SearchParams(Mode mode, Integer ncells, Float centroidScoreThreshold, Integer ndocs) {
-    public enum Mode { PLAID, FAST }
+public record SearchParams(Mode mode, Integer ncells, Float centroidScoreThreshold, Integer ndocs, Fusion fusion,
+        Float alpha, Integer depth, String filter) {
+    /**
+     * {@code exact}: exhaustive MaxSim; {@code bm25}: BM25 over the text indexes; {@code rerank}: BM25's best
+     * {@code depth} rescored by exact MaxSim; {@code hybrid}: the best {@code depth} of FAST MaxSim and of BM25, fused.
+     */
+    public enum Mode {
+        PLAID, FAST, EXACT, BM25, RERANK, HYBRID;
+
+        public static Mode parse(String s) {
+            try {
+                return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("mode must be one of fast, plaid, exact, bm25, rerank, hybrid; got '"
+                        + s + "'");
+            }
+        }
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** Whether the mode needs query text (BM25). */
+        public boolean needsText() {
+            return this == BM25 || this == RERANK || this == HYBRID;
+        }
+
+        /** Whether the mode needs query vectors (MaxSim). */
+        public boolean needsVectors() {
+            return this != BM25;
+        }
+    }
+
+    /** BM25 candidates rescored in rerank mode, and candidates per list in hybrid mode. */
+    public static final int DEFAULT_DEPTH = 200;
+    /** Weight of MaxSim in relative_score fusion: next-plaid's default. */
+    public static final float DEFAULT_ALPHA = 0.75f;
+    /**
+     * RRF: on samples/scifact-mini with the bundled encoder it scored best of the fusions tried (docs/search.md);
+     * being rank-based it needs no weight tuned to how strong the encoder is relative to BM25.
+     */
+    public static final Fusion DEFAULT_FUSION = Fusion.RRF;
+
+    /** Knobs of the MaxSim modes only, no filter. */
+    public SearchParams(Mode mode, Integer ncells, Float centroidScoreThreshold, Integer ndocs) {
+        this(mode, ncells, centroidScoreThreshold, ndocs, null, null, null, null);
+    }
 
     public SearchParams {
         if (mode == null) {
             mode = Mode.FAST;
+        }
+        if (fusion == null) {
+            fusion = DEFAULT_FUSION;
+        }
+        if (alpha != null && !(alpha >= 0 && alpha <= 1)) {
+            throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
+        }
+        if (depth != null && depth <= 0) {
+            throw new IllegalArgumentException("depth must be positive, got " + depth);
+        }
+        if (filter != null && filter.isBlank()) {
+            filter = null;
         }
         if (ncells != null && ncells <= 0) {
             throw new IllegalArgumentException("ncells must be positive, got " + ncells);
@@ -44,15 +103,44 @@ public record SearchParams(Mode mode, Integer ncells, Float centroidScoreThresho
     }
 
     public SearchParams withNcells(Integer n) {
-        return new SearchParams(mode, n, centroidScoreThreshold, ndocs);
+        return new SearchParams(mode, n, centroidScoreThreshold, ndocs, fusion, alpha, depth, filter);
     }
 
     public SearchParams withCentroidScoreThreshold(Float t) {
-        return new SearchParams(mode, ncells, t, ndocs);
+        return new SearchParams(mode, ncells, t, ndocs, fusion, alpha, depth, filter);
     }
 
     public SearchParams withNdocs(Integer n) {
-        return new SearchParams(mode, ncells, centroidScoreThreshold, n);
+        return new SearchParams(mode, ncells, centroidScoreThreshold, n, fusion, alpha, depth, filter);
+    }
+
+    public SearchParams withMode(Mode m) {
+        return new SearchParams(m, ncells, centroidScoreThreshold, ndocs, fusion, alpha, depth, filter);
+    }
+
+    public SearchParams withFusion(Fusion f) {
+        return new SearchParams(mode, ncells, centroidScoreThreshold, ndocs, f, alpha, depth, filter);
+    }
+
+    public SearchParams withAlpha(Float a) {
+        return new SearchParams(mode, ncells, centroidScoreThreshold, ndocs, fusion, a, depth, filter);
+    }
+
+    public SearchParams withDepth(Integer d) {
+        return new SearchParams(mode, ncells, centroidScoreThreshold, ndocs, fusion, alpha, d, filter);
+    }
+
+    /** A metadata filter (README "Filters"); null or blank for none. */
+    public SearchParams withFilter(String f) {
+        return new SearchParams(mode, ncells, centroidScoreThreshold, ndocs, fusion, alpha, depth, f);
+    }
+
+    public int depthOrDefault() {
+        return depth != null ? depth : DEFAULT_DEPTH;
+    }
+
+    public float alphaOrDefault() {
+        return alpha != null ? alpha : DEFAULT_ALPHA;
     }
 
     /** Concrete values for a request of {@code k} results. {@code threshold} is NaN when no pruning stage runs. */

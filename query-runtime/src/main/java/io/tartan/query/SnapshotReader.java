@@ -10,6 +10,7 @@ import io.tartan.query.load.SnapshotLoader;
 import io.tartan.query.segment.SegmentCache;
 import io.tartan.query.segment.ShardSegment;
 import io.tartan.query.segment.ShardSlice;
+import io.tartan.query.text.TextIndexes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,7 +110,9 @@ final class SnapshotReader {
         IntLimit.check(base, where, "rows in one partition", MORE_PARTITIONS);
         long t3 = System.nanoTime();
         long ms = (t3 - t0) / 1_000_000;
-        IndexSnapshot snap = new IndexSnapshot(m, codec, partition, slices, tokens, ms);
+        int rows = (int) base;
+        IndexSnapshot snap = new IndexSnapshot(m, codec, partition, slices, tokens, ms,
+                () -> TextIndexes.open(m, slices, rows, source));
         long bytes = m.allFiles().stream().mapToLong(DataFile::sizeBytes).sum();
         Map<String, Long> mem = snap.memory();
         LOG.info("loaded index {} v{} partition {}: {} of {} shards ({} reused, {} segments built so far), {} docs "

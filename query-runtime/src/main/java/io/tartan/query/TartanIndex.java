@@ -120,13 +120,35 @@ public final class TartanIndex implements AutoCloseable {
         return search(queryVectors, k, SearchParams.defaults());
     }
 
+    /** Searches with query vectors: the MaxSim modes (fast, plaid, exact), with the params' filter if any. */
     public SearchResult search(float[] queryVectors, int k, SearchParams params) {
-        return searcher.search(current.get(), queryVectors, k, params);
+        return ModeSearch.run(searcher, current.get(), null, () -> queryVectors, k, params);
     }
 
-    /** Encodes {@code text} with the configured encoder, then searches. */
+    /**
+     * Searches with query text in any mode: BM25 reads the text, the MaxSim modes encode it with the configured
+     * encoder (bm25 needs none).
+     */
     public SearchResult search(String text, int k, SearchParams params) {
-        return search(encode(text), k, params);
+        return ModeSearch.run(searcher, current.get(), text, () -> encode(text), k, params);
+    }
+
+    /** Searches with both the text and its already encoded vectors (evaluation, clients that encode themselves). */
+    public SearchResult search(String text, float[] queryVectors, int k, SearchParams params) {
+        return ModeSearch.run(searcher, current.get(), text, () -> queryVectors, k, params);
+    }
+
+    /**
+     * The stored text and metadata of a hit, or null when the index has no text index or the document is not
+     * served; {@code text} is null for an index built from precomputed vectors.
+     */
+    public io.tartan.format.bm25.TextIndexDoc document(SearchHit hit) {
+        IndexSnapshot snap = current.get();
+        if (!snap.manifest().settings().hasTextIndexes()) {
+            return null;
+        }
+        int row = snap.rowOf(hit.docId());
+        return row < 0 ? null : snap.textIndexes().document(row);
     }
 
     /**
@@ -149,7 +171,7 @@ public final class TartanIndex implements AutoCloseable {
     /** Searches several queries in parallel (common fork-join pool); results in input order. */
     public List<SearchResult> searchBatch(List<float[]> queries, int k, SearchParams params) {
         IndexSnapshot snap = current.get();
-        return queries.parallelStream().map(q -> searcher.search(snap, q, k, params)).toList();
+        return queries.parallelStream().map(q -> ModeSearch.run(searcher, snap, null, () -> q, k, params)).toList();
     }
 
     /** Exact MaxSim over every live document (decompressed index); slow, the reference for recall. */

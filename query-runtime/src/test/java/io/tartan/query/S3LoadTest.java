@@ -66,4 +66,36 @@ class S3LoadTest {
             }
         }
     }
+
+    @Test
+    void hybridBm25AndFiltersOverAnS3aSnapshotMatchTheLocalCopy() throws IOException {
+        TestIndex fx = TestIndex.build(dir.resolve("text-idx"), 70, true);
+        int target = 33;
+        String text = TestIndex.text(fx.docCentres[target], target);
+        float[] q = fx.query(target, 32);
+        List<SearchParams> cases = List.of(
+                SearchParams.defaults().withMode(SearchParams.Mode.HYBRID),
+                SearchParams.defaults().withMode(SearchParams.Mode.HYBRID).withFusion(io.tartan.query.text.Fusion.RRF)
+                        .withFilter("lang = 'fr'"),
+                SearchParams.defaults().withMode(SearchParams.Mode.BM25).withFilter("year >= 2010"),
+                SearchParams.defaults().withMode(SearchParams.Mode.RERANK));
+        List<List<SearchHit>> local = new java.util.ArrayList<>();
+        try (TartanIndex index = TartanIndex.open(fx.uri())) {
+            for (SearchParams p : cases) {
+                local.add(index.search(text, q, 10, p).hits());
+            }
+        }
+        assertEquals(TestIndex.docId(target), local.get(0).get(0).docId());
+        try (S3MockServer s3 = S3MockServer.start(); Stream<Path> files = Files.walk(fx.root)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                s3.put("b2", "idx/" + fx.root.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
+            }
+            OpenOptions opts = OpenOptions.defaults().withConf(s3.hadoopConf()).withCacheDir(dir.resolve("c2"), false);
+            try (TartanIndex remote = TartanIndex.open("s3a://b2/idx", opts)) {
+                for (int i = 0; i < cases.size(); i++) {
+                    assertEquals(local.get(i), remote.search(text, q, 10, cases.get(i)).hits(), cases.get(i).toString());
+                }
+            }
+        }
+    }
 }

@@ -42,7 +42,7 @@ class ServerAndCliTest {
 
     @BeforeAll
     static void start() throws Exception {
-        fixture = TestIndex.build(dir.resolve("idx"));
+        fixture = TestIndex.build(dir.resolve("idx"), 70, true);
         index = TartanIndex.open(fixture.uri());
         server = new SearchServer(index, ServerSettings.defaults(0).withWorkers(2, 8)
                 .withLimits(RequestLimits.defaults().withMaxBodyBytes(64 * 1024))).start();
@@ -88,6 +88,18 @@ class ServerAndCliTest {
             assertEquals(expected.hits().get(i).score(), h.get("score").floatValue(), 1e-6);
         }
         assertTrue(n.get("latency_ms").asDouble() >= 0);
+        // params giving only some knobs: the others keep their defaults (an absent ncells once failed with a 500)
+        HttpResponse<String> partial = post("/search", "{\"vectors\": " + vectorsJson(q) + ", \"k\": 7, \"params\": {\"ndocs\": 300}}");
+        assertEquals(200, partial.statusCode(), partial.body());
+        assertEquals(index.search(q, 7, SearchParams.defaults().withNdocs(300)).hits().get(0).docId(),
+                JSON.readTree(partial.body()).get("results").get(0).get("doc_id").asText());
+        HttpResponse<String> withFields = post("/search", "{\"query\": \"uniqueword9\", \"k\": 1, \"params\": "
+                + "{\"mode\": \"bm25\"}, \"fields\": [\"snippet\", \"metadata\"]}");
+        JsonNode hit = JSON.readTree(withFields.body()).get("results").get(0);
+        assertTrue(hit.get("snippet").asText().startsWith("document about topic"), hit.toString());
+        assertEquals("fr", hit.get("metadata").get("lang").asText());
+        assertEquals(400, post("/search", "{\"query\": \"x\", \"params\": {\"mode\": \"bm25\"}, \"fields\": [\"title\"]}")
+                .statusCode());
 
         HttpResponse<String> rr = post("/rerank", "{\"vectors\": " + vectorsJson(q) + ", \"doc_ids\": [\"doc-1\", \"doc-9\"]}");
         assertEquals(200, rr.statusCode(), rr.body());
@@ -99,6 +111,41 @@ class ServerAndCliTest {
         JsonNode stats = JSON.readTree(get("/stats").body());
         assertEquals(TestIndex.DOCS, stats.get("documents").asInt());
         assertTrue(stats.get("memory_bytes").get("total").asLong() > 0);
+    }
+
+    @Test
+    void bm25AndFiltersOverHttpAndCli() throws Exception {
+        HttpResponse<String> r = post("/search", "{\"query\": \"uniqueword5 topic1\", \"k\": 3, \"params\": {\"mode\": \"bm25\"}}");
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(TestIndex.docId(5), JSON.readTree(r.body()).get("results").get(0).get("doc_id").asText());
+        r = post("/search", "{\"query\": \"document\", \"k\": 50, \"params\": {\"mode\": \"bm25\"}, "
+                + "\"filter\": \"lang = 'fr' AND year IN (2001, 2003)\"}");
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode hits = JSON.readTree(r.body()).get("results");
+        assertEquals(index.search("document", 50, SearchParams.defaults().withMode(SearchParams.Mode.BM25)
+                .withFilter("lang = 'fr' AND year IN (2001, 2003)")).hits().size(), hits.size());
+        for (JsonNode h : hits) {
+            int d = Integer.parseInt(h.get("doc_id").asText().replaceAll("\\D", ""));
+            assertTrue(d % 2 == 1 && (d % 30 == 1 || d % 30 == 3), h.toString());
+        }
+
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream old = System.out;
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        int rc;
+        try {
+            // bm25 needs no model: none is configured here
+            rc = SearchCommand.run("--index", fixture.uri(), "--query", "uniqueword7", "--mode", "bm25", "-k", "3",
+                    "--json");
+        } finally {
+            System.setOut(old);
+        }
+        assertEquals(0, rc);
+        assertEquals(TestIndex.docId(7), JSON.readTree(buf.toString(StandardCharsets.UTF_8).trim()).get("results").get(0)
+                .get("doc_id").asText());
+        assertEquals(1, SearchCommand.run("--index", fixture.uri(), "--query", "x", "--mode", "bm25", "--filter",
+                "year >= 'x'"));
+        assertEquals(1, SearchCommand.run("--index", fixture.uri(), "--query", "x", "--mode", "sideways"));
     }
 
     @Test
@@ -119,6 +166,10 @@ class ServerAndCliTest {
                 {"", "400", "empty request body"},
                 {"[1, 2]", "400", "JSON object"},
                 {"{\"vectors\": " + vectorsJson(new float[8_000 * 32]) + "}", "413", "larger than"},
+                {"{\"query\": \"x\", \"params\": {\"mode\": \"bm24\"}}", "400", "mode must be one of"},
+                {"{\"query\": \"x\", \"params\": {\"mode\": \"hybrid\", \"fusion\": \"sum\"}}", "400", "rrf or relative_score"},
+                {"{\"query\": \"x\", \"params\": {\"mode\": \"bm25\"}, \"filter\": \"lang = \"}", "400", "position 8"},
+                {good.replace("{", "{\"params\": {\"mode\": \"bm25\"}, "), "400", "needs query text"},
         };
         for (String[] c : cases) {
             HttpResponse<String> r = post("/search", c[0]);

@@ -52,6 +52,14 @@ final class TestIndex {
 
     /** As {@link #build(Path)}, with {@code shardDocs} documents a shard. */
     static TestIndex build(Path root, int shardDocs) {
+        return build(root, shardDocs, false);
+    }
+
+    /**
+     * With {@code text}, the index has BM25 text indexes: document d's text names its cluster centres
+     * ({@link #text}), its metadata is {@code lang} ("en" for even d, "fr" for odd) and {@code year} (2000 + d % 30).
+     */
+    static TestIndex build(Path root, int shardDocs, boolean text) {
         Random rnd = new Random(7);
         float[] centres = unitRows(rnd, CENTRES, DIM);
         float[][] docs = new float[DOCS][];
@@ -71,14 +79,32 @@ final class TestIndex {
         ResidualCodec codec = ResidualCodec.train(DIM, 2, centres, sample, null);
         Configuration conf = new Configuration();
         IndexLayout layout = new IndexLayout(root.toUri().toString());
-        IndexSettings settings = new IndexSettings(DIM, 2, CENTRES, 64, 32, "test", null, IndexSettings.MAXSIM_COSINE);
+        IndexSettings settings = new IndexSettings(DIM, 2, CENTRES, 64, 32, "test", null, IndexSettings.MAXSIM_COSINE,
+                text ? IndexSettings.TEXT_BM25 : null);
         try (LocalIndexWriter w = new LocalIndexWriter(conf, layout, settings, codec, shardDocs)) {
             for (int d = 0; d < DOCS; d++) {
-                w.add(docId(d), docs[d], null);
+                if (text) {
+                    w.add(docId(d), text(docCentres[d], d), docs[d], metadata(d));
+                } else {
+                    w.add(docId(d), docs[d], null);
+                }
             }
             w.commit(Map.of());
         }
         return new TestIndex(root, centres, docs, docCentres, codec);
+    }
+
+    /** The text of a document about the given centres: a word per centre, and a word only it has. */
+    static String text(int[] centres, int d) {
+        StringBuilder sb = new StringBuilder("document about");
+        for (int c : centres) {
+            sb.append(" topic").append(c);
+        }
+        return sb.append(" uniqueword").append(d).toString();
+    }
+
+    static Map<String, String> metadata(int d) {
+        return Map.of("lang", d % 2 == 0 ? "en" : "fr", "year", Integer.toString(2000 + d % 30));
     }
 
     static String docId(int d) {

@@ -9,6 +9,9 @@ import io.tartan.format.codec.ResidualPacking;
  * Settings fixed when an index is built; every snapshot of the index carries them (FORMAT.md "Settings").
  *
  * @param similarity always {@code "maxsim-cosine"} in format 1: MaxSim over L2-normalised token vectors
+ * @param textIndex  what each shard's text index holds (format 1.1, FORMAT.md section 11): {@code "bm25"} (text and
+ *                   metadata), {@code "metadata"} (metadata only: the input had precomputed vectors, no text), or
+ *                   null (an index from before 1.1: no text indexes)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record IndexSettings(
@@ -19,9 +22,28 @@ public record IndexSettings(
         @JsonProperty("query-maxlen") int queryMaxlen,
         @JsonProperty("encoder-id") String encoderId,
         @JsonProperty("encoder-checksum") String encoderChecksum,
-        @JsonProperty("similarity") String similarity) {
+        @JsonProperty("similarity") String similarity,
+        @JsonProperty("text-index") String textIndex) {
 
     public static final String MAXSIM_COSINE = "maxsim-cosine";
+    public static final String TEXT_BM25 = "bm25";
+    public static final String TEXT_METADATA = "metadata";
+
+    /** Settings without text indexes (format 1.0). */
+    public IndexSettings(int dim, int nbits, int numCentroids, int docMaxlen, int queryMaxlen, String encoderId,
+            String encoderChecksum, String similarity) {
+        this(dim, nbits, numCentroids, docMaxlen, queryMaxlen, encoderId, encoderChecksum, similarity, null);
+    }
+
+    /** Whether shards have text indexes at all (BM25 or metadata only). */
+    public boolean hasTextIndexes() {
+        return textIndex != null;
+    }
+
+    /** Whether the text indexes hold document text (BM25 search possible). */
+    public boolean hasText() {
+        return TEXT_BM25.equals(textIndex);
+    }
 
     /** Bytes a centroid code needs; it bounds the codes (shards store them as sorted runs, FORMAT.md 6.2). */
     public int codeWidth() {
@@ -44,6 +66,9 @@ public record IndexSettings(
         }
         if (!MAXSIM_COSINE.equals(similarity)) {
             throw new io.tartan.format.UnsupportedFormatException(where + ": unsupported similarity '" + similarity + "'");
+        }
+        if (textIndex != null && !TEXT_BM25.equals(textIndex) && !TEXT_METADATA.equals(textIndex)) {
+            throw new io.tartan.format.UnsupportedFormatException(where + ": unsupported text-index '" + textIndex + "'");
         }
     }
 }

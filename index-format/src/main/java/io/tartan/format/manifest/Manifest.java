@@ -34,6 +34,7 @@ public record Manifest(
         @JsonProperty("shards") List<DataFile> shards,
         @JsonProperty("ivf") List<DataFile> ivf,
         @JsonProperty("deletes") List<DataFile> deletes,
+        @JsonProperty("text-indexes") List<DataFile> textIndexes,
         @JsonProperty("summary") Summary summary,
         @JsonProperty("properties") Map<String, String> properties) {
 
@@ -48,15 +49,18 @@ public record Manifest(
         shards = shards == null ? List.of() : List.copyOf(shards);
         ivf = ivf == null ? List.of() : List.copyOf(ivf);
         deletes = deletes == null ? List.of() : List.copyOf(deletes);
+        textIndexes = textIndexes == null ? List.of() : List.copyOf(textIndexes);
         properties = properties == null ? Map.of() : Map.copyOf(properties);
     }
 
-    /** A manifest at the current format version. */
+    /** A manifest at the lowest format version that expresses it. */
     public static Manifest create(long version, long snapshotId, Long parentSnapshotId, long timestampMs,
             String operation, IndexSettings settings, DataFile codec, List<DataFile> shards, List<DataFile> ivf,
-            List<DataFile> deletes, Summary summary, Map<String, String> properties) {
-        return new Manifest(FormatVersion.MAJOR, FormatVersion.MINOR, version, snapshotId, parentSnapshotId,
-                timestampMs, operation, settings, codec, shards, ivf, deletes, summary, properties);
+            List<DataFile> deletes, List<DataFile> textIndexes, Summary summary, Map<String, String> properties) {
+        // the lowest version that expresses the snapshot (FORMAT.md section 1)
+        int minor = settings.hasTextIndexes() ? FormatVersion.MINOR_TEXT_INDEXES : FormatVersion.MINOR;
+        return new Manifest(FormatVersion.MAJOR, minor, version, snapshotId, parentSnapshotId,
+                timestampMs, operation, settings, codec, shards, ivf, deletes, textIndexes, summary, properties);
     }
 
     /** Every file this snapshot references. */
@@ -67,7 +71,23 @@ public record Manifest(
         all.addAll(shards);
         all.addAll(ivf);
         all.addAll(deletes);
+        all.addAll(textIndexes);
         return all;
+    }
+
+    /** The text index of each shard, by shard path (empty when the settings have none). */
+    @JsonIgnore
+    public Map<String, DataFile> textIndexByShard() {
+        Map<String, DataFile> byPath = new java.util.HashMap<>();
+        textIndexes.forEach(t -> byPath.put(t.path(), t));
+        Map<String, DataFile> out = new java.util.LinkedHashMap<>();
+        for (DataFile s : shards) {
+            DataFile t = byPath.get(io.tartan.format.IndexLayout.textIndexPath(s.path()));
+            if (t != null) {
+                out.put(s.path(), t);
+            }
+        }
+        return out;
     }
 
     /** Checks the invariants FORMAT.md states for a manifest; throws naming {@code where}. */
@@ -87,6 +107,8 @@ public record Manifest(
         requireContent(where, shards.stream(), DataFile.SHARD);
         requireContent(where, ivf.stream(), DataFile.IVF);
         requireContent(where, deletes.stream(), DataFile.DELETES);
+        requireContent(where, textIndexes.stream(), DataFile.TEXT_INDEX);
+        validateTextIndexes(where);
         for (DataFile f : allFiles()) {
             if (f.path() == null || f.path().isEmpty() || f.path().startsWith("/") || f.path().contains("..")) {
                 throw new IndexFormatException(where + ": file path must be relative to the index root: " + f.path());
@@ -103,6 +125,31 @@ public record Manifest(
         if (tokens != summary.tokens() || rows != summary.storedDocuments()) {
             throw new IndexFormatException(where + ": summary (" + summary.storedDocuments() + " docs, "
                     + summary.tokens() + " tokens) disagrees with its shards (" + rows + " docs, " + tokens + " tokens)");
+        }
+    }
+
+    private void validateTextIndexes(String where) {
+        if (!settings.hasTextIndexes()) {
+            if (!textIndexes.isEmpty()) {
+                throw new IndexFormatException(where + ": lists text indexes but settings have no text-index");
+            }
+            return;
+        }
+        Map<String, DataFile> byShard = textIndexByShard();
+        for (DataFile s : shards) {
+            DataFile t = byShard.get(s.path());
+            if (t == null) {
+                throw new IndexFormatException(where + ": shard " + s.path() + " has no text index ("
+                        + io.tartan.format.IndexLayout.textIndexPath(s.path()) + ")");
+            }
+            if (t.recordCount() != s.recordCount()) {
+                throw new IndexFormatException(where + ": text index " + t.path() + " holds " + t.recordCount()
+                        + " documents, its shard " + s.recordCount());
+            }
+        }
+        if (byShard.size() != textIndexes.size()) {
+            throw new IndexFormatException(where + ": " + (textIndexes.size() - byShard.size())
+                    + " text index(es) belong to no listed shard");
         }
     }
 

@@ -32,7 +32,7 @@ public final class Rollback {
         props.put("rollback-to-snapshot-id", Long.toString(target.snapshotId()));
         Manifest next = Manifest.create(current.version() + 1, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
                 current.snapshotId(), System.currentTimeMillis(), Manifest.OP_ROLLBACK, target.settings(), target.codec(),
-                target.shards(), target.ivf(), target.deletes(),
+                target.shards(), target.ivf(), target.deletes(), target.textIndexes(),
                 new Summary(s.liveDocuments(), s.storedDocuments(), s.deletedDocuments(), s.tokens(), s.totalBytes(),
                         Math.max(s.nextPid(), current.summary().nextPid())), props);
         store.commit(next);

@@ -46,6 +46,7 @@ public final class SnapshotTransaction {
     private String operation;
     private final List<DataFile> addShards = new ArrayList<>();
     private final List<DataFile> addIvf = new ArrayList<>();
+    private final List<DataFile> addTextIndexes = new ArrayList<>();
     private final Set<String> removeShards = new HashSet<>();
     private final List<DataFile> replaceIvf = new ArrayList<>();
     private final Map<String, String> properties = new HashMap<>();
@@ -73,6 +74,12 @@ public final class SnapshotTransaction {
     /** Adds new shards; their pids must come from {@code [base.next-pid, …)}. */
     public SnapshotTransaction addShards(List<DataFile> shards) {
         addShards.addAll(shards);
+        return this;
+    }
+
+    /** Adds the text indexes of added shards (FORMAT.md section 11); a removed shard's text index goes with it. */
+    public SnapshotTransaction addTextIndexes(List<DataFile> textIndexes) {
+        addTextIndexes.addAll(textIndexes);
         return this;
     }
 
@@ -199,6 +206,14 @@ public final class SnapshotTransaction {
             }
         }
         shards.addAll(addShards);
+        List<DataFile> text = new ArrayList<>();
+        Map<String, DataFile> textOf = on.textIndexByShard();
+        for (DataFile s : on.shards()) {
+            if (!removeShards.contains(s.path()) && textOf.containsKey(s.path())) {
+                text.add(textOf.get(s.path()));
+            }
+        }
+        text.addAll(addTextIndexes);
         List<DataFile> ivf = new ArrayList<>(replaceIvf.isEmpty() ? on.ivf() : replaceIvf);
         ivf.addAll(addIvf);
         List<DataFile> deletes = new ArrayList<>(dropDeletionVectors ? List.of() : on.deletes());
@@ -213,11 +228,12 @@ public final class SnapshotTransaction {
         List<DataFile> all = new ArrayList<>(shards);
         all.addAll(ivf);
         all.addAll(deletes);
+        all.addAll(text);
         all.add(on.codec());
         long bytes = all.stream().mapToLong(DataFile::sizeBytes).sum();
         Map<String, String> props = new HashMap<>(properties);
         return Manifest.create(on.version() + 1, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
-                on.snapshotId(), System.currentTimeMillis(), operation, on.settings(), on.codec(), shards, ivf, deletes,
+                on.snapshotId(), System.currentTimeMillis(), operation, on.settings(), on.codec(), shards, ivf, deletes, text,
                 new Summary(stored - deleted, stored, deleted, tokens, bytes, next), props);
     }
 }

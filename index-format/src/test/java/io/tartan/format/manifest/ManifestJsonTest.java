@@ -19,7 +19,7 @@ public class ManifestJsonTest {
         DataFile shard = new DataFile("data/part-00000-x.parquet", DataFile.SHARD, 5000, 10, 600, "crc32c:12345678", 0, 9);
         DataFile ivf = DataFile.of("ivf/b.tivf", DataFile.IVF, 300, 16384, 550, "crc32c:deadbeef");
         return Manifest.create(version, 42L, version > 1 ? 41L : null, 1_700_000_000_000L, Manifest.OP_BUILD, s, codec,
-                List.of(shard), List.of(ivf), List.of(), new Summary(10, 10, 0, 600, 5400, 10), Map.of("seed", "123"));
+                List.of(shard), List.of(ivf), List.of(), List.of(), new Summary(10, 10, 0, 600, 5400, 10), Map.of("seed", "123"));
     }
 
     @Test

@@ -171,6 +171,6 @@ class S3CommitTest {
     private static Manifest withProperties(Manifest m, Map<String, String> properties) {
         return new Manifest(m.formatVersion(), m.formatMinorVersion(), m.version(), m.snapshotId(),
                 m.parentSnapshotId(), m.timestampMs(), m.operation(), m.settings(), m.codec(), m.shards(), m.ivf(),
-                m.deletes(), m.summary(), properties);
+                m.deletes(), m.textIndexes(), m.summary(), properties);
     }
 }

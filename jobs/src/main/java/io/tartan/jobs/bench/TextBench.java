@@ -82,6 +82,14 @@ final class TextBench implements Callable<Integer> {
         return 0;
     }
 
+    /** Modes evaluated next to the MaxSim ones, with BM25 from the same index's text indexes as the baseline. */
+    static final List<SearchParams.Mode> TEXT_MODES = List.of(SearchParams.Mode.BM25, SearchParams.Mode.RERANK,
+            SearchParams.Mode.HYBRID);
+    static final Map<String, String> MODE_LABELS = Map.of(
+            "bm25", "BM25 (Lucene, EnglishAnalyzer, k1 0.9 b 0.4)",
+            "rerank", "BM25 top " + SearchParams.DEFAULT_DEPTH + " → exact MaxSim",
+            "hybrid", "hybrid (" + SearchParams.DEFAULT_FUSION.label() + ", depth " + SearchParams.DEFAULT_DEPTH + ")");
+
     static String name(Path collection) {
         return collection.toAbsolutePath().normalize().getFileName().toString();
     }
@@ -98,14 +106,14 @@ final class TextBench implements Callable<Integer> {
             List<String> rejects = new ArrayList<>();
             List<EvalQuery> qs = EvalQuery.readJsonl(c.resolve("queries.jsonl"), idx.snapshot().dim(), rejects::add);
             rejects.forEach(r -> LOG.warn("skipped {}", r));
-            LOG.info("evaluating {}: {} queries, default search, exhaustive MaxSim over the index and exact MaxSim "
-                    + "over the corpus encoded again (uncompressed)", name(c), qs.size());
+            LOG.info("evaluating {}: {} queries, default search, exhaustive MaxSim over the index, exact MaxSim "
+                    + "over the corpus encoded again (uncompressed), bm25, rerank and hybrid", name(c), qs.size());
             EvalReport def;
             try (TokenEncoder docs = FloatCorpusRanker.documentEncoder(modelConfig,
                     idx.snapshot().manifest().settings())) {
                 def = new Evaluator(idx, qrels, K, SearchParams.defaults(), true)
                         .withExactFloat(new FloatCorpusRanker(docs, idx.snapshot()), c.resolve("corpus.jsonl"))
-                        .run(qs, rejects.size());
+                        .compare(TEXT_MODES).run(qs, rejects.size());
             }
             LOG.info("evaluating {}: PLAID mode", name(c));
             EvalReport plaid = new Evaluator(idx, qrels, K, SearchParams.plaid(), false).run(qs, rejects.size());
@@ -143,6 +151,12 @@ final class TextBench implements Callable<Integer> {
                 q.row(name, "exact MaxSim, uncompressed float vectors", fl.get("ndcg@10").asDouble(),
                         fl.get("mrr@10").asDouble(), fl.get("recall@100").asDouble(),
                         fl.get("latency_p50_ms").asDouble(), fl.get("latency_p95_ms").asDouble(), null, counts);
+            }
+            if (def.has("modes")) {
+                def.get("modes").fields().forEachRemaining(e -> q.row(name, MODE_LABELS.getOrDefault(e.getKey(),
+                        e.getKey()), e.getValue().get("ndcg@10").asDouble(), e.getValue().get("mrr@10").asDouble(),
+                        e.getValue().get("recall@100").asDouble(), e.getValue().get("latency_p50_ms").asDouble(),
+                        e.getValue().get("latency_p95_ms").asDouble(), null, counts));
             }
         }
         b.append(q).append('\n');

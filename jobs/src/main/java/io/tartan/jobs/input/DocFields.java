@@ -85,7 +85,7 @@ public final class DocFields {
         return s.isBlank() ? null : s;
     }
 
-    private static Map<String, String> metadataOf(Object metadata) {
+    static Map<String, String> metadataOf(Object metadata) {
         if (!(metadata instanceof Map<?, ?> m) || m.isEmpty()) {
             return null;
         }

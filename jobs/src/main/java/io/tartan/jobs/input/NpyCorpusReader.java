@@ -1,5 +1,8 @@
 package io.tartan.jobs.input;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -19,13 +22,15 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Precomputed token vectors as written by {@code gen_synth.py}: a directory with {@code docs.npy} (float32
  * {@code [N_tokens × dim]}, documents back to back), {@code doclens.npy} (int64 or int32 {@code [N_docs]}) and
- * optionally {@code ids.txt} (one id per line; default ids are the document numbers 0, 1, …).
+ * optionally {@code ids.txt} (one id per line; default ids are the document numbers 0, 1, …) and
+ * {@code metadata.jsonl} (one JSON object per document, in document order; {@code {}} or a blank line for none).
  *
- * <p>The driver streams doclens (and ids) once to cut the documents into token-balanced ranges, keeping only where
+ * <p>The driver streams doclens (and ids and metadata) once to cut the documents into token-balanced ranges, keeping only where
  * each range starts in each file; each task reads its range's doclens, ids and vectors, rejects non-finite vectors
  * and emits {@link VectorRef}s, not vectors: later stages read the vectors again where they need them, so shuffles
  * stay small and nothing in the driver grows with the number of documents.
@@ -34,23 +39,27 @@ public final class NpyCorpusReader implements CorpusReader {
     public static final String DOCS = "docs.npy";
     public static final String DOCLENS = "doclens.npy";
     public static final String IDS = "ids.txt";
+    public static final String METADATA = "metadata.jsonl";
+    private static final ObjectMapper JSON = new ObjectMapper();
     /** Bytes of vectors per read task. */
     private static final long RANGE_BYTES = 32L << 20;
 
     private final String docsPath;
     private final String lensPath;
     private final String idsPath;
+    private final String metaPath;
     private final HadoopConf conf;
     private final int dim;
     private final long dataOffset;
     private final long tokens;
     private final NpyHeader lensHeader;
 
-    private NpyCorpusReader(String docsPath, String lensPath, String idsPath, HadoopConf conf, int dim,
-            long dataOffset, long tokens, NpyHeader lensHeader) {
+    private NpyCorpusReader(String docsPath, String lensPath, String idsPath, String metaPath, HadoopConf conf,
+            int dim, long dataOffset, long tokens, NpyHeader lensHeader) {
         this.docsPath = docsPath;
         this.lensPath = lensPath;
         this.idsPath = idsPath;
+        this.metaPath = metaPath;
         this.conf = conf;
         this.dim = dim;
         this.dataOffset = dataOffset;
@@ -81,9 +90,10 @@ public final class NpyCorpusReader implements CorpusReader {
                         + " bytes, header says " + expectedSize);
             }
             Path idsPath = new Path(root, IDS);
+            Path metaPath = new Path(root, METADATA);
             return new NpyCorpusReader(docs.toString(), lens.toString(),
-                    fs.exists(idsPath) ? idsPath.toString() : null, conf, Math.toIntExact(dh.shape()[1]),
-                    dh.dataOffset(), dh.shape()[0], lh);
+                    fs.exists(idsPath) ? idsPath.toString() : null, fs.exists(metaPath) ? metaPath.toString() : null,
+                    conf, Math.toIntExact(dh.shape()[1]), dh.dataOffset(), dh.shape()[0], lh);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + dir + ": " + e.getMessage(), e);
         }
@@ -110,8 +120,8 @@ public final class NpyCorpusReader implements CorpusReader {
 
     /**
      * Cuts the documents into ranges of about {@code rangeTokens} tokens (at least one document each), streaming
-     * doclens and ids once; checks that doclens are not negative and sum to the rows of docs.npy, and that ids.txt
-     * has one line per document.
+     * doclens, ids and metadata once; checks that doclens are not negative and sum to the rows of docs.npy, and that
+     * ids.txt and metadata.jsonl have one line per document.
      */
     private List<Range> plan(long rangeTokens) throws IOException {
         int item = lensHeader.itemSize();
@@ -120,7 +130,8 @@ public final class NpyCorpusReader implements CorpusReader {
         Path lens = new Path(lensPath);
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(
                 lens.getFileSystem(conf.get()).open(lens), 1 << 16));
-                IdOffsets ids = idsPath == null ? null : new IdOffsets(conf, idsPath)) {
+                LineOffsets ids = idsPath == null ? null : new LineOffsets(conf, idsPath);
+                LineOffsets meta = metaPath == null ? null : new LineOffsets(conf, metaPath)) {
             in.skipNBytes(lensHeader.dataOffset());
             byte[] raw = new byte[item];
             ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
@@ -130,6 +141,7 @@ public final class NpyCorpusReader implements CorpusReader {
                 long first = doc;
                 long firstToken = token;
                 long idsOffset = ids == null ? -1 : ids.offset();
+                long metaOffset = meta == null ? -1 : meta.offset();
                 while (doc < n && (doc == first || token - firstToken < rangeTokens)) {
                     in.readFully(raw);
                     long len = item == 8 ? b.getLong(0) : b.getInt(0);
@@ -142,9 +154,13 @@ public final class NpyCorpusReader implements CorpusReader {
                         throw new IllegalArgumentException(idsPath + " has " + (doc - 1) + " ids for " + n
                                 + " documents");
                     }
+                    if (meta != null && !meta.skipLine()) {
+                        throw new IllegalArgumentException(metaPath + " has " + (doc - 1) + " lines for " + n
+                                + " documents");
+                    }
                 }
                 out.add(new Range(first, doc - first, firstToken, lensPath,
-                        lensHeader.dataOffset() + first * item, item, idsPath, idsOffset));
+                        lensHeader.dataOffset() + first * item, item, idsPath, idsOffset, metaPath, metaOffset));
             }
             if (token != tokens) {
                 throw new IllegalArgumentException(lensPath + " sums to " + token + " tokens but " + docsPath
@@ -153,16 +169,19 @@ public final class NpyCorpusReader implements CorpusReader {
             if (ids != null && ids.skipLine()) {
                 throw new IllegalArgumentException(idsPath + " has more ids than the " + n + " documents");
             }
+            if (meta != null && meta.skipLine()) {
+                throw new IllegalArgumentException(metaPath + " has more lines than the " + n + " documents");
+            }
         }
         return out;
     }
 
-    /** Streams ids.txt, telling the byte offset of the next line. */
-    private static final class IdOffsets implements java.io.Closeable {
+    /** Streams ids.txt or metadata.jsonl, telling the byte offset of the next line. */
+    private static final class LineOffsets implements java.io.Closeable {
         private final InputStream in;
         private long offset;
 
-        IdOffsets(HadoopConf conf, String path) throws IOException {
+        LineOffsets(HadoopConf conf, String path) throws IOException {
             Path p = new Path(path);
             this.in = new BufferedInputStream(p.getFileSystem(conf.get()).open(p), 1 << 16);
         }
@@ -220,13 +239,15 @@ public final class NpyCorpusReader implements CorpusReader {
 
     /**
      * Documents {@code firstDoc .. firstDoc + docs} whose tokens start at {@code firstToken}; their doclens at
-     * {@code lensOffset} of doclens.npy, their ids (if any) from byte {@code idsOffset} of ids.txt.
+     * {@code lensOffset} of doclens.npy, their ids (if any) from byte {@code idsOffset} of ids.txt, their metadata (if
+     * any) from byte {@code metaOffset} of metadata.jsonl.
      */
     private record Range(long firstDoc, long docs, long firstToken, String lensPath, long lensOffset, int lensItem,
-            String idsPath, long idsOffset) implements Serializable {
+            String idsPath, long idsOffset, String metaPath, long metaOffset) implements Serializable {
         List<SourceDoc> read(HadoopConf conf, String path, long dataOffset, int dim) throws IOException {
             long[] lens = doclens(conf);
-            String[] ids = idsPath == null ? null : ids(conf);
+            String[] ids = idsPath == null ? null : lines(conf, idsPath, idsOffset);
+            String[] meta = metaPath == null ? null : lines(conf, metaPath, metaOffset);
             Path p = new Path(path);
             List<SourceDoc> out = new ArrayList<>(lens.length);
             try (FSDataInputStream in = p.getFileSystem(conf.get()).open(p)) {
@@ -248,12 +269,22 @@ public final class NpyCorpusReader implements CorpusReader {
                         out.add(SourceDoc.rejected(ordinal, path, line, id, Reject.of(Reject.EMPTY_VECTORS, "doclen 0")));
                         continue;
                     }
+                    Map<String, String> metadata = null;
+                    if (meta != null && !meta[i].isEmpty()) {
+                        try {
+                            metadata = metadataOf(meta[i]);
+                        } catch (IllegalArgumentException e) {
+                            out.add(SourceDoc.rejected(ordinal, metaPath, line, id, Reject.of(Reject.BAD_JSON,
+                                    e.getMessage())));
+                            continue;
+                        }
+                    }
                     if (scratch == null || scratch.length < n * dim * 4) {
                         scratch = new byte[Math.max(n * dim * 4, 1 << 16)];
                     }
                     Reject bad = DocFields.checkFinite(readVectors(in, ref, scratch), dim);
                     out.add(bad != null ? SourceDoc.rejected(ordinal, path, line, id, bad)
-                            : new SourceDoc(ordinal, path, line, id, null, null, ref, n, null, null));
+                            : new SourceDoc(ordinal, path, line, id, null, null, ref, n, metadata, null));
                 }
             }
             return out;
@@ -273,11 +304,12 @@ public final class NpyCorpusReader implements CorpusReader {
             return out;
         }
 
-        private String[] ids(HadoopConf conf) throws IOException {
-            Path p = new Path(idsPath);
+        /** This range's lines of ids.txt or metadata.jsonl, stripped. */
+        private String[] lines(HadoopConf conf, String file, long offset) throws IOException {
+            Path p = new Path(file);
             String[] out = new String[(int) docs];
             try (FSDataInputStream raw = p.getFileSystem(conf.get()).open(p)) {
-                raw.seek(idsOffset);
+                raw.seek(offset);
                 BufferedReader r = new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8));
                 for (int i = 0; i < out.length; i++) {
                     String line = r.readLine();
@@ -285,6 +317,20 @@ public final class NpyCorpusReader implements CorpusReader {
                 }
             }
             return out;
+        }
+
+        /** One line of metadata.jsonl as a string map; an object is required ({@code {}} for none). */
+        private static Map<String, String> metadataOf(String line) {
+            JsonNode node;
+            try {
+                node = JSON.readTree(line);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("metadata is not JSON: " + e.getOriginalMessage());
+            }
+            if (node == null || !node.isObject()) {
+                throw new IllegalArgumentException("metadata must be a JSON object");
+            }
+            return DocFields.metadataOf(JSON.convertValue(node, Map.class));
         }
     }
 }

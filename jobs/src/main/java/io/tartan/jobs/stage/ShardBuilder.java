@@ -2,6 +2,9 @@ package io.tartan.jobs.stage;
 
 import io.tartan.format.BuildCommit;
 import io.tartan.format.IndexLayout;
+import io.tartan.format.bm25.TextIndexDoc;
+import io.tartan.format.bm25.TextIndexWriter;
+import io.tartan.format.manifest.IndexSettings;
 import io.tartan.format.codec.CodecFile;
 import io.tartan.format.codec.ResidualCodec;
 import io.tartan.format.ivf.IvfBuilder;
@@ -23,16 +26,22 @@ import java.util.List;
 
 /**
  * Pass 2 for one shard: token vectors for each document (taken from pass 1 when the document was in the k-means
- * sample, else encoded or read now), nearest centroids, residuals, one Parquet shard file and the shard's IVF file.
+ * sample, else encoded or read now), nearest centroids, residuals, one Parquet shard file, the shard's IVF file and
+ * the shard's text index (FORMAT.md section 11: BM25 over the document text, metadata fields).
  * Streams the partition in batches, so a shard never has to fit in memory.
  */
 public final class ShardBuilder {
     private ShardBuilder() {
     }
 
-    /** Everything a task needs, shipped once per task. */
+    /**
+     * Everything a task needs, shipped once per task.
+     *
+     * @param textIndex the settings' {@code text-index}: {@code bm25}, {@code metadata} or null (none written)
+     */
     public record Context(HadoopConf conf, String indexRoot, int dim, int nbits, int numCentroids, int codeWidth,
-            EncoderSpec encoder, Broadcast<byte[]> codec, Broadcast<CentroidAssigner> assigner) implements Serializable {
+            EncoderSpec encoder, Broadcast<byte[]> codec, Broadcast<CentroidAssigner> assigner, String textIndex)
+            implements Serializable {
     }
 
     public static Iterator<ShardResult> build(int partition, Iterator<Tuple2<Long, SourceDoc>> docs,
@@ -53,7 +62,9 @@ public final class ShardBuilder {
         long writeNanos = 0;
         EncodedDoc pending = reuse.hasNext() ? reuse.next() : null;
         DataFile shard;
-        try (DocVectors vectors = new DocVectors(ctx.encoder(), ctx.conf());
+        boolean bm25 = IndexSettings.TEXT_BM25.equals(ctx.textIndex());
+        try (TextIndexWriter text = ctx.textIndex() == null ? null : new TextIndexWriter(bm25);
+                DocVectors vectors = new DocVectors(ctx.encoder(), ctx.conf());
                 ShardWriter writer = ShardWriter.create(ctx.conf().get(), layout, path,
                         new ShardSpec(ctx.dim(), ctx.nbits(), ctx.codeWidth(), ctx.numCentroids()))) {
             List<Tuple2<Long, SourceDoc>> batch = new ArrayList<>(SampleEncoding.BATCH_DOCS);
@@ -110,6 +121,9 @@ public final class ShardBuilder {
                     long t2 = System.nanoTime();
                     writer.write(ShardRow.of(pid, d.id(), new ResidualCodec.Compressed(codes, residuals),
                             ctx.codeWidth(), d.metadata()));
+                    if (text != null) {
+                        text.add(new TextIndexDoc(pid, d.id(), bm25 ? d.text() : null, d.metadata()));
+                    }
                     ivf.addDocument(Math.toIntExact(pid), codes);
                     long t3 = System.nanoTime();
                     compressNanos += t2 - t1;
@@ -121,8 +135,10 @@ public final class ShardBuilder {
             long t0 = System.nanoTime();
             shard = writer.finish();
             DataFile ivfFile = BuildCommit.writeIvf(ctx.conf().get(), layout, ivf.build());
+            DataFile textFile = text == null ? null
+                    : text.finish(ctx.conf().get(), layout, IndexLayout.textIndexPath(path));
             writeNanos += System.nanoTime() - t0;
-            return List.of(new ShardResult(partition, shard, ivfFile, docCount, tokens,
+            return List.of(new ShardResult(partition, shard, textFile, ivfFile, docCount, tokens,
                     vectors.encodedDocs(), reused, vectors.encodeSeconds(), assignNanos / 1e9, compressNanos / 1e9,
                     writeNanos / 1e9, KernelUsage.executorId(), KernelUsage.here())).iterator();
         }

@@ -5,12 +5,12 @@ import io.tartan.format.manifest.DataFile;
 import java.io.Serializable;
 
 /**
-/**
- * What one pass-2 task returns to the driver: the manifest entries of its shard and of the shard's IVF file (written
- * by the task, so the driver never holds IVF lists, which grow with the corpus), where its time went, and the executor
- * it ran on with the kernels it used there ({@link KernelUsage}).
+ * What one pass-2 task returns to the driver: the manifest entries of its shard, of the shard's IVF file (written by
+ * the task, so the driver never holds IVF lists, which grow with the corpus) and of its text index (null when the
+ * index has none), where its time went, and the executor it ran on with the kernels it used there
+ * ({@link KernelUsage}).
  */
-public record ShardResult(int partition, DataFile shard, DataFile ivf, long docs, long tokens, long encodedDocs,
-        long reusedDocs, double encodeSeconds, double assignSeconds, double compressSeconds, double writeSeconds,
-        String executorId, String kernels) implements Serializable {
+public record ShardResult(int partition, DataFile shard, DataFile textIndex, DataFile ivf, long docs, long tokens,
+        long encodedDocs, long reusedDocs, double encodeSeconds, double assignSeconds, double compressSeconds,
+        double writeSeconds, String executorId, String kernels) implements Serializable {
 }

@@ -108,9 +108,11 @@ public final class RebuildInPlace {
             groups.add(new CompactionPlan.Group(groups.size(), List.of(shard), 0));
         }
         ShardRewrite copy = new ShardRewrite(staging.root().toString(), layout.root().toString(), new HadoopConf(conf),
-                ShardSpec.of(staged.settings()), null, offset, "rebuild");
-        List<DataFile> shards = groups.isEmpty() ? List.of()
+                ShardSpec.of(staged.settings()), null, offset, "rebuild", staged);
+        List<DataFile> written = groups.isEmpty() ? List.of()
                 : sc.parallelize(groups, groups.size()).flatMap(g -> copy.apply(g).iterator()).collect();
+        List<DataFile> shards = written.stream().filter(f -> DataFile.SHARD.equals(f.content())).toList();
+        List<DataFile> text = written.stream().filter(f -> DataFile.TEXT_INDEX.equals(f.content())).toList();
 
         Ivf ivf = IvfRewrite.shifted(IvfRewrite.live(conf, staging, staged, new int[0]), (int) offset);
         DataFile ivfFile = writeNew(conf, layout, IndexLayout.newIvfPath(), DataFile.IVF, IvfFile.write(ivf),
@@ -121,14 +123,15 @@ public final class RebuildInPlace {
 
         long stored = shards.stream().mapToLong(DataFile::recordCount).sum();
         long tokens = shards.stream().mapToLong(DataFile::tokenCount).sum();
-        long bytes = codecFile.sizeBytes() + ivfFile.sizeBytes() + shards.stream().mapToLong(DataFile::sizeBytes).sum();
+        long bytes = codecFile.sizeBytes() + ivfFile.sizeBytes() + shards.stream().mapToLong(DataFile::sizeBytes).sum()
+                + text.stream().mapToLong(DataFile::sizeBytes).sum();
         Map<String, String> props = new HashMap<>(staged.properties());
         props.putAll(properties);
         props.put("rebuild-of-version", Long.toString(base.version()));
         props.put("rebuild-pid-offset", Long.toString(offset));
         Manifest m = Manifest.create(base.version() + 1, ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE),
                 base.snapshotId(), System.currentTimeMillis(), Manifest.OP_BUILD, staged.settings(), codecFile, shards,
-                List.of(ivfFile), List.of(), new Summary(stored, stored, 0, tokens, bytes,
+                List.of(ivfFile), List.of(), text, new Summary(stored, stored, 0, tokens, bytes,
                         offset + staged.summary().nextPid()), props);
         store.commit(m);
         LOG.info("rebuilt index committed as version {}: {} documents, pids from {}", m.version(), stored, offset);

@@ -162,7 +162,7 @@ class IndexJobTest {
         Path npy = tmp.resolve("npy");
         f.write(npy);
         Path parquet = tmp.resolve("vectors.parquet");
-        writeParquetVectors(f, parquet);
+        writeParquetVectors(f, parquet, false);
 
         String a = tmp.resolve("npy-a").toString();
         String b = tmp.resolve("npy-b").toString();
@@ -184,6 +184,45 @@ class IndexJobTest {
         IndexContent ca = IndexContent.read(a);
         assertEquals(ca, IndexContent.read(b), "same input, settings and seed → same index, however pass 1 is cut");
         assertEquals(ca, IndexContent.read(c), "npy and Parquet vectors → same index");
+    }
+
+    @Test
+    void precomputedVectorsCarryMetadataForFiltersButNoText() throws IOException {
+        NpyFixture f = new NpyFixture(120, 32, 8, 5);
+        Path npy = tmp.resolve("npy-meta");
+        f.write(npy);
+        List<String> meta = new ArrayList<>();
+        for (int d = 0; d < f.docs.size(); d++) {
+            meta.add(d == 7 ? "{}" : "{\"group\": \"g" + d % 3 + "\", \"n\": " + d + "}");
+        }
+        Files.write(npy.resolve("metadata.jsonl"), meta);
+        Path parquet = tmp.resolve("vectors-meta.parquet");
+        writeParquetVectors(f, parquet, true);
+        String a = tmp.resolve("npy-meta-index").toString();
+        String b = tmp.resolve("parquet-meta-index").toString();
+        build("--input", npy.toString(), "--output", a, "--min_shards", "2");
+        build("--input", parquet.toString(), "--output", b, "--format", "parquet-vectors", "--min_shards", "2");
+        for (String out : List.of(a, b)) {
+            Manifest m = new ManifestStore(new Configuration(), new IndexLayout(out)).readLatest();
+            assertEquals("metadata", m.settings().textIndex(), "precomputed vectors: the snapshot says it has no text");
+            assertEquals(m.shards().size(), m.textIndexes().size());
+            try (TartanIndex index = TartanIndex.open(out)) {
+                float[] query = f.queryFrom(4, 16, 1);
+                for (SearchParams.Mode mode : List.of(SearchParams.Mode.FAST, SearchParams.Mode.PLAID,
+                        SearchParams.Mode.EXACT)) {
+                    List<SearchHit> hits = index.search(query, 10, SearchParams.defaults().withMode(mode)
+                            .withFilter("group = 'g1' AND n < 60")).hits();
+                    assertEquals(10, hits.size(), out + " " + mode);
+                    for (SearchHit h : hits) {
+                        int d = Integer.parseInt(h.docId().substring(4));
+                        assertTrue(d % 3 == 1 && d < 60 && d != 7, h.docId());
+                    }
+                }
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> index.search(
+                        "some words", query, 10, SearchParams.defaults().withMode(SearchParams.Mode.BM25)));
+                assertTrue(e.getMessage().contains("precomputed vectors"), e.getMessage());
+            }
+        }
     }
 
     @Test
@@ -256,11 +295,15 @@ class IndexJobTest {
         }
     }
 
-    private static void writeParquetVectors(NpyFixture f, Path file) throws IOException {
-        Schema schema = SchemaBuilder.record("doc").fields()
+    /** With {@code metadata}, a {@code metadata} map column like the npy input's metadata.jsonl (group, n). */
+    private static void writeParquetVectors(NpyFixture f, Path file, boolean metadata) throws IOException {
+        SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record("doc").fields()
                 .requiredString("id")
-                .name("vectors").type().array().items().array().items().floatType().noDefault()
-                .endRecord();
+                .name("vectors").type().array().items().array().items().floatType().noDefault();
+        if (metadata) {
+            fields = fields.name("metadata").type().optional().map().values().stringType();
+        }
+        Schema schema = fields.endRecord();
         Configuration conf = new Configuration();
         try (ParquetWriter<GenericRecord> w = AvroParquetWriter.<GenericRecord>builder(
                 HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(file.toString()), conf))
@@ -278,6 +321,9 @@ class IndexJobTest {
                 GenericRecord r = new GenericData.Record(schema);
                 r.put("id", f.ids.get(d));
                 r.put("vectors", rows);
+                if (metadata && d != 7) {
+                    r.put("metadata", Map.of("group", "g" + d % 3, "n", Integer.toString(d)));
+                }
                 w.write(r);
             }
         }

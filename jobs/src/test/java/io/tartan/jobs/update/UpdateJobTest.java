@@ -155,6 +155,64 @@ class UpdateJobTest {
         }
     }
 
+    /** Every mode, filtered and not, top hit for a query whose words only {@code expected} has. */
+    static void assertEveryModeFinds(TartanIndex idx, String query, String expected, String filter) {
+        for (SearchParams.Mode m : SearchParams.Mode.values()) {
+            SearchResult r = idx.search(query, 3, SearchParams.defaults().withMode(m).withFilter(filter));
+            assertEquals(expected, r.hits().get(0).docId(), m.label() + " filter " + filter + ": " + r.hits());
+        }
+    }
+
+    static void assertTextIndexesMatchShards(Manifest m) {
+        assertEquals("bm25", m.settings().textIndex());
+        assertEquals(m.shards().size(), m.textIndexes().size());
+        assertEquals(m.shards().size(), m.textIndexByShard().size(), "one text index per shard, named after it");
+    }
+
+    @Test
+    void bm25AndFiltersFollowUpdatesAndCompaction() throws IOException {
+        String index = fixture.copyTo(dir);
+        ManifestStore store = new ManifestStore(conf, new IndexLayout(index));
+        assertTextIndexesMatchShards(store.readLatest());
+        try (TartanIndex reader = TartanIndex.open(index)) {
+            reader.withEncoder(encoder);
+            // IndexJob's text indexes: every mode works end to end on the built corpus
+            String top = reader.search(TextCorpus.QUERIES.get(2), 1, SearchParams.defaults()
+                    .withMode(SearchParams.Mode.BM25)).hits().get(0).docId();
+            assertTrue(reader.document(reader.search(TextCorpus.QUERIES.get(2), 1, SearchParams.defaults()
+                    .withMode(SearchParams.Mode.BM25)).hits().get(0)).text().toLowerCase().contains("black hole"), top);
+
+            Path upserts = write("upserts.jsonl",
+                    "{\"id\": \"new-1\", \"text\": \"Zebrafish regenerate heart muscle after an injury.\", "
+                            + "\"metadata\": {\"lang\": \"en\", \"year\": 2024}}",
+                    "{\"id\": \"new-2\", \"text\": \"Zebrafish stripes come from pigment cells.\", "
+                            + "\"metadata\": {\"lang\": \"de\", \"year\": 2019}}");
+            Path deletes = write("deletes.txt", "d3");
+            UpdateJob.parse("--index", index, "--upsert", upserts.toString(), "--delete", deletes.toString()).run(sc);
+            assertTextIndexesMatchShards(store.readLatest());
+            assertTrue(reader.refresh());
+            assertEveryModeFinds(reader, "zebrafish heart muscle regeneration", "new-1", null);
+            assertEveryModeFinds(reader, "zebrafish heart muscle regeneration", "new-2", "lang = 'de'");
+            assertEveryModeFinds(reader, "zebrafish heart muscle regeneration", "new-2", "year < 2020");
+
+            CompactJob.parse("--index", index).run(sc);
+            Manifest compacted = store.readLatest();
+            assertEquals(Manifest.OP_COMPACT, compacted.operation());
+            assertTextIndexesMatchShards(compacted);
+            assertTrue(reader.refresh());
+            assertEveryModeFinds(reader, "zebrafish heart muscle regeneration", "new-1", null);
+            assertEveryModeFinds(reader, "zebrafish heart muscle regeneration", "new-2", "year IN (2019)");
+            for (SearchParams.Mode m : SearchParams.Mode.values()) {
+                for (String q : TextCorpus.QUERIES) {
+                    assertFalse(reader.search(q, 50, SearchParams.defaults().withMode(m)).hits().stream()
+                            .anyMatch(h -> h.docId().equals("d3")), m.label() + ": deleted d3 came back");
+                }
+            }
+            // the BM25 side holds exactly the live documents: a word of every document finds all of them
+            assertEquals(TextIndexFixture.DOCS - 1 + 2, reader.snapshot().numDocs());
+        }
+    }
+
     @Test
     void aDeletedIdNeverComesBackBeforeOrAfterCompactionAndARepeatedBatchIsSkipped() throws IOException {
         String index = fixture.copyTo(dir);

@@ -3,6 +3,7 @@ package io.tartan.query.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tartan.encoders.TokenEncoder;
 import io.tartan.format.manifest.IndexSettings;
+import io.tartan.query.SearchParams;
 import io.tartan.query.TartanIndex;
 import io.tartan.query.eval.EvalQuery;
 import io.tartan.query.eval.EvalReport;
@@ -60,6 +61,11 @@ public final class EvalCommand implements Callable<Integer> {
             description = "the corpus the index was built from ({\"id\", \"title\", \"text\"} per line), for --exact-float")
     Path corpus;
 
+    @Option(names = "--compare", split = ",", paramLabel = "MODE",
+            description = "also evaluate these modes side by side, e.g. bm25,rerank,hybrid (BM25 from the index's own "
+                    + "text indexes)")
+    List<String> compare = new ArrayList<>();
+
     @Option(names = "--json", paramLabel = "OUT", description = "write the figures as JSON to this file")
     Path jsonOut;
 
@@ -96,7 +102,8 @@ public final class EvalCommand implements Callable<Integer> {
             if (qs.stream().anyMatch(q -> q.vectors() == null)) {
                 source.useModel(idx);
             }
-            Evaluator evaluator = new Evaluator(idx, judgements, k, search.params(), exact);
+            Evaluator evaluator = new Evaluator(idx, judgements, k, search.params(), exact)
+                    .compare(compare.stream().map(SearchParams.Mode::parse).toList());
             EvalReport report;
             if (exactFloat) {
                 IndexSettings settings = idx.snapshot().manifest().settings();

@@ -35,6 +35,43 @@ public final class JsonQueries {
         return out;
     }
 
+    /** Hit fields a client may ask for ({@code "fields"}): the stored text, a snippet of it, the metadata. */
+    public static final java.util.Set<String> FIELDS = java.util.Set.of("text", "snippet", "metadata");
+
+    /**
+     * {@code [{"rank", "doc_id", "score", <fields>…}…]}: the requested fields from the index's text indexes (absent
+     * for a hit whose index stores no text or metadata).
+     */
+    public static ArrayNode hits(SearchResult r, io.tartan.query.TartanIndex index, java.util.Collection<String> fields) {
+        for (String f : fields) {
+            if (!FIELDS.contains(f)) {
+                throw new IllegalArgumentException("unknown field '" + f + "'; fields are " + new java.util.TreeSet<>(FIELDS));
+            }
+        }
+        ArrayNode a = hits(r);
+        if (fields.isEmpty()) {
+            return a;
+        }
+        for (int i = 0; i < r.hits().size(); i++) {
+            io.tartan.format.bm25.TextIndexDoc d = index.document(r.hits().get(i));
+            if (d == null) {
+                continue;
+            }
+            ObjectNode o = (ObjectNode) a.get(i);
+            if (fields.contains("text") && d.text() != null) {
+                o.put("text", d.text());
+            }
+            if (fields.contains("snippet") && d.text() != null) {
+                o.put("snippet", io.tartan.query.text.Snippet.of(d.text(), io.tartan.query.text.Snippet.DEFAULT_CHARS));
+            }
+            if (fields.contains("metadata") && d.metadata() != null) {
+                ObjectNode m = o.putObject("metadata");
+                d.metadata().forEach(m::put);
+            }
+        }
+        return a;
+    }
+
     /** {@code [{"rank", "doc_id", "score"}…]}. */
     public static ArrayNode hits(SearchResult r) {
         ArrayNode a = JsonNodeFactory.instance.arrayNode();

@@ -7,6 +7,7 @@ import io.tartan.query.SearchHit;
 import io.tartan.query.SearchParams;
 import io.tartan.query.SearchResult;
 import io.tartan.query.TartanIndex;
+import io.tartan.query.text.Snippet;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -84,7 +85,12 @@ public final class SearchCommand implements Callable<Integer> {
             List<float[]> vectors = new ArrayList<>();
             List<String> qids = new ArrayList<>();
             readQueries(idx, qids, vectors, textQueries);
-            if (!textQueries.isEmpty()) {
+            String[] texts = new String[qids.size()];
+            for (String[] t : textQueries) {
+                texts[Integer.parseInt(t[0])] = t[1];
+            }
+            // bm25 reads the text only: no model to load
+            if (!textQueries.isEmpty() && params.mode().needsVectors()) {
                 source.useModel(idx);
                 for (String[] t : textQueries) {
                     vectors.set(Integer.parseInt(t[0]), idx.encode(t[1]));
@@ -94,12 +100,13 @@ public final class SearchCommand implements Callable<Integer> {
             try {
                 for (int i = 0; i < qids.size(); i++) {
                     long t0 = System.nanoTime();
-                    SearchResult r = idx.search(vectors.get(i), k, params);
+                    SearchResult r = texts[i] == null ? idx.search(vectors.get(i), k, params)
+                            : idx.search(texts[i], vectors.get(i), k, params);
                     double ms = (System.nanoTime() - t0) / 1e6;
                     if (runOut != null) {
                         writeRun(runOut, qids.get(i), r);
                     } else {
-                        print(qids.size() > 1 ? qids.get(i) : null, r, ms);
+                        print(idx, qids.size() > 1 ? qids.get(i) : null, r, ms);
                     }
                 }
             } finally {
@@ -155,20 +162,24 @@ public final class SearchCommand implements Callable<Integer> {
         }
     }
 
-    private void print(String qid, SearchResult r, double ms) throws IOException {
+    private void print(TartanIndex idx, String qid, SearchResult r, double ms) throws IOException {
         if (json) {
             ObjectNode o = JSON.createObjectNode();
             if (qid != null) {
                 o.put("qid", qid);
             }
-            o.set("results", JsonQueries.hits(r));
+            o.set("results", JsonQueries.hits(r, idx, java.util.List.of("snippet", "metadata")));
             o.put("latency_ms", Math.round(ms * 1000) / 1000.0);
             out.println(JSON.writeValueAsString(o));
             return;
         }
         int rank = 1;
         for (SearchHit h : r.hits()) {
-            out.println((qid != null ? qid + "\t" : "") + rank++ + "\t" + h.docId() + "\t" + h.score());
+            // where the index stores the text: a snippet of it as a fourth column (title first: text is title + text)
+            io.tartan.format.bm25.TextIndexDoc d = idx.document(h);
+            String snippet = d == null ? null : Snippet.of(d.text(), Snippet.DEFAULT_CHARS);
+            out.println((qid != null ? qid + "\t" : "") + rank++ + "\t" + h.docId() + "\t" + h.score()
+                    + (snippet == null ? "" : "\t" + snippet));
         }
     }
 

@@ -1,12 +1,28 @@
 package io.tartan.query.cli;
 
+import io.tartan.query.text.Fusion;
+
 import io.tartan.query.SearchParams;
 import picocli.CommandLine.Option;
 
 /** The search knobs shared by {@code tartan search} and {@code tartan serve} (defaults for requests). */
 public final class SearchOptions {
-    @Option(names = "--mode", description = "fast (default) or plaid (ColBERT's PLAID, faithfully)", defaultValue = "fast")
+    @Option(names = "--mode", description = "fast (default), plaid (ColBERT's PLAID, faithfully), exact (exhaustive "
+            + "MaxSim), bm25, rerank (BM25 top --depth rescored by exact MaxSim), hybrid (MaxSim and BM25 fused)",
+            defaultValue = "fast")
     String mode;
+
+    @Option(names = "--filter", description = "metadata filter, e.g. 'lang = \"en\" AND year >= 2020' (README \"Filters\")")
+    String filter;
+
+    @Option(names = "--fusion", description = "hybrid fusion: rrf (default) or relative_score")
+    String fusion;
+
+    @Option(names = "--alpha", description = "weight of MaxSim in relative_score fusion, 0..1 (default 0.75)")
+    Float alpha;
+
+    @Option(names = "--depth", description = "BM25 candidates for rerank, candidates per list for hybrid (default 200)")
+    Integer depth;
 
     @Option(names = "--ncells", description = "cells probed per query token (default: from k and mode)")
     Integer ncells;
@@ -18,11 +34,7 @@ public final class SearchOptions {
     Integer ndocs;
 
     public SearchParams params() {
-        SearchParams.Mode m = switch (mode.toLowerCase(java.util.Locale.ROOT)) {
-            case "fast" -> SearchParams.Mode.FAST;
-            case "plaid" -> SearchParams.Mode.PLAID;
-            default -> throw new IllegalArgumentException("--mode must be fast or plaid, got " + mode);
-        };
-        return new SearchParams(m, ncells, centroidScoreThreshold, ndocs);
+        return new SearchParams(SearchParams.Mode.parse(mode), ncells, centroidScoreThreshold, ndocs,
+                fusion == null ? null : Fusion.parse(fusion), alpha, depth, filter);
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tartan.query.SearchParams;
 
+import java.util.Map;
+
 /**
  * The outcome of one evaluation run.
  *
@@ -16,10 +18,16 @@ import io.tartan.query.SearchParams;
  * @param encodeP50Ms     median time to encode one text query; NaN when the queries came as vectors
  * @param exactFloat      metrics of exact MaxSim over the corpus's uncompressed float vectors; null when not asked for
  * @param floatCoverage   which documents {@code exactFloat} scored; null with it
+ * @param compared        metrics of further modes (bm25, rerank, hybrid, …) over the same queries, by mode name
  */
 public record EvalReport(String index, int k, String mode, SearchParams.Resolved params, MetricSummary search,
                          MetricSummary exact, double recallVsExact10, int skippedUnjudged, int rejected,
-                         double encodeP50Ms, MetricSummary exactFloat, FloatCorpusRanker.Result floatCoverage) {
+                         double encodeP50Ms, MetricSummary exactFloat, FloatCorpusRanker.Result floatCoverage,
+                         Map<String, MetricSummary> compared) {
+    public EvalReport {
+        compared = compared == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(compared));
+    }
+
     /** JSON key of the exhaustive search over the index (kept from when it was called "exact"). */
     public static final String EXACT = "exact";
     public static final String RECALL_10_VS_EXACT = "recall@10_vs_exact";
@@ -55,6 +63,10 @@ public record EvalReport(String index, int k, String mode, SearchParams.Resolved
             c.put("index_documents_missing_from_corpus", floatCoverage.missingFromCorpus());
             c.put("rejected_lines", floatCoverage.rejectedLines());
         }
+        if (!compared.isEmpty()) {
+            ObjectNode modes = o.putObject("modes");
+            compared.forEach((name, m) -> modes.set(name, m.toJson()));
+        }
         return o;
     }
 
@@ -81,6 +93,7 @@ public record EvalReport(String index, int k, String mode, SearchParams.Resolved
                     + "(%d documents scored, %d not in the index, %d index documents missing from the corpus)%n",
                     floatCoverage.docsScored(), floatCoverage.notInIndex(), floatCoverage.missingFromCorpus()));
         }
+        compared.forEach((name, m) -> b.append(row(name, m)));
         return b.toString();
     }
 

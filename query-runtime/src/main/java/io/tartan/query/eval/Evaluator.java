@@ -9,7 +9,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -19,7 +18,9 @@ import java.util.Map;
  * exact's top 10 come from this ranking, so the figures belong to the k a user asks for) and at 100 for Recall@100
  * (PLAID's defaults widen with k, so one deep search would not measure the k=10 settings). With {@code exact} the
  * same queries also run through exhaustive exact MaxSim over the index (every live document, decompressed); with
- * {@link #withExactFloat} through exact MaxSim over the corpus's uncompressed float vectors as well.
+ * {@link #withExactFloat} through exact MaxSim over the corpus's uncompressed float vectors as well. Each mode of
+ * {@link #compare} (e.g. bm25, rerank, hybrid) runs the same queries with the same knobs in that mode, for a
+ * side-by-side report whose BM25 comes from the index's own text indexes.
  */
 public final class Evaluator {
     private static final Logger LOG = LoggerFactory.getLogger(Evaluator.class);
@@ -34,6 +35,7 @@ public final class Evaluator {
     private final boolean exact;
     private FloatCorpusRanker floatRanker;
     private java.nio.file.Path floatCorpus;
+    private List<SearchParams.Mode> compare = List.of();
 
     public Evaluator(TartanIndex index, Qrels qrels, int k, SearchParams params, boolean exact) {
         if (k <= 0) {
@@ -45,6 +47,12 @@ public final class Evaluator {
         this.params = params == null ? SearchParams.defaults() : params;
         this.exact = exact;
         this.params.resolve(k);
+    }
+
+    /** Modes to evaluate next to the configured one, each reported as its own row. */
+    public Evaluator compare(List<SearchParams.Mode> modes) {
+        compare = List.copyOf(modes);
+        return this;
     }
 
     /**
@@ -65,6 +73,7 @@ public final class Evaluator {
         int rejected = rejectedBefore;
         List<String> ids = new ArrayList<>();
         List<float[]> vectors = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
         List<Double> encodeMs = new ArrayList<>();
         for (EvalQuery q : queries) {
             if (!qrels.isJudged(q.id())) {
@@ -74,6 +83,7 @@ public final class Evaluator {
             if (q.vectors() != null) {
                 ids.add(q.id());
                 vectors.add(q.vectors());
+                texts.add(q.text());
                 continue;
             }
             try {
@@ -82,6 +92,7 @@ public final class Evaluator {
                 encodeMs.add((System.nanoTime() - t0) / 1e6);
                 ids.add(q.id());
                 vectors.add(v);
+                texts.add(q.text());
             } catch (IllegalArgumentException e) {
                 rejected++;
                 LOG.warn("query {}: {}", q.id(), e.getMessage());
@@ -95,26 +106,23 @@ public final class Evaluator {
             LOG.info("{} queries have no judgements and are skipped", skipped);
         }
         int deep = Math.max(k, RECALL_DEPTH);
-        for (int i = 0; i < Math.min(WARMUP_QUERIES, vectors.size()); i++) {
-            index.search(vectors.get(i), k, params);
-        }
-        MetricSummary.Builder main = new MetricSummary.Builder(ids.size());
+        MetricSummary main = summary(params, ids, vectors, texts, deep);
         MetricSummary.Builder ex = exact ? new MetricSummary.Builder(ids.size()) : null;
         double overlap = 0;
-        for (int i = 0; i < ids.size(); i++) {
+        for (int i = 0; ex != null && i < ids.size(); i++) {
             float[] q = vectors.get(i);
             Map<String, Integer> judgements = qrels.judgements(ids.get(i));
-            long t0 = System.nanoTime();
-            List<String> top = docIds(index.search(q, k, params));
-            double ms = (System.nanoTime() - t0) / 1e6;
-            List<String> deepRanking = deep == k ? top : docIds(index.search(q, deep, params));
-            main.add(top, deepRanking, judgements, ms);
-            if (ex != null) {
-                long t1 = System.nanoTime();
-                List<String> exactRanking = docIds(index.searchExact(q, deep));
-                double exMs = (System.nanoTime() - t1) / 1e6;
-                ex.add(exactRanking.subList(0, Math.min(k, exactRanking.size())), exactRanking, judgements, exMs);
-                overlap += RetrievalMetrics.overlap(top, exactRanking, 10);
+            List<String> top = docIds(search(params, texts.get(i), q, k));
+            long t1 = System.nanoTime();
+            List<String> exactRanking = docIds(index.searchExact(q, deep));
+            double exMs = (System.nanoTime() - t1) / 1e6;
+            ex.add(exactRanking.subList(0, Math.min(k, exactRanking.size())), exactRanking, judgements, exMs);
+            overlap += RetrievalMetrics.overlap(top, exactRanking, 10);
+        }
+        Map<String, MetricSummary> compared = new java.util.LinkedHashMap<>();
+        for (SearchParams.Mode m : compare) {
+            if (m != params.mode()) {
+                compared.put(m.label(), summary(params.withMode(m), ids, vectors, texts, deep));
             }
         }
         double encodeP50 = encodeMs.isEmpty() ? Double.NaN
@@ -131,9 +139,32 @@ public final class Evaluator {
             }
             exactFloat = fl.build();
         }
-        return new EvalReport(index.uri(), k, params.mode().name().toLowerCase(Locale.ROOT), params.resolve(k),
-                main.build(), ex == null ? null : ex.build(), ex == null ? Double.NaN : overlap / ids.size(), skipped,
-                rejected, encodeP50, exactFloat, coverage);
+        return new EvalReport(index.uri(), k, params.mode().label(), params.resolve(k),
+                main, ex == null ? null : ex.build(), ex == null ? Double.NaN : overlap / ids.size(), skipped,
+                rejected, encodeP50, exactFloat, coverage, compared);
+    }
+
+    /** One mode over every query: timed search at k, untimed at the recall depth. */
+    private MetricSummary summary(SearchParams p, List<String> ids, List<float[]> vectors, List<String> texts,
+            int deep) {
+        for (int i = 0; i < Math.min(WARMUP_QUERIES, vectors.size()); i++) {
+            search(p, texts.get(i), vectors.get(i), k);
+        }
+        MetricSummary.Builder main = new MetricSummary.Builder(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            float[] q = vectors.get(i);
+            Map<String, Integer> judgements = qrels.judgements(ids.get(i));
+            long t0 = System.nanoTime();
+            List<String> top = docIds(search(p, texts.get(i), q, k));
+            double ms = (System.nanoTime() - t0) / 1e6;
+            List<String> deepRanking = deep == k ? top : docIds(search(p, texts.get(i), q, deep));
+            main.add(top, deepRanking, judgements, ms);
+        }
+        return main.build();
+    }
+
+    private SearchResult search(SearchParams p, String text, float[] vectors, int n) {
+        return text == null ? index.search(vectors, n, p) : index.search(text, vectors, n, p);
     }
 
     private static List<String> docIds(SearchResult r) {

@@ -7,8 +7,10 @@ import io.tartan.query.SearchHit;
 import io.tartan.query.SearchParams;
 import io.tartan.query.SearchResult;
 import io.tartan.query.segment.ShardSlice;
+import io.tartan.query.text.Ranked;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -34,12 +36,37 @@ public final class Searcher {
 
     /** PLAID search for the top {@code k} documents. */
     public SearchResult search(IndexSnapshot snap, float[] vectors, int k, SearchParams params) {
+        return search(snap, vectors, k, params, null);
+    }
+
+    /**
+     * PLAID search restricted to {@code allowed} rows (a metadata filter; null: every live row). The filter applies
+     * to the probed candidates before any scoring; when it allows no more documents than ndocs, or the probed cells
+     * hold fewer than k allowed ones, every allowed document is scored exactly instead, so a selective filter never
+     * returns fewer than k results while k exist.
+     */
+    public SearchResult search(IndexSnapshot snap, float[] vectors, int k, SearchParams params, BitSet allowed) {
         SearchParams.Resolved p = (params == null ? SearchParams.defaults() : params).resolve(k);
+        if (allowed != null && allowed.cardinality() <= p.ndocs()) {
+            return exhaustive(snap, vectors, k, allowed);
+        }
         QueryMatrix q = QueryMatrix.of(vectors, snap.dim());
         SearchScratch s = scratch(snap, q);
         float[] scores = s.centroidScores;
         kernels.centroidScores(q.transposed(), q.nqPad(), snap.centroids(), snap.numCentroids(), snap.dim(), scores);
         int candidates = CellProbe.candidates(kernels, snap, scores, q.nq(), q.nqPad(), p.ncells(), s);
+        if (allowed != null) {
+            int kept = 0;
+            for (int i = 0; i < candidates; i++) {
+                if (allowed.get(s.candidates[i])) {
+                    s.candidates[kept++] = s.candidates[i];
+                }
+            }
+            if (kept < k) {
+                return exhaustive(snap, vectors, k, allowed);
+            }
+            candidates = kept;
+        }
         int count = candidates;
         if (p.pruning()) {
             // no more candidates than documents: a huge ndocs must not size the heap by itself
@@ -55,11 +82,22 @@ public final class Searcher {
 
     /** Exact MaxSim (over the decompressed index) of every live document; the ground truth for the index. */
     public SearchResult exhaustive(IndexSnapshot snap, float[] vectors, int k) {
+        return exhaustive(snap, vectors, k, null);
+    }
+
+    /** Exact MaxSim of every allowed row (null: every live row). */
+    public SearchResult exhaustive(IndexSnapshot snap, float[] vectors, int k, BitSet allowed) {
         if (k <= 0) {
             throw new IllegalArgumentException("k must be positive, got " + k);
         }
         ExactScorer exact = exactScorer(snap, QueryMatrix.of(vectors, snap.dim()));
         TopK top = new TopK(Math.min(k, Math.max(1, snap.numDocs())));
+        if (allowed != null) {
+            for (int row = allowed.nextSetBit(0); row >= 0; row = allowed.nextSetBit(row + 1)) {
+                top.offer(row, exact.score(row));
+            }
+            return result(snap, top, 0);
+        }
         for (int i = 0; i < snap.numSlices(); i++) {
             ShardSlice sl = snap.slice(i);
             for (int local = sl.from(); local < sl.to(); local++) {
@@ -87,6 +125,36 @@ public final class Searcher {
             }
         }
         return result(snap, top, 0);
+    }
+
+    /** Exact MaxSim of the given rows, best first. */
+    public Ranked score(IndexSnapshot snap, float[] vectors, int[] rows) {
+        ExactScorer exact = exactScorer(snap, QueryMatrix.of(vectors, snap.dim()));
+        Ranked.Builder top = new Ranked.Builder(rows.length);
+        for (int row : rows) {
+            top.offer(row, exact.score(row));
+        }
+        return top.build();
+    }
+
+    /** A ranking as a result: rows become ids and pids. */
+    public static SearchResult result(IndexSnapshot snap, Ranked r, int candidates) {
+        List<SearchHit> hits = new ArrayList<>(r.size());
+        for (int i = 0; i < r.size(); i++) {
+            hits.add(new SearchHit(snap.docId(r.rows()[i]), snap.pid(r.rows()[i]), r.scores()[i]));
+        }
+        return new SearchResult(hits, snap.version(), candidates, snap.partition());
+    }
+
+    /** The rows of a result (hits map back to rows through their ids). */
+    public static Ranked ranked(IndexSnapshot snap, SearchResult r) {
+        int[] rows = new int[r.hits().size()];
+        float[] scores = new float[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = snap.rowOf(r.hits().get(i).docId());
+            scores[i] = r.hits().get(i).score();
+        }
+        return new Ranked(rows, scores);
     }
 
     private ExactScorer exactScorer(IndexSnapshot snap, QueryMatrix q) {

@@ -8,6 +8,7 @@ import io.tartan.query.SearchParams;
 import io.tartan.query.SearchResult;
 import io.tartan.query.TartanIndex;
 import io.tartan.query.cli.JsonQueries;
+import io.tartan.query.text.Fusion;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,16 +22,19 @@ import java.util.Set;
  * RequestLimits} before anything sized by the request is allocated; bad input throws {@link
  * IllegalArgumentException} (400) with a message naming the field.
  *
- * <p>{@code params} may hold any subset of {@code mode}, {@code ncells}, {@code centroid_score_threshold} and
- * {@code ndocs}; a missing one takes the server's default ({@code tartan serve --ncells …}) and, where that is
- * unset too, the default of the mode for the request's k (see {@link SearchParams}), exactly as {@code tartan search}
- * does. {@code "mode": "exact"} is exhaustive MaxSim over the index and takes no other parameter.
+ * <p>{@code params} may hold any subset of {@code mode}, {@code ncells}, {@code centroid_score_threshold},
+ * {@code ndocs}, {@code fusion}, {@code alpha} and {@code depth}; a missing one takes the server's default
+ * ({@code tartan serve --ncells …}) and, where that is unset too, the default of the mode for the request's k (see
+ * {@link SearchParams}), exactly as {@code tartan search} does. {@code "mode": "exact"} is exhaustive MaxSim over the
+ * index and takes no other parameter. {@code "filter"} restricts every mode to the documents whose metadata match;
+ * {@code "fields"} adds stored text, a snippet or the metadata to each hit.
  */
 final class SearchApi {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> SEARCH_FIELDS = Set.of("query", "vectors", "k", "params");
+    private static final Set<String> SEARCH_FIELDS = Set.of("query", "vectors", "k", "params", "filter", "fields");
     private static final Set<String> RERANK_FIELDS = Set.of("query", "vectors", "doc_ids");
-    private static final Set<String> PARAMS = Set.of("mode", "ncells", "centroid_score_threshold", "ndocs");
+    private static final Set<String> PARAMS = Set.of("mode", "ncells", "centroid_score_threshold", "ndocs", "fusion",
+            "alpha", "depth");
     static final int DEFAULT_K = 10;
 
     private final TartanIndex index;
@@ -58,16 +62,44 @@ final class SearchApi {
     ObjectNode search(byte[] body) throws IOException {
         JsonNode req = parse(body, SEARCH_FIELDS);
         int k = k(req);
-        JsonNode p = req.get("params");
-        boolean exact = p != null && p.isObject() && p.has("mode") && "exact".equalsIgnoreCase(p.get("mode").asText());
-        SearchParams params = exact ? null : params(p);
-        if (exact) {
-            exactOnly(p);
+        SearchParams params = params(req.get("params"));
+        if (params.mode() == SearchParams.Mode.EXACT) {
+            exactOnly(req.get("params"));
         }
-        float[] q = queryVectors(req);
+        if (req.hasNonNull("filter")) {
+            if (!req.get("filter").isTextual()) {
+                throw new IllegalArgumentException("\"filter\" must be a string, e.g. \"lang = 'en' AND year >= 2020\"");
+            }
+            params = params.withFilter(req.get("filter").asText());
+        }
+        List<String> fields = fields(req);
+        // text goes to the index as text (BM25 reads it); the MaxSim modes get its vectors, encoded here so the
+        // token limit is checked before any scratch is sized by them
+        String text = req.hasNonNull("query") && req.get("query").isTextual() ? req.get("query").asText() : null;
+        float[] q = params.mode().needsVectors() ? queryVectors(req) : null;
+        if (text == null && params.mode().needsText()) {
+            throw new IllegalArgumentException("mode \"" + params.mode().label() + "\" needs query text (\"query\")");
+        }
+        if (params.mode() == SearchParams.Mode.BM25 && (text == null || text.isBlank())) {
+            throw new IllegalArgumentException("\"query\" must be non-empty text");
+        }
         long t0 = System.nanoTime();
-        SearchResult r = exact ? index.searchExact(q, k) : index.search(q, k, params);
-        return result(r, t0);
+        SearchResult r = text == null ? index.search(q, k, params) : index.search(text, q, k, params);
+        return result(r, t0, fields);
+    }
+
+    /** {@code "fields": ["snippet", "metadata", "text"]}: what to return of each hit besides id and score. */
+    private static List<String> fields(JsonNode req) {
+        JsonNode f = req.get("fields");
+        if (f == null || f.isNull()) {
+            return List.of();
+        }
+        if (!f.isArray()) {
+            throw new IllegalArgumentException("\"fields\" must be an array of " + JsonQueries.FIELDS);
+        }
+        List<String> out = new ArrayList<>();
+        f.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     ObjectNode rerank(byte[] body) throws IOException {
@@ -89,7 +121,7 @@ final class SearchApi {
         }
         float[] q = queryVectors(req);
         long t0 = System.nanoTime();
-        return result(index.rerank(q, docIds), t0);
+        return result(index.rerank(q, docIds), t0, List.of());
     }
 
     private static JsonNode parse(byte[] body, Set<String> fields) throws IOException {
@@ -149,12 +181,14 @@ final class SearchApi {
         }
         SearchParams.Mode mode = defaults.mode();
         if (p.has("mode")) {
-            String m = p.get("mode").asText();
-            mode = switch (m.toLowerCase(Locale.ROOT)) {
-                case "fast" -> SearchParams.Mode.FAST;
-                case "plaid" -> SearchParams.Mode.PLAID;
-                default -> throw new IllegalArgumentException("params.mode must be \"fast\", \"plaid\" or \"exact\", got " + p.get("mode"));
-            };
+            if (!p.get("mode").isTextual()) {
+                throw new IllegalArgumentException("params.mode must be a string, got " + p.get("mode"));
+            }
+            try {
+                mode = SearchParams.Mode.parse(p.get("mode").asText());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("params." + e.getMessage());
+            }
         }
         Integer ncells = defaults.ncells();
         if (p.has("ncells")) {
@@ -173,10 +207,33 @@ final class SearchApi {
             }
             t = v.floatValue();
         }
-        return new SearchParams(mode, ncells, t, ndocs);
+        Integer depth = defaults.depth();
+        if (p.has("depth")) {
+            depth = positiveInt(p, "depth", "max_rerank_docs", limits.maxRerankDocs());
+        }
+        Fusion fusion = defaults.fusion();
+        if (p.has("fusion")) {
+            try {
+                fusion = Fusion.parse(p.get("fusion").asText());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("params.fusion: " + e.getMessage());
+            }
+        }
+        Float alpha = defaults.alpha();
+        if (p.has("alpha")) {
+            JsonNode v = p.get("alpha");
+            if (!v.isNumber() || !(v.floatValue() >= 0 && v.floatValue() <= 1)) {
+                throw new IllegalArgumentException("params.alpha must be a number in [0, 1], got " + v);
+            }
+            alpha = v.floatValue();
+        }
+        return new SearchParams(mode, ncells, t, ndocs, fusion, alpha, depth, defaults.filter());
     }
 
     private static void exactOnly(JsonNode p) {
+        if (p == null || !p.isObject()) {
+            return;
+        }
         for (Iterator<String> it = p.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!f.equals("mode")) {
@@ -221,11 +278,11 @@ final class SearchApi {
         return vectors;
     }
 
-    private ObjectNode result(SearchResult r, long t0) {
+    private ObjectNode result(SearchResult r, long t0, List<String> fields) {
         long ns = System.nanoTime() - t0;
         stats.searched(ns);
         ObjectNode o = JSON.createObjectNode();
-        o.set("results", JsonQueries.hits(r));
+        o.set("results", JsonQueries.hits(r, index, fields));
         o.put("latency_ms", Math.round(ns / 1e3) / 1e3);
         o.put("version", r.version());
         return o;

@@ -138,7 +138,7 @@ public final class SynthIndexBuilder {
         long bytes = codecFile.sizeBytes() + ivfFile.sizeBytes() + shards.stream().mapToLong(DataFile::sizeBytes).sum();
         Summary summary = new Summary(doclens.length, doclens.length, 0, n, bytes, doclens.length);
         Manifest manifest = Manifest.create(1, 1, null, System.currentTimeMillis(), Manifest.OP_BUILD, settings, codecFile,
-                shards, List.of(ivfFile), List.of(), summary, Map.of("builder", "query-runtime SynthIndexBuilder",
+                shards, List.of(ivfFile), List.of(), List.of(), summary, Map.of("builder", "query-runtime SynthIndexBuilder",
                         "kmeans-sample", Integer.toString(m), "kmeans-iterations", Integer.toString(iterations)));
         new ManifestStore(conf, layout).commit(manifest);
         System.out.printf("index written: %d bytes (%.2f B/token) in %.1fs%n", bytes, (double) bytes / n, secs(t0));

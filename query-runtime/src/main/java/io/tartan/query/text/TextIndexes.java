@@ -1,0 +1,142 @@
+package io.tartan.query.text;
+
+import io.tartan.format.IndexFormatException;
+import io.tartan.format.bm25.TextIndexDoc;
+import io.tartan.format.bm25.TextIndexFile;
+import io.tartan.format.bm25.TextIndexSchema;
+import io.tartan.format.manifest.DataFile;
+import io.tartan.format.manifest.Manifest;
+import io.tartan.query.load.FileSource;
+import io.tartan.query.segment.ShardSegment;
+import io.tartan.query.segment.ShardSlice;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexReader;
+import org.apache.lucene.index.MultiReader;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.search.IndexSearcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The text indexes of the shards a snapshot serves (FORMAT.md section 11), opened as one {@link MultiReader}, so
+ * BM25's document frequencies and average length are those of the whole index, not of a shard. Lucene documents
+ * map to snapshot rows through their stored pids; documents outside the served slices map to no row.
+ */
+public final class TextIndexes implements AutoCloseable {
+    private final boolean text;
+    private final MultiReader reader;
+    private final IndexSearcher searcher;
+    private final int[] rowOfDoc;
+    private final int[] docOfRow;
+
+    private TextIndexes(boolean text, MultiReader reader, int[] rowOfDoc, int[] docOfRow) {
+        this.text = text;
+        this.reader = reader;
+        this.searcher = new IndexSearcher(reader);
+        this.searcher.setSimilarity(TextIndexSchema.similarity());
+        this.rowOfDoc = rowOfDoc;
+        this.docOfRow = docOfRow;
+    }
+
+    /** Opens the text index of every served shard; null when the snapshot has none (format 1.0 indexes). */
+    public static TextIndexes open(Manifest m, List<ShardSlice> slices, int numRows, FileSource source) {
+        if (!m.settings().hasTextIndexes()) {
+            return null;
+        }
+        Map<String, DataFile> byShard = m.textIndexByShard();
+        IndexReader[] readers = new IndexReader[slices.size()];
+        long[][] pids = new long[slices.size()][];
+        int maxDoc = 0;
+        try {
+            for (int i = 0; i < slices.size(); i++) {
+                ShardSegment seg = slices.get(i).segment();
+                DataFile f = byShard.get(seg.shardPath());
+                if (f == null) {
+                    throw new IndexFormatException("manifest v" + m.version() + ": shard " + seg.shardPath()
+                            + " has no text index");
+                }
+                DirectoryReader r = TextIndexFile.open(source.read(f), f.path());
+                readers[i] = r;
+                pids[i] = TextIndexFile.pids(r, f.path());
+                maxDoc += r.maxDoc();
+            }
+            int[] rowOfDoc = new int[maxDoc];
+            int[] docOfRow = new int[numRows];
+            Arrays.fill(docOfRow, -1);
+            int docBase = 0;
+            for (int i = 0; i < slices.size(); i++) {
+                ShardSlice sl = slices.get(i);
+                for (int d = 0; d < pids[i].length; d++) {
+                    int local = sl.segment().rowOfPid(pids[i][d]);
+                    int row = local >= sl.from() && local < sl.to() ? sl.base() + local - sl.from() : -1;
+                    rowOfDoc[docBase + d] = row;
+                    if (row >= 0) {
+                        docOfRow[row] = docBase + d;
+                    }
+                }
+                docBase += pids[i].length;
+            }
+            return new TextIndexes(m.settings().hasText(), new MultiReader(readers, true), rowOfDoc, docOfRow);
+        } catch (IOException e) {
+            closeAll(readers);
+            throw new UncheckedIOException("text indexes of v" + m.version() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeAll(readers);
+            throw e;
+        }
+    }
+
+    private static void closeAll(IndexReader[] readers) {
+        for (IndexReader r : readers) {
+            if (r != null) {
+                try {
+                    r.close();
+                } catch (IOException ignored) {
+                    // already failing; the first error is the one to report
+                }
+            }
+        }
+    }
+
+    /** Whether the indexes hold document text (false: metadata only, the input had precomputed vectors). */
+    public boolean hasText() {
+        return text;
+    }
+
+    /** A searcher over all shards with BM25(k1 0.9, b 0.4). */
+    public IndexSearcher searcher() {
+        return searcher;
+    }
+
+    /** Snapshot row of a global Lucene doc id, or -1 (a document outside the served partition). */
+    public int rowOf(int doc) {
+        return rowOfDoc[doc];
+    }
+
+    /** The stored text and metadata of a snapshot row, or null if the row has no text index document. */
+    public TextIndexDoc document(int row) {
+        int doc = row < docOfRow.length ? docOfRow[row] : -1;
+        if (doc < 0) {
+            return null;
+        }
+        try {
+            StoredFields stored = reader.storedFields();
+            return TextIndexFile.document(stored, doc, -1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            reader.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -2,6 +2,7 @@ package io.tartan.query.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tartan.query.IndexSnapshot;
 import io.tartan.query.SearchParams;
@@ -225,7 +226,15 @@ final class SearchApi {
         long ns = System.nanoTime() - t0;
         stats.searched(ns);
         ObjectNode o = JSON.createObjectNode();
-        o.set("results", JsonQueries.hits(r));
+        ArrayNode hits = JsonQueries.hits(r);
+        if (!r.partition().isWhole()) {
+            // a router merges by score, ties by pid as SearchResult.RANKING does; pids are global within a version
+            for (int i = 0; i < hits.size(); i++) {
+                ((ObjectNode) hits.get(i)).put("pid", r.hits().get(i).pid());
+            }
+            IndexBackend.put(o, r.partition());
+        }
+        o.set("results", hits);
         o.put("latency_ms", Math.round(ns / 1e3) / 1e3);
         o.put("version", r.version());
         return o;

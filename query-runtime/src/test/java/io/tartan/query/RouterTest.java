@@ -61,7 +61,7 @@ class RouterTest {
     /** Partition servers and a router over them; closing stops them all. */
     static final class Cluster implements AutoCloseable {
         final List<SearchServer> partitions = new ArrayList<>();
-        final List<AutoCloseable> others = new ArrayList<>();
+        final List<SlowProxy> proxies = new ArrayList<>();
         PartitionRouter router;
         SearchServer server;
         HttpTestClient http;
@@ -84,15 +84,13 @@ class RouterTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() {
             if (server != null) {
                 server.close();
                 router.close();
             }
             partitions.forEach(SearchServer::close);
-            for (AutoCloseable c : others) {
-                c.close();
-            }
+            proxies.forEach(SlowProxy::close);
         }
     }
 
@@ -193,7 +191,7 @@ class RouterTest {
     void aSlowPartitionTimesOutAndTheResultIsPartial() throws Exception {
         try (Cluster c = cluster()) {
             SlowProxy slow = new SlowProxy(c.partitions.get(0).port(), 3000);
-            c.others.add(slow);
+            c.proxies.add(slow);
             List<URI> urls = new ArrayList<>(c.urls());
             urls.set(0, slow.url());
             c.route(RouterSettings.of(urls).withPartitionTimeoutMs(300));

@@ -6,7 +6,8 @@
 # (default mode, one client). Stops all servers at the end.
 #   scripts/bench/router.sh INDEX [QUERIES_NPY]
 # Environment: PARTITIONS (3), PORT (first port, 18490; the next PARTITIONS+1 are used too), THREADS (search threads
-# per server, 1), TIMEOUT_MS (--partition-timeout-ms, 2000), K (10), WARMUP (unrecorded rounds over the queries, 2),
+# per server, 1), TIMEOUT_MS (the router's --partition-timeout-ms, 60000: the bench measures, a cold exact scan on a
+# loaded machine can take seconds, and a partial answer would stop it), K (10), WARMUP (unrecorded rounds over the queries, 2),
 # SERVER_HEAP (each server's -Xmx, 1g), SERVE_FLAGS (extra flags for every index server, e.g. "--ncells 4"),
 # OUT (target/bench: router.json and the server logs).
 set -euo pipefail
@@ -54,7 +55,7 @@ for i in $(seq 0 $((N - 1))); do
   URLS+=("http://127.0.0.1:$((PORT + 1 + i))")
 done
 ROUTE=$(IFS=,; echo "${URLS[*]}")
-serve router $((PORT + N + 1)) --route "$ROUTE" --partition-timeout-ms "${TIMEOUT_MS:-2000}"
+serve router $((PORT + N + 1)) --route "$ROUTE" --partition-timeout-ms "${TIMEOUT_MS:-60000}"
 
 ARGS=(--single "http://127.0.0.1:$PORT" --router "http://127.0.0.1:$((PORT + N + 1))" --partitions "$ROUTE"
   --k "${K:-10}" --warmup-rounds "${WARMUP:-2}" --json "$OUT/router.json")

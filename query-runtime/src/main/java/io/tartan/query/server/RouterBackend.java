@@ -38,7 +38,7 @@ final class RouterBackend implements Backend {
             }
             complete = rc.booleanValue();
         }
-        int k = k(req);
+        int k = SearchApi.k(req, limits);
         long t0 = System.nanoTime();
         RoutedResult r = router.search(JsonReplies.JSON.writeValueAsBytes(req), k, complete);
         long ns = System.nanoTime() - t0;
@@ -51,20 +51,6 @@ final class RouterBackend implements Backend {
         o.put("partial", r.partial());
         PartitionRouter.put(o, r.failed());
         return o;
-    }
-
-    private int k(JsonNode req) {
-        JsonNode v = req.get("k");
-        if (v == null) {
-            return SearchApi.DEFAULT_K;
-        }
-        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.asLong() <= 0) {
-            throw new IllegalArgumentException("\"k\" must be a positive integer, got " + v);
-        }
-        if (v.asLong() > limits.maxK()) {
-            throw new LimitExceededException("max_k", "\"k\" = " + v.asLong(), limits.maxK());
-        }
-        return (int) v.asLong();
     }
 
     @Override

@@ -58,7 +58,7 @@ final class SearchApi {
 
     ObjectNode search(byte[] body) throws IOException {
         JsonNode req = parse(body, SEARCH_FIELDS);
-        int k = k(req);
+        int k = k(req, limits);
         JsonNode p = req.get("params");
         boolean exact = p != null && p.isObject() && p.has("mode") && "exact".equalsIgnoreCase(p.get("mode").asText());
         SearchParams params = exact ? null : params(p);
@@ -117,7 +117,8 @@ final class SearchApi {
         return s.stream().sorted().toList();
     }
 
-    private int k(JsonNode req) {
+    /** The request's {@code "k"}, checked against {@code max_k}; 10 when it has none. */
+    static int k(JsonNode req, RequestLimits limits) {
         if (!req.has("k")) {
             return DEFAULT_K;
         }

@@ -15,12 +15,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The router figures of docs/BENCHMARKS.md: against a running single-node {@code tartan serve}, a router and its
  * partition servers, checks that every query's exact top k through the router equals the single node's (ids and
  * scores), then times each query (default mode, one client, sequential) through the router and directly on every
- * partition, and prints p50/p95 of the router, of each partition, and the router's p50 minus the slowest partition's.
+ * partition, and prints p50/p95 of the router, of each partition, the router's p50 minus the slowest partition's, and
+ * the router's p50 minus that of this client asking all partitions at once (the router's own cost where the machine
+ * has fewer cores than partitions).
  * Driven by scripts/bench/router.sh.
  *
  * <p>Usage: {@code RouterBench --single URL --router URL --partitions URL,URL,… [--queries-npy Q] [--k 10]
@@ -92,12 +95,14 @@ public final class RouterBench {
             }
         }
         double[][] ms = new double[targets.size()][fast.size()];
+        double[] fanout = new double[fast.size()];
         for (int q = 0; q < fast.size(); q++) {
             for (int t = 0; t < targets.size(); t++) {
                 long t0 = System.nanoTime();
                 post(targets.get(t), fast.get(q));
                 ms[t][q] = (System.nanoTime() - t0) / 1e6;
             }
+            fanout[q] = fanOut(partitions, fast.get(q));
         }
         LatencyPercentiles routed = LatencyPercentiles.of(ms[0]);
         double slowest = 0;
@@ -115,15 +120,37 @@ public final class RouterBench {
         }
         out.put("slowest_partition_p50_ms", slowest);
         out.put("router_minus_slowest_p50_ms", routed.p50() - slowest);
+        double both = LatencyPercentiles.of(fanout).p50();
+        out.put("direct_fanout_p50_ms", both);
+        out.put("router_minus_fanout_p50_ms", routed.p50() - both);
         System.out.printf("exact top-%d equal to the single node: %d of %d queries%n", k, equal, exact.size());
         if (firstDiff != null) {
             System.out.println("first difference: " + firstDiff);
         }
         System.out.printf("p50 router %.3f ms (p95 %.3f), slowest partition p50 %.3f ms, router - slowest = %.3f ms; partitions %s%n",
                 routed.p50(), routed.p95(), slowest, routed.p50() - slowest, per);
+        // with fewer cores than partitions, partitions searched at once slow each other down; this baseline has that
+        // cost too, so router - fan-out is the router's own (a hop, JSON, the merge)
+        System.out.printf("p50 of the client querying all partitions at once %.3f ms, router - that = %.3f ms%n", both, routed.p50() - both);
         if (json != null) {
             Files.writeString(json, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
         }
+    }
+
+    /** Milliseconds until every partition has answered {@code body}, all asked at once. */
+    private double fanOut(List<String> partitions, String body) {
+        long t0 = System.nanoTime();
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (String p : partitions) {
+            calls.add(client.sendAsync(HttpRequest.newBuilder(URI.create(p + "/search")).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> c : calls) {
+            if (c.join().statusCode() != 200) {
+                throw new IllegalStateException("a partition answered " + c.join().statusCode() + ": " + c.join().body());
+            }
+        }
+        return (System.nanoTime() - t0) / 1e6;
     }
 
     private JsonNode get(String url) throws Exception {

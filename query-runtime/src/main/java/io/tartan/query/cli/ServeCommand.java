@@ -4,8 +4,11 @@ import io.tartan.format.manifest.IndexSettings;
 import io.tartan.query.IndexQueryEncoders;
 import io.tartan.query.ModelQueryEncoder;
 import io.tartan.query.OpenOptions;
+import io.tartan.query.Partition;
 import io.tartan.query.TartanIndex;
+import io.tartan.query.server.PartitionRouter;
 import io.tartan.query.server.RequestLimits;
+import io.tartan.query.server.RouterSettings;
 import io.tartan.query.server.SearchServer;
 import io.tartan.query.server.ServerSettings;
 import picocli.CommandLine.Command;
@@ -14,20 +17,42 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code tartan serve}: the HTTP JSON API over an index, reloading newer snapshots as they are committed. Text
- * queries go through the encoder the index's manifest records (see {@link IndexQueryEncoders}).
+ * queries go through the encoder the index's manifest records (see {@link IndexQueryEncoders}). With
+ * {@code --partition i/n} it serves one partition of the index; with {@code --route} it is a router over partition
+ * servers ({@link PartitionRouter}) and opens no index.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve a Tartan index over HTTP.")
 public final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--index", required = true, description = "index URI (local path, file:, s3a:)")
+    @Option(names = "--index", description = "index URI (local path, file:, s3a:); or --route")
     String index;
+
+    @Option(names = "--partition", converter = PartitionOption.class,
+            description = "serve only partition i of n of the index (i/n, 0 <= i < n), for a router (--route)")
+    Partition partition;
+
+    @Option(names = "--route", split = ",", description = "serve as a router over these partition servers "
+            + "(http://host:port, one per partition, comma-separated) instead of an index")
+    List<URI> route;
+
+    @Option(names = "--partition-timeout-ms", defaultValue = "" + RouterSettings.DEFAULT_PARTITION_TIMEOUT_MS,
+            description = "router: a partition not answering within this is left out (partial result) (default ${DEFAULT-VALUE})")
+    long partitionTimeoutMs;
+
+    @Option(names = "--partition-auth-token-file", description = "router: file holding the bearer token sent to the partitions")
+    Path partitionAuthTokenFile;
+
+    @Option(names = "--require-complete", description = "router: answer 503 instead of a partial result when a partition fails")
+    boolean requireComplete;
 
     @Option(names = "--port", required = true, description = "TCP port (0 picks a free one)")
     int port;
@@ -116,12 +141,20 @@ public final class ServeCommand implements Callable<Integer> {
         System.exit(Cli.execute("serve", new ServeCommand(), args));
     }
 
-    /** A started server and the index it serves; closing stops the server gracefully, then closes the index. */
-    public record Running(TartanIndex index, SearchServer server) implements AutoCloseable {
+    /**
+     * A started server and the index (or router) it serves, the other null; closing stops the server gracefully,
+     * then closes what it served.
+     */
+    public record Running(TartanIndex index, PartitionRouter router, SearchServer server) implements AutoCloseable {
         @Override
         public void close() {
             server.close();
-            index.close();
+            if (index != null) {
+                index.close();
+            }
+            if (router != null) {
+                router.close();
+            }
         }
     }
 
@@ -140,10 +173,21 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** Opens the index and its encoder and starts the server (what {@link #call} does before it waits). */
     public Running start() throws IOException {
+        if ((index == null) == (route == null)) {
+            throw new IllegalArgumentException("give --index (serve an index or, with --partition, one partition of it) "
+                    + "or --route (a router over partition servers), not " + (index == null ? "neither" : "both"));
+        }
         ServerSettings settings = settings();
+        warnIfExposed(settings);
+        if (route != null) {
+            return startRouter(settings);
+        }
         OpenOptions opts = OpenOptions.defaults().withConf(hadoop.configuration());
         if (cacheDir != null) {
             opts = opts.withCacheDir(cacheDir, false);
+        }
+        if (partition != null) {
+            opts = opts.withPartition(partition.index(), partition.count());
         }
         TartanIndex idx = TartanIndex.open(index, opts);
         try {
@@ -151,13 +195,35 @@ public final class ServeCommand implements Callable<Integer> {
             if (pollSeconds > 0) {
                 idx.startPolling(pollSeconds);
             }
-            if (settings.authToken() == null && !InetAddress.getByName(host).isLoopbackAddress()) {
-                System.err.println("tartan serve: WARNING: --host " + host + " exposes an unauthenticated API to the "
-                        + "network; pass --auth-token-file to require a bearer token");
-            }
-            return new Running(idx, new SearchServer(idx, settings).start());
+            return new Running(idx, null, new SearchServer(idx, settings).start());
         } catch (RuntimeException | Error e) {
             idx.close();
+            throw e;
+        }
+    }
+
+    private void warnIfExposed(ServerSettings settings) throws IOException {
+        if (settings.authToken() == null && !InetAddress.getByName(host).isLoopbackAddress()) {
+            System.err.println("tartan serve: WARNING: --host " + host + " exposes an unauthenticated API to the "
+                    + "network; pass --auth-token-file to require a bearer token");
+        }
+    }
+
+    private Running startRouter(ServerSettings settings) throws IOException {
+        if (partition != null) {
+            throw new IllegalArgumentException("--partition is for a partition server; a router (--route) serves all partitions");
+        }
+        RouterSettings rs = new RouterSettings(route, partitionTimeoutMs, token(partitionAuthTokenFile, "--partition-auth-token-file"),
+                requireComplete);
+        PartitionRouter router = new PartitionRouter(rs);
+        try {
+            // partitions may come up after the router: say what is wrong now, and per request later
+            for (String problem : router.check()) {
+                System.err.println("tartan serve: WARNING: partition " + problem);
+            }
+            return new Running(null, router, new SearchServer(router, settings).start());
+        } catch (RuntimeException | Error e) {
+            router.close();
             throw e;
         }
     }
@@ -183,16 +249,16 @@ public final class ServeCommand implements Callable<Integer> {
         RequestLimits limits = new RequestLimits(maxBody, maxQueryTokens, maxK, maxNdocs, maxNcells, maxRerankDocs);
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         return new ServerSettings(host, port, n, queue, maxConnections, idleTimeoutMs, minRequestRate, bodyTimeoutMs,
-                shutdownGraceMs, retryAfterSeconds, token(), limits, search.params());
+                shutdownGraceMs, retryAfterSeconds, token(authTokenFile, "--auth-token-file"), limits, search.params());
     }
 
-    private String token() throws IOException {
-        if (authTokenFile == null) {
+    private static String token(Path file, String flag) throws IOException {
+        if (file == null) {
             return null;
         }
-        String t = Files.readString(authTokenFile, StandardCharsets.UTF_8).trim();
+        String t = Files.readString(file, StandardCharsets.UTF_8).trim();
         if (t.isEmpty()) {
-            throw new IllegalArgumentException("--auth-token-file " + authTokenFile + " is empty");
+            throw new IllegalArgumentException(flag + " " + file + " is empty");
         }
         return t;
     }

@@ -2,9 +2,7 @@ package io.tartan.query.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tartan.query.IndexSnapshot;
 import io.tartan.query.MissingEncoderException;
-import io.tartan.query.TartanIndex;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.Content;
@@ -40,19 +38,17 @@ final class ApiHandler extends Handler.Abstract {
         ObjectNode run(byte[] body) throws Exception;
     }
 
-    private final TartanIndex index;
+    private final Backend backend;
     private final ServerSettings settings;
-    private final SearchApi api;
     private final ThreadPoolExecutor workers;
     private final ServerStats stats;
     private final BearerAuth auth;
 
-    ApiHandler(TartanIndex index, ServerSettings settings, ThreadPoolExecutor workers, ServerStats stats) {
-        this.index = index;
+    ApiHandler(Backend backend, ServerSettings settings, ThreadPoolExecutor workers, ServerStats stats) {
+        this.backend = backend;
         this.settings = settings;
         this.workers = workers;
         this.stats = stats;
-        this.api = new SearchApi(index, settings.limits(), settings.defaults(), stats);
         this.auth = settings.authToken() == null ? null : new BearerAuth(settings.authToken());
     }
 
@@ -66,7 +62,7 @@ final class ApiHandler extends Handler.Abstract {
         switch (path) {
             case "/health" -> {
                 if (method(ex, "GET")) {
-                    ex.send(HttpStatus.OK_200, health());
+                    ex.send(HttpStatus.OK_200, backend.health());
                 }
             }
             case "/stats" -> {
@@ -74,8 +70,8 @@ final class ApiHandler extends Handler.Abstract {
                     ex.send(HttpStatus.OK_200, stats());
                 }
             }
-            case "/search" -> post(ex, api::search);
-            case "/rerank" -> post(ex, api::rerank);
+            case "/search" -> post(ex, backend::search);
+            case "/rerank" -> post(ex, backend::rerank);
             default -> ex.send(HttpStatus.NOT_FOUND_404, JsonReplies.error("no such endpoint: " + path
                     + " (use POST /search, POST /rerank, GET /health, GET /stats)"));
         }
@@ -162,6 +158,12 @@ final class ApiHandler extends Handler.Abstract {
         try {
             out = work.run(body);
             status = HttpStatus.OK_200;
+        } catch (RoutingException e) {
+            out = e.body();
+            status = e.status();
+            if (status == HttpStatus.SERVICE_UNAVAILABLE_503) {
+                ex.response.getHeaders().put(HttpHeader.RETRY_AFTER, settings.retryAfterSeconds());
+            }
         } catch (LimitExceededException e) {
             out = JsonReplies.error(e.getMessage());
             out.put("limit", e.limit());
@@ -181,26 +183,9 @@ final class ApiHandler extends Handler.Abstract {
         ex.send(status, out);
     }
 
-    private ObjectNode health() {
-        ObjectNode o = JsonReplies.JSON.createObjectNode();
-        o.put("status", "ok");
-        o.put("version", index.snapshot().version());
-        return o;
-    }
-
     private ObjectNode stats() {
-        IndexSnapshot s = index.snapshot();
         ObjectNode o = JsonReplies.JSON.createObjectNode();
-        o.put("index", index.uri());
-        o.put("version", s.version());
-        o.put("documents", s.numDocs());
-        o.put("tokens", s.numTokens());
-        o.put("centroids", s.numCentroids());
-        o.put("dim", s.dim());
-        o.put("load_ms", s.loadMillis());
-        o.put("text_queries", index.hasEncoder());
-        ObjectNode mem = o.putObject("memory_bytes");
-        s.memory().forEach(mem::put);
+        backend.describe(o);
         stats.write(o.putObject("requests"));
         o.put("workers", settings.threads());
         o.put("active", workers.getActiveCount());

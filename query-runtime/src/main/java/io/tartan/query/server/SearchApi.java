@@ -2,6 +2,7 @@ package io.tartan.query.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tartan.query.IndexSnapshot;
 import io.tartan.query.SearchParams;
@@ -61,7 +62,7 @@ final class SearchApi {
 
     ObjectNode search(byte[] body) throws IOException {
         JsonNode req = parse(body, SEARCH_FIELDS);
-        int k = k(req);
+        int k = k(req, limits);
         SearchParams params = params(req.get("params"));
         if (params.mode() == SearchParams.Mode.EXACT) {
             exactOnly(req.get("params"));
@@ -148,7 +149,8 @@ final class SearchApi {
         return s.stream().sorted().toList();
     }
 
-    private int k(JsonNode req) {
+    /** The request's {@code "k"}, checked against {@code max_k}; 10 when it has none. */
+    static int k(JsonNode req, RequestLimits limits) {
         if (!req.has("k")) {
             return DEFAULT_K;
         }
@@ -282,7 +284,15 @@ final class SearchApi {
         long ns = System.nanoTime() - t0;
         stats.searched(ns);
         ObjectNode o = JSON.createObjectNode();
-        o.set("results", JsonQueries.hits(r, index, fields));
+        ArrayNode hits = JsonQueries.hits(r, index, fields);
+        if (!r.partition().isWhole()) {
+            // a router merges by score, ties by pid as SearchResult.RANKING does; pids are global within a version
+            for (int i = 0; i < hits.size(); i++) {
+                ((ObjectNode) hits.get(i)).put("pid", r.hits().get(i).pid());
+            }
+            IndexBackend.put(o, r.partition());
+        }
+        o.set("results", hits);
         o.put("latency_ms", Math.round(ns / 1e3) / 1e3);
         o.put("version", r.version());
         return o;

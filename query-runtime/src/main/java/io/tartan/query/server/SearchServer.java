@@ -24,6 +24,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * The HTTP JSON API ({@code POST /search}, {@code POST /rerank}, {@code GET /health}, {@code GET /stats}) on Jetty
@@ -39,15 +40,30 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class SearchServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SearchServer.class);
 
-    private final TartanIndex index;
+    private final String serving;
+    private final Backend backend;
     private final ServerSettings settings;
     private final ThreadPoolExecutor workers;
     private final Server jetty;
     private final ServerConnector connector;
 
+    /** Serves {@code index} (the whole index, or the partition it was opened as). */
     public SearchServer(TartanIndex index, ServerSettings settings) {
-        this.index = index;
+        this(index.uri() + (index.partition().isWhole() ? "" : " partition " + index.partition()),
+                stats -> new IndexBackend(index, settings, stats), settings);
+    }
+
+    /** Serves {@code router}: each search goes to all its partitions and their results are merged. */
+    public SearchServer(PartitionRouter router, ServerSettings settings) {
+        this("a router over " + router.partitions().size() + " partitions " + router.partitions(),
+                stats -> new RouterBackend(router, settings.limits(), stats), settings);
+    }
+
+    private SearchServer(String serving, Function<ServerStats, Backend> backend, ServerSettings settings) {
+        this.serving = serving;
         this.settings = settings;
+        ServerStats stats = new ServerStats();
+        this.backend = backend.apply(stats);
         AtomicInteger n = new AtomicInteger();
         BlockingQueue<Runnable> queue = settings.queue() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.queue());
         this.workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.MILLISECONDS, queue, r -> {
@@ -69,7 +85,7 @@ public final class SearchServer implements AutoCloseable {
         connector.setIdleTimeout(settings.idleTimeoutMs());
         jetty.addConnector(connector);
         jetty.addBean(new NetworkConnectionLimit(settings.maxConnections(), connector));
-        ApiHandler api = new ApiHandler(index, settings, workers, new ServerStats());
+        ApiHandler api = new ApiHandler(this.backend, settings, workers, stats);
         Handler rated = new MinimumDataRateHandler(api, settings.minRequestBytesPerSec(), 0);
         jetty.setHandler(new Draining(rated, settings.retryAfterSeconds()));
         jetty.setErrorHandler(new JsonErrorHandler(settings.retryAfterSeconds()));
@@ -103,7 +119,7 @@ public final class SearchServer implements AutoCloseable {
             workers.shutdownNow();
             throw new IllegalStateException("cannot serve on " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
         }
-        LOG.info("serving {} on http://{}:{}/ ({} search threads, queue {}, {}auth)", index.uri(), settings.host(), port(),
+        LOG.info("serving {} on http://{}:{}/ ({} search threads, queue {}, {}auth)", serving, settings.host(), port(),
                 settings.threads(), settings.queue(), settings.authToken() == null ? "no " : "bearer ");
         return this;
     }
@@ -118,7 +134,7 @@ public final class SearchServer implements AutoCloseable {
 
     /**
      * Stops accepting connections, lets requests in flight finish (up to the shutdown grace; new requests on open
-     * connections get 503), then stops the workers. Does not close the index.
+     * connections get 503), then stops the workers. Does not close the index or router it serves.
      */
     @Override
     public void close() {

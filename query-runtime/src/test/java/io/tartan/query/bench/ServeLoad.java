@@ -151,7 +151,8 @@ public final class ServeLoad {
         return Math.round(v * 100) / 100.0;
     }
 
-    private static List<String> bodies(Path npy, int dim, int k) throws IOException {
+    /** One {@code /search} body per query of {@code npy} ([n, nq, dim]), or 64 random queries without one. */
+    static List<String> bodies(Path npy, int dim, int k) throws IOException {
         List<float[][]> queries = new ArrayList<>();
         if (npy != null) {
             NpyArray a = NpyArray.read(npy);

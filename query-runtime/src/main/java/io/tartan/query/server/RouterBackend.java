@@ -1,0 +1,80 @@
+package io.tartan.query.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tartan.query.cli.JsonQueries;
+
+/**
+ * A {@link Backend} that routes searches through a {@link PartitionRouter}. It checks what it can without the index
+ * ({@code k} against {@code max_k}; the body size is checked before) and takes off its own field,
+ * {@code require_complete}; the partitions check the rest of the request and a 400 of theirs is passed on.
+ */
+final class RouterBackend implements Backend {
+    private final PartitionRouter router;
+    private final RequestLimits limits;
+    private final ServerStats stats;
+
+    RouterBackend(PartitionRouter router, RequestLimits limits, ServerStats stats) {
+        this.router = router;
+        this.limits = limits;
+        this.stats = stats;
+    }
+
+    @Override
+    public ObjectNode search(byte[] body) throws Exception {
+        if (body == null || body.length == 0) {
+            throw new IllegalArgumentException("empty request body: send a JSON object");
+        }
+        JsonNode n = JsonReplies.JSON.readTree(body);
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException("request body must be a JSON object");
+        }
+        ObjectNode req = (ObjectNode) n;
+        boolean complete = false;
+        JsonNode rc = req.remove("require_complete");
+        if (rc != null) {
+            if (!rc.isBoolean()) {
+                throw new IllegalArgumentException("\"require_complete\" must be true or false, got " + rc);
+            }
+            complete = rc.booleanValue();
+        }
+        int k = SearchApi.k(req, limits);
+        long t0 = System.nanoTime();
+        RoutedResult r = router.search(JsonReplies.JSON.writeValueAsBytes(req), k, complete);
+        long ns = System.nanoTime() - t0;
+        stats.searched(ns);
+        ObjectNode o = JsonReplies.JSON.createObjectNode();
+        o.set("results", JsonQueries.hits(r.result()));
+        o.put("latency_ms", Math.round(ns / 1e3) / 1e3);
+        o.put("version", r.result().version());
+        o.put("partitions", router.partitions().size());
+        o.put("partial", r.partial());
+        PartitionRouter.put(o, r.failed());
+        return o;
+    }
+
+    @Override
+    public ObjectNode rerank(byte[] body) {
+        throw new RoutingException(501, JsonReplies.error("the router does not route POST /rerank: a document lives on one "
+                + "partition; send /rerank to the partition servers"));
+    }
+
+    @Override
+    public ObjectNode health() {
+        ObjectNode o = JsonReplies.JSON.createObjectNode();
+        o.put("status", "ok");
+        o.put("router", true);
+        o.put("partitions", router.partitions().size());
+        return o;
+    }
+
+    @Override
+    public void describe(ObjectNode o) {
+        o.put("router", true);
+        o.putPOJO("partitions", router.partitions().stream().map(Object::toString).toList());
+        o.put("partition_timeout_ms", router.settings().partitionTimeoutMs());
+        o.put("require_complete", router.settings().requireComplete());
+        // asked now: what is wrong with the partitions as a set (down, layout, versions)
+        o.putPOJO("problems", router.check());
+    }
+}

@@ -1,0 +1,311 @@
+package io.tartan.query;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tartan.query.server.PartitionRouter;
+import io.tartan.query.server.RouterSettings;
+import io.tartan.query.server.RoutingException;
+import io.tartan.query.server.SearchServer;
+import io.tartan.query.server.ServerSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import static io.tartan.query.HttpTestClient.json;
+import static io.tartan.query.HttpTestClient.vectors;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A router over 3 partition servers of one index, all real HTTP on 127.0.0.1: exact results equal one node's, FAST
+ * recall is at least one node's, and a stopped, slow, mismatched or misconfigured partition is reported.
+ */
+class RouterTest {
+    static final int N = 3;
+    @TempDir
+    static Path dir;
+    static TestIndex fixture;
+    static TartanIndex whole;
+    static List<TartanIndex> parts = new ArrayList<>();
+    static List<float[]> queries = new ArrayList<>();
+
+    @BeforeAll
+    static void open() {
+        fixture = TestIndex.build(dir.resolve("idx"));
+        fixture.delete(5, 133, 134, 398);
+        OpenOptions base = OpenOptions.defaults().withCacheDir(dir.resolve("cache"), false);
+        whole = TartanIndex.open(fixture.uri(), base);
+        for (int i = 0; i < N; i++) {
+            parts.add(TartanIndex.open(fixture.uri(), base.withPartition(i, N)));
+        }
+        for (int i = 0; i < 24; i++) {
+            queries.add(fixture.query(i * 37 % TestIndex.DOCS, 32));
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        parts.forEach(TartanIndex::close);
+        whole.close();
+    }
+
+    /** Partition servers and a router over them; closing stops them all. */
+    static final class Cluster implements AutoCloseable {
+        final List<SearchServer> partitions = new ArrayList<>();
+        final List<SlowProxy> proxies = new ArrayList<>();
+        PartitionRouter router;
+        SearchServer server;
+        HttpTestClient http;
+
+        Cluster(List<TartanIndex> indexes, ServerSettings partitionSettings) {
+            for (TartanIndex p : indexes) {
+                partitions.add(new SearchServer(p, partitionSettings).start());
+            }
+        }
+
+        List<URI> urls() {
+            return partitions.stream().map(s -> URI.create("http://127.0.0.1:" + s.port())).toList();
+        }
+
+        Cluster route(RouterSettings rs) {
+            router = new PartitionRouter(rs);
+            server = new SearchServer(router, ServerSettings.defaults(0).withWorkers(4, 16)).start();
+            http = new HttpTestClient(server.port());
+            return this;
+        }
+
+        @Override
+        public void close() {
+            if (server != null) {
+                server.close();
+                router.close();
+            }
+            partitions.forEach(SearchServer::close);
+            proxies.forEach(SlowProxy::close);
+        }
+    }
+
+    static Cluster cluster() {
+        return new Cluster(parts, ServerSettings.defaults(0).withWorkers(2, 16));
+    }
+
+    static String body(float[] q, int k, String extra) throws Exception {
+        return "{\"vectors\": " + vectors(q, TestIndex.DIM) + ", \"k\": " + k + (extra == null ? "" : ", " + extra) + "}";
+    }
+
+    static void assertSameHits(SearchResult expected, JsonNode results, String what) {
+        assertEquals(expected.hits().size(), results.size(), what);
+        for (int i = 0; i < results.size(); i++) {
+            assertEquals(expected.hits().get(i).docId(), results.get(i).get("doc_id").asText(), what + ", rank " + (i + 1));
+            assertEquals(expected.hits().get(i).score(), results.get(i).get("score").floatValue(), what + ", rank " + (i + 1));
+        }
+    }
+
+    @Test
+    void exactThroughTheRouterEqualsTheSingleNodeResult() throws Exception {
+        try (Cluster c = cluster()) {
+            c.route(RouterSettings.of(c.urls()));
+            for (int i = 0; i < queries.size(); i++) {
+                for (int k : new int[] {10, 100}) {
+                    HttpResponse<String> res = c.http.post("/search", body(queries.get(i), k, "\"params\": {\"mode\": \"exact\"}"));
+                    assertEquals(200, res.statusCode(), res.body());
+                    JsonNode j = json(res);
+                    assertFalse(j.get("partial").asBoolean());
+                    assertEquals(N, j.get("partitions").asInt());
+                    assertEquals(0, j.get("failed_partitions").size());
+                    assertEquals(whole.snapshot().version(), j.get("version").asLong());
+                    assertSameHits(whole.searchExact(queries.get(i), k), j.get("results"), "query " + i + ", k " + k);
+                }
+            }
+        }
+    }
+
+    @Test
+    void fastThroughTheRouterRecallsAtLeastWhatTheSingleNodeDoes() throws Exception {
+        try (Cluster c = cluster()) {
+            c.route(RouterSettings.of(c.urls()));
+            long single = 0;
+            long routed = 0;
+            for (float[] q : queries) {
+                Set<String> exact = SearchTest.ids(whole.searchExact(q, 10));
+                single += whole.search(q, 10).hits().stream().filter(h -> exact.contains(h.docId())).count();
+                HttpResponse<String> res = c.http.post("/search", body(q, 10, "\"params\": {\"mode\": \"fast\"}"));
+                assertEquals(200, res.statusCode(), res.body());
+                for (JsonNode h : json(res).get("results")) {
+                    routed += exact.contains(h.get("doc_id").asText()) ? 1 : 0;
+                }
+            }
+            assertTrue(routed >= single, "router found " + routed + " of the exact top 10s, one node " + single);
+        }
+    }
+
+    @Test
+    void aPartitionStoppedMidRunIsNamedInAPartialResultOrGives503WhenCompletenessIsRequired() throws Exception {
+        try (Cluster c = cluster()) {
+            c.route(RouterSettings.of(c.urls()));
+            URI stopped = c.urls().get(1);
+            for (int i = 0; i < queries.size(); i++) {
+                if (i == queries.size() / 2) {
+                    c.partitions.get(1).close();
+                }
+                float[] q = queries.get(i);
+                JsonNode j = json(c.http.post("/search", body(q, 10, "\"params\": {\"mode\": \"exact\"}")));
+                if (i < queries.size() / 2) {
+                    assertFalse(j.get("partial").asBoolean(), j.toString());
+                    continue;
+                }
+                assertTrue(j.get("partial").asBoolean(), j.toString());
+                assertEquals(1, j.get("failed_partitions").size());
+                assertEquals(stopped.toString(), j.get("failed_partitions").get(0).get("url").asText());
+                assertFalse(j.get("failed_partitions").get(0).get("error").asText().isBlank());
+                // what is left is exactly the merge of the partitions still up
+                SearchResult rest = SearchResult.merge(List.of(parts.get(0).searchExact(q, 10), parts.get(2).searchExact(q, 10)), 10);
+                assertSameHits(rest, j.get("results"), "query " + i + " without partition 1");
+
+                HttpResponse<String> strict = c.http.post("/search", body(q, 10, "\"require_complete\": true"));
+                assertEquals(503, strict.statusCode(), strict.body());
+                assertTrue(strict.headers().firstValue("Retry-After").isPresent());
+                assertEquals(stopped.toString(), json(strict).get("failed_partitions").get(0).get("url").asText());
+                assertTrue(json(strict).get("error").asText().contains("require_complete"), strict.body());
+            }
+        }
+        try (Cluster c = cluster()) {
+            c.route(RouterSettings.of(c.urls()).withRequireComplete(true));
+            c.partitions.get(2).close();
+            HttpResponse<String> res = c.http.post("/search", body(queries.get(0), 10, null));
+            assertEquals(503, res.statusCode(), res.body());
+            assertTrue(res.body().contains("--require-complete"), res.body());
+        }
+    }
+
+    @Test
+    void aSlowPartitionTimesOutAndTheResultIsPartial() throws Exception {
+        try (Cluster c = cluster()) {
+            SlowProxy slow = new SlowProxy(c.partitions.get(0).port(), 3000);
+            c.proxies.add(slow);
+            List<URI> urls = new ArrayList<>(c.urls());
+            urls.set(0, slow.url());
+            c.route(RouterSettings.of(urls).withPartitionTimeoutMs(300));
+            float[] q = queries.get(3);
+            JsonNode j = json(c.http.post("/search", body(q, 10, "\"params\": {\"mode\": \"exact\"}")));
+            assertTrue(j.get("partial").asBoolean(), j.toString());
+            assertEquals(slow.url().toString(), j.get("failed_partitions").get(0).get("url").asText());
+            assertTrue(j.get("failed_partitions").get(0).get("error").asText().contains("300 ms"), j.toString());
+            SearchResult rest = SearchResult.merge(List.of(parts.get(1).searchExact(q, 10), parts.get(2).searchExact(q, 10)), 10);
+            assertSameHits(rest, j.get("results"), "without the slow partition");
+            // with time enough, the slow partition counts again
+            try (PartitionRouter patient = new PartitionRouter(RouterSettings.of(urls).withPartitionTimeoutMs(20_000))) {
+                assertFalse(patient.search(body(q, 10, null).getBytes(), 10, true).partial());
+            }
+        }
+    }
+
+    @Test
+    void partitionsOfDifferentVersionsOrLayoutsAreReportedNotMerged() throws Exception {
+        Path copy = dir.resolve("newer");
+        TestIndex newer = TestIndex.build(copy);
+        OpenOptions base = OpenOptions.defaults().withCacheDir(dir.resolve("cache2"), false);
+        long first;
+        try (TartanIndex before = TartanIndex.open(newer.uri(), base)) {
+            first = before.snapshot().version();
+        }
+        newer.delete(7);
+        List<TartanIndex> mixed = new ArrayList<>();
+        for (int i = 0; i < N; i++) {
+            // partition 2 has reloaded to the newer version, the others have not
+            mixed.add(TartanIndex.open(newer.uri(), i == 2 ? base.withPartition(i, N) : base.withPartition(i, N).withVersion(first)));
+        }
+        try (Cluster c = new Cluster(mixed, ServerSettings.defaults(0).withWorkers(2, 8))) {
+            c.route(RouterSettings.of(c.urls()));
+            HttpResponse<String> res = c.http.post("/search", body(queries.get(0), 10, null));
+            assertEquals(503, res.statusCode(), res.body());
+            assertTrue(json(res).get("error").asText().contains("version mismatch"), res.body());
+            long older = mixed.get(0).snapshot().version();
+            long newest = mixed.get(2).snapshot().version();
+            assertTrue(older < newest);
+            assertEquals(older, json(res).get("versions").get(c.urls().get(0).toString()).asLong());
+            assertEquals(newest, json(res).get("versions").get(c.urls().get(2).toString()).asLong());
+            assertTrue(String.join("\n", c.router.check()).contains("version mismatch"), c.router.check().toString());
+            JsonNode stats = json(c.http.get("/stats"));
+            assertTrue(stats.get("problems").get(0).asText().contains("version mismatch"), stats.toString());
+        } finally {
+            mixed.forEach(TartanIndex::close);
+        }
+        try (Cluster c = cluster()) {
+            // two of the three partitions: the layout is not one index
+            c.route(RouterSettings.of(c.urls().subList(0, 2)));
+            HttpResponse<String> res = c.http.post("/search", body(queries.get(0), 10, null));
+            assertEquals(502, res.statusCode(), res.body());
+            assertTrue(json(res).get("error").asText().contains("--partition i/2"), res.body());
+        }
+        try (Cluster c = new Cluster(List.of(whole), ServerSettings.defaults(0).withWorkers(1, 8));
+             Cluster d = cluster()) {
+            // a whole-index server among partition servers
+            List<URI> urls = new ArrayList<>(d.urls());
+            urls.set(1, c.urls().get(0));
+            c.route(RouterSettings.of(urls));
+            HttpResponse<String> res = c.http.post("/search", body(queries.get(0), 10, null));
+            assertEquals(502, res.statusCode(), res.body());
+            assertTrue(c.router.check().get(0).contains(urls.get(1).toString()), c.router.check().toString());
+        }
+    }
+
+    @Test
+    void partitionServersReportTheirPartitionAndTheRouterPassesBadRequestsOn() throws Exception {
+        try (Cluster c = cluster()) {
+            c.route(RouterSettings.of(c.urls()));
+            HttpTestClient p1 = new HttpTestClient(c.partitions.get(1).port());
+            JsonNode health = json(p1.get("/health"));
+            assertEquals(1, health.get("partition").get("index").asInt());
+            assertEquals(N, health.get("partition").get("count").asInt());
+            assertEquals(N, json(p1.get("/stats")).get("partition").get("count").asInt());
+            JsonNode hit = json(p1.post("/search", body(queries.get(0), 3, null)));
+            assertEquals(1, hit.get("partition").get("index").asInt());
+            assertTrue(hit.get("results").get(0).has("pid"), hit.toString());
+            assertEquals(N, json(c.http.get("/health")).get("partitions").asInt());
+            assertEquals(0, json(c.http.get("/stats")).get("problems").size());
+
+            HttpResponse<String> bad = c.http.post("/search", body(queries.get(0), 10, "\"params\": {\"ncells\": -1}"));
+            assertEquals(400, bad.statusCode(), bad.body());
+            assertTrue(json(bad).get("error").asText().contains("ncells"), bad.body());
+            HttpResponse<String> bigK = c.http.post("/search", body(queries.get(0), 1_000_000, null));
+            assertEquals(400, bigK.statusCode(), bigK.body());
+            assertEquals("max_k", json(bigK).get("limit").asText());
+            HttpResponse<String> flag = c.http.post("/search", body(queries.get(0), 10, "\"require_complete\": \"yes\""));
+            assertEquals(400, flag.statusCode(), flag.body());
+            assertEquals(501, c.http.post("/rerank", "{\"vectors\": [[1]], \"doc_ids\": [\"doc-1\"]}").statusCode());
+        }
+    }
+
+    @Test
+    void theRouterSendsItsPartitionTokenAndAPartitionRefusingItIsNamed() throws Exception {
+        try (Cluster c = new Cluster(parts, ServerSettings.defaults(0).withWorkers(2, 8).withAuthToken("s3cret"))) {
+            c.route(RouterSettings.of(c.urls()).withPartitionToken("s3cret"));
+            HttpResponse<String> ok = c.http.post("/search", body(queries.get(1), 10, null));
+            assertEquals(200, ok.statusCode(), ok.body());
+            assertFalse(json(ok).get("partial").asBoolean());
+            try (PartitionRouter wrong = new PartitionRouter(RouterSettings.of(c.urls()).withPartitionToken("nope"))) {
+                Exception e = assertThrows(RoutingException.class,
+                        () -> wrong.search(body(queries.get(1), 10, null).getBytes(), 10, false));
+                assertTrue(e.getMessage().contains("HTTP 401"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void everyPartitionUrlIsCheckedOnce() {
+        List<URI> twice = List.of(URI.create("http://127.0.0.1:1"), URI.create("http://127.0.0.1:1"));
+        assertThrows(IllegalArgumentException.class, () -> RouterSettings.of(twice));
+        assertThrows(IllegalArgumentException.class,
+                () -> RouterSettings.of(List.of(URI.create("ftp://x/"))));
+    }
+}

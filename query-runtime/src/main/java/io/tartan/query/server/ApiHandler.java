@@ -210,6 +210,11 @@ final class ApiHandler extends Handler.Abstract {
 
         void send(int status, ObjectNode body) {
             stats.answered(status);
+            if (status == HttpStatus.PAYLOAD_TOO_LARGE_413 || status == HttpStatus.REQUEST_TIMEOUT_408) {
+                // the body was not read to its end, so the connection cannot carry another request: say so, or a
+                // pooling client sends its next request into a connection the server is closing
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
             JsonReplies.send(response, callback, status, body);
         }
     }

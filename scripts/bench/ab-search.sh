@@ -3,6 +3,8 @@
 # exact_top10.tsv, 200 queries one at a time on 1 thread) from two checkouts, alternated ROUNDS times (old, new, old,
 # new, …) so drift in machine load hits both alike.
 #   scripts/bench/ab-search.sh OLD_CHECKOUT NEW_CHECKOUT INDEX SYNTH_DIR [ROUNDS, default 2]
+# MODE=headline (default: the FAST and PLAID defaults, 3 passes, then the exhaustive search, which takes minutes at
+# 4x) or MODE=recall (the two defaults after one warm-up pass, no exhaustive search).
 # A checkout is a clone or `git worktree add DIR <rev>`; each is compiled offline (test classes, no install).
 # Both must read INDEX (build it with the older of the two when the format changed).
 set -euo pipefail
@@ -24,6 +26,6 @@ for r in $(seq 1 "$ROUNDS"); do
     echo "## round $r, $side ($(git -C "$tree" rev-parse --short HEAD)), load $(cut -d' ' -f1-3 /proc/loadavg)"
     # shellcheck disable=SC2086
     java -Xmx4g $OPENS -Dlog4j2.configurationFile="$NEW/conf/log4j2.properties" -cp "$(classpath "$tree")" \
-      io.tartan.query.bench.SynthBenchmark "$INDEX" "$SYNTH" headline
+      io.tartan.query.bench.SynthBenchmark "$INDEX" "$SYNTH" "${MODE:-headline}"
   done
 done

@@ -21,6 +21,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Routes {@code POST /search}, {@code POST /rerank}, {@code GET /health} and {@code GET /stats}.
@@ -103,7 +104,7 @@ final class ApiHandler extends Handler.Abstract {
         }
         int max = settings.limits().maxBodyBytes();
         if (ex.request.getLength() > max) {
-            ex.send(HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(max));
+            discardThen(ex, max, () -> ex.send(HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(max)));
             return;
         }
         CompletableFuture<byte[]> read = Content.Source.asByteArrayAsync(ex.request, max);
@@ -120,6 +121,46 @@ final class ApiHandler extends Handler.Abstract {
         });
     }
 
+    /**
+     * Reads and drops up to {@code budget} more bytes of a body that will not be used, then runs {@code reply} once.
+     * Answering before the client has finished sending makes the server close a socket with unread input, and the
+     * kernel then resets the connection, which can destroy the response before the client reads it: the client sees
+     * "connection reset" instead of the 413. Swallowing a bounded overshoot (Tomcat's maxSwallowSize does the same)
+     * lets a client that sent somewhat too much see why; a body larger still, or slower than the body timeout, is
+     * answered at once and cut off.
+     */
+    private void discardThen(Exchange ex, long budget, Runnable reply) {
+        AtomicBoolean once = new AtomicBoolean();
+        Runnable replyOnce = () -> {
+            if (once.compareAndSet(false, true)) {
+                reply.run();
+            }
+        };
+        Scheduler.Task deadline = ex.request.getComponents().getScheduler().schedule(replyOnce, settings.bodyTimeoutMs(),
+                TimeUnit.MILLISECONDS);
+        new Runnable() {
+            long left = budget;
+
+            @Override
+            public void run() {
+                while (!once.get()) {
+                    Content.Chunk chunk = ex.request.read();
+                    if (chunk == null) {
+                        ex.request.demand(this);
+                        return;
+                    }
+                    left -= chunk.remaining();
+                    chunk.release();
+                    if (chunk.isLast() || Content.Chunk.isFailure(chunk) || left < 0) {
+                        deadline.cancel();
+                        replyOnce.run();
+                        return;
+                    }
+                }
+            }
+        }.run();
+    }
+
     private static ObjectNode tooLarge(int max) {
         ObjectNode o = JsonReplies.error("request body larger than " + max + " bytes (setting max_body_bytes, tartan serve --max-body-bytes)");
         o.put("limit", "max_body_bytes");
@@ -134,7 +175,7 @@ final class ApiHandler extends Handler.Abstract {
                     + " bytes/s, or took longer than " + settings.bodyTimeoutMs() + " ms (tartan serve --idle-timeout-ms, "
                     + "--min-request-bytes-per-sec, --body-timeout-ms)"));
         } else if (cause instanceof IllegalArgumentException || cause instanceof IllegalStateException) {
-            ex.send(HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(max));
+            discardThen(ex, max, () -> ex.send(HttpStatus.PAYLOAD_TOO_LARGE_413, tooLarge(max)));
         } else {
             LOG.debug("request {}: reading the body failed: {}", ex.id, cause.toString());
             ex.send(HttpStatus.BAD_REQUEST_400, JsonReplies.error("the request body could not be read"));

@@ -2,18 +2,19 @@
 # Measures what a host that embeds the query runtime puts on its class path: each runtime module's jar plus its
 # runtime-scope dependencies (what Maven resolves for a host that depends on it), in jars and MB (10^6 bytes).
 #   scripts/bench/runtime-size.sh            # builds offline (-DskipTests package), then prints a Markdown table
+#   SKIP_BUILD=1 scripts/bench/runtime-size.sh   # measures what the last package build left in target/
 # Rows: the core (local snapshot + query vectors), + s3a (tartan-query-runtime-hadoop), + text queries
 # (tartan-query-runtime-text, without and with the bundled model), and the CLI/server application.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
-mvn -B -q -o -pl query-runtime/app -am -DskipTests package >&2
+[ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -o -pl query-runtime/app -am -DskipTests package >&2
 
 # module dir -> its jar and the jars its classpath.txt lists (runtime scope), one a line, duplicates removed
 jars() {
   for m in "$@"; do
     ls "$m"/target/tartan-*-0*.jar 2>/dev/null | grep -v -e tests -e sources || true
-    tr ':' '\n' < "$m/target/classpath.txt"
+    tr ":" "\n" < "$m/target/classpath.txt"; echo
   done | grep -v '^$' | sort -u
 }
 row() { # label, then module dirs (and optionally "+model")

@@ -27,9 +27,9 @@ import java.util.UUID;
 import java.util.zip.CRC32C;
 
 /**
- * Decodes one shard (read by {@link ShardFileReader} after {@link io.tartan.query.load.FileSource} verified it) into the fixed-width serving layout and writes it as a
- * segment file: to a temporary name first, then renamed over {@code out} atomically, so a reader never sees a
- * half-written segment and two processes building the same one both leave a whole file.
+ * Decodes one shard (verified by {@link FileSource}, read by {@link ShardFileReader}) into the fixed-width serving
+ * layout and writes it as a segment file: to a temporary name first, then renamed over {@code out} atomically, so a
+ * reader never sees a half-written segment and two processes building the same one both leave a whole file.
  *
  * <p>The token sections (codes, norms, residuals), whose offsets follow from the manifest's row and token counts,
  * stream to the file as rows are decoded; the heap keeps per row its pid, offsets and id bytes and per token only

@@ -1,10 +1,12 @@
 package io.tartan.query.load;
 
 import io.tartan.format.CorruptFileException;
+import io.tartan.format.IndexFormatException;
 import io.tartan.format.io.ByteArrayInputFile;
 import io.tartan.format.io.Checksums;
 import io.tartan.format.manifest.DataFile;
 import io.tartan.query.storage.IndexStorage;
+import io.tartan.query.storage.LocalStorage;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
 import org.slf4j.Logger;
@@ -58,7 +60,7 @@ public final class FileSource {
     public byte[] read(DataFile f) {
         Path local = cacheDir != null ? cached(f) : storage.localFile(f.path());
         String name = local != null ? local.toString() : storage.describe(f.path());
-        byte[] bytes = local != null ? readLocal(local) : storage.read(f.path());
+        byte[] bytes = local != null ? LocalStorage.readFile(local) : storage.read(f.path());
         check(name, f, bytes.length, Checksums.crc32c(bytes));
         return bytes;
     }
@@ -90,7 +92,7 @@ public final class FileSource {
             }
         }
         Path from = storage.localFile(f.path());
-        byte[] bytes = from != null ? readLocal(from) : storage.read(f.path());
+        byte[] bytes = from != null ? LocalStorage.readFile(from) : storage.read(f.path());
         check(from != null ? from.toString() : storage.describe(f.path()), f, bytes.length, Checksums.crc32c(bytes));
         try {
             Files.createDirectories(local.getParent());
@@ -104,16 +106,6 @@ public final class FileSource {
         return local;
     }
 
-    private static byte[] readLocal(Path p) {
-        try {
-            return Files.readAllBytes(p);
-        } catch (NoSuchFileException e) {
-            throw new io.tartan.format.IndexFormatException(p + ": file not found", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
-        }
-    }
-
     /** Streams a local file through its checksum (shards can be larger than a small server's heap). */
     private static void verify(Path p, DataFile f) {
         CRC32C crc = new CRC32C();
@@ -125,7 +117,7 @@ public final class FileSource {
                 size += r;
             }
         } catch (NoSuchFileException e) {
-            throw new io.tartan.format.IndexFormatException(p + ": file not found", e);
+            throw new IndexFormatException(p + ": file not found", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
         }

@@ -44,7 +44,11 @@ public final class LocalStorage implements IndexStorage {
 
     @Override
     public byte[] read(String relativePath) {
-        Path p = localFile(relativePath);
+        return readFile(localFile(relativePath));
+    }
+
+    /** The whole of a local file; {@link IndexFormatException} naming it if it does not exist. */
+    public static byte[] readFile(Path p) {
         try {
             return Files.readAllBytes(p);
         } catch (NoSuchFileException e) {

@@ -75,14 +75,16 @@ if [ "$skip_build" = 0 ]; then
   echo "gpu-check: built in $(( $(date +%s) - start )) s"
 fi
 for f in encoders/target/classpath.txt jobs/target/classpath.txt encoders/target/test-classes \
-  jobs/target/test-classes query-runtime/target/classes; do
+  jobs/target/test-classes query-runtime/target/classes query-runtime/app/target/classes; do
   [ -e "$ROOT/$f" ] || die "$f is missing: run without --skip-build"
 done
 ls "$ROOT"/jobs/target/tartan-jobs-*-shaded.jar >/dev/null 2>&1 || die "the shaded jobs jar is missing: run without --skip-build"
 
 OPENS=$(sed -n 's:.*<tartan.jvm.opens>\(.*\)</tartan.jvm.opens>.*:\1:p' "$ROOT/pom.xml")
 cp="$ROOT/jobs/target/test-classes:$ROOT/jobs/target/classes"
-for m in index-format encoders query-runtime; do cp="$cp:$ROOT/$m/target/classes"; done
+for m in index-format encoders query-runtime query-runtime/hadoop query-runtime/text query-runtime/app; do
+  cp="$cp:$ROOT/$m/target/classes"
+done
 cp="$cp:$(tr ':' '\n' < "$ROOT/jobs/target/classpath.txt" | grep -v '/tartan-' | paste -sd:)"
 cd "$ROOT"
 # shellcheck disable=SC2086

@@ -11,9 +11,8 @@ WORK="$(mkdir -p "${1:-$ROOT/target/bench}" && cd "${1:-$ROOT/target/bench}" && 
 DATA="${2:-$WORK/synth}"
 cd "$ROOT"
 OPENS=$(sed -n 's:.*<tartan.jvm.opens>\(.*\)</tartan.jvm.opens>.*:\1:p' pom.xml)
-mvn -q -o -pl index-format,query-runtime install -DskipTests
-mvn -q -o -pl query-runtime test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
-CP="query-runtime/target/test-classes:query-runtime/target/classes:index-format/target/classes:$(cat query-runtime/target/test-classpath.txt)"
+mvn -q -o -pl query-runtime/app -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt
+CP="query-runtime/app/target/test-classes:query-runtime/app/target/classes:query-runtime/target/classes:index-format/target/classes:$(cat query-runtime/app/target/test-classpath.txt)"
 [ -f "$DATA/exact_top10.tsv" ] || python3 ../shared/bench/gen_synth.py --out-dir "$DATA"
 [ -d "$WORK/index/metadata" ] || java -Xmx8g $OPENS -cp "$CP" io.tartan.query.bench.SynthIndexBuilder "$DATA" "$WORK/index" 2 1199523 4
 java -Xmx4g $OPENS -Dlog4j2.configurationFile=conf/log4j2.properties -cp "$CP" \

@@ -9,12 +9,16 @@
 # Both must read INDEX (build it with the older of the two when the format changed).
 set -euo pipefail
 OLD="$(cd "$1" && pwd)"; NEW="$(cd "$2" && pwd)"; INDEX="$3"; SYNTH="$4"; ROUNDS="${5:-2}"
+# the CLI, server and benchmark classes live in query-runtime/app since the runtime was split (older checkouts: in
+# query-runtime itself)
+app() { if [ -d "$1/query-runtime/app" ]; then echo query-runtime/app; else echo query-runtime; fi; }
 prepare() {
-  (cd "$1" && mvn -B -q -o -pl query-runtime -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  (cd "$1" && mvn -B -q -o -pl "$(app "$1")" -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile=target/test-classpath.txt) >&2
 }
 classpath() {
-  echo "$1/query-runtime/target/test-classes:$1/query-runtime/target/classes:$1/index-format/target/classes:$1/encoders/target/classes:$(cat "$1/query-runtime/target/test-classpath.txt")"
+  local a; a=$(app "$1")
+  echo "$1/$a/target/test-classes:$1/$a/target/classes:$1/query-runtime/target/classes:$1/index-format/target/classes:$1/encoders/target/classes:$(cat "$1/$a/target/test-classpath.txt")"
 }
 prepare "$OLD"; prepare "$NEW"
 OPENS=$(sed -n 's:.*<tartan.jvm.opens>\(.*\)</tartan.jvm.opens>.*:\1:p' "$NEW/pom.xml")

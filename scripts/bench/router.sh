@@ -19,9 +19,10 @@ PORT="${PORT:-18490}"
 N="${PARTITIONS:-3}"
 mkdir -p "$OUT"
 cd "$ROOT"
-mvn -q -o -pl query-runtime -am -DskipTests test-compile package
-CP="query-runtime/target/test-classes:query-runtime/target/classes:index-format/target/classes:encoders/target/classes"
-CP="$CP:$(tr ':' '\n' < query-runtime/target/classpath.txt | grep -v '/tartan-' | paste -sd:)"
+mvn -q -o -pl query-runtime/app -am -DskipTests test-compile package
+CP="query-runtime/app/target/test-classes:query-runtime/app/target/classes:query-runtime/target/classes"
+CP="$CP:query-runtime/hadoop/target/classes:query-runtime/text/target/classes:index-format/target/classes:encoders/target/classes"
+CP="$CP:$(tr ':' '\n' < query-runtime/app/target/classpath.txt | grep -v '/tartan-' | paste -sd:)"
 OPENS=$(sed -n 's:.*<tartan.jvm.opens>\(.*\)</tartan.jvm.opens>.*:\1:p' "$ROOT/pom.xml")
 
 PIDS=()

@@ -14,9 +14,10 @@ OUT="${OUT:-$ROOT/target/bench}"
 PORT="${PORT:-18480}"
 mkdir -p "$OUT"
 cd "$ROOT"
-mvn -q -o -pl query-runtime -am -DskipTests test-compile package
-CP="query-runtime/target/test-classes:query-runtime/target/classes:index-format/target/classes:encoders/target/classes"
-CP="$CP:$(tr ':' '\n' < query-runtime/target/classpath.txt | grep -v '/tartan-' | paste -sd:)"
+mvn -q -o -pl query-runtime/app -am -DskipTests test-compile package
+CP="query-runtime/app/target/test-classes:query-runtime/app/target/classes:query-runtime/target/classes"
+CP="$CP:query-runtime/hadoop/target/classes:query-runtime/text/target/classes:index-format/target/classes:encoders/target/classes"
+CP="$CP:$(tr ':' '\n' < query-runtime/app/target/classpath.txt | grep -v '/tartan-' | paste -sd:)"
 
 "$ROOT/scripts/tartan" serve --index "$INDEX" --port "$PORT" --threads "${THREADS:-2}" --queue "${QUEUE:-64}" \
   --poll-seconds 0 --no-text > "$OUT/serve-load.server.log" 2>&1 &

@@ -1,14 +1,15 @@
 package io.tartan.query;
 
 import io.tartan.query.segment.ChunkedMappedData;
-import org.apache.hadoop.conf.Configuration;
+import io.tartan.query.storage.StorageProvider;
 
 import java.nio.file.Path;
 
 /**
  * How {@link TartanIndex#open(String, OpenOptions)} loads an index.
  *
- * @param conf          Hadoop configuration (S3A settings); null for defaults
+ * @param storage       opens indexes on remote storage ({@code s3a:} …: tartan-query-runtime-hadoop); null to find a
+ *                      {@link StorageProvider} with {@link java.util.ServiceLoader} (local indexes need none)
  * @param version       manifest version to load; null for the latest
  * @param cacheDir      local cache: serving segments of every index (folder {@code segments/}) and copies of the
  *                      files of remote indexes ({@code s3a:} …); null for {@code $java.io.tmpdir/tartan-cache} and
@@ -22,7 +23,7 @@ import java.nio.file.Path;
  *                      and the full checksum only when a segment is built
  * @param partition     the partition to serve ({@link Partition#WHOLE} for all of the index)
  */
-public record OpenOptions(Configuration conf, Long version, Path cacheDir, boolean forceCache, int threads,
+public record OpenOptions(StorageProvider storage, Long version, Path cacheDir, boolean forceCache, int threads,
         long mapChunkBytes, boolean verifyCache, Partition partition) {
 
     public static final long DEFAULT_MAP_CHUNK_BYTES = 1L << ChunkedMappedData.DEFAULT_CHUNK_POWER;
@@ -38,8 +39,8 @@ public record OpenOptions(Configuration conf, Long version, Path cacheDir, boole
     }
 
     /** The options of the first release (whole index, default mapping). */
-    public OpenOptions(Configuration conf, Long version, Path cacheDir, boolean forceCache, int threads) {
-        this(conf, version, cacheDir, forceCache, threads, DEFAULT_MAP_CHUNK_BYTES, false, Partition.WHOLE);
+    public OpenOptions(StorageProvider storage, Long version, Path cacheDir, boolean forceCache, int threads) {
+        this(storage, version, cacheDir, forceCache, threads, DEFAULT_MAP_CHUNK_BYTES, false, Partition.WHOLE);
     }
 
     public static OpenOptions defaults() {
@@ -51,36 +52,33 @@ public record OpenOptions(Configuration conf, Long version, Path cacheDir, boole
     }
 
     public OpenOptions withVersion(Long v) {
-        return new OpenOptions(conf, v, cacheDir, forceCache, threads, mapChunkBytes, verifyCache, partition);
+        return new OpenOptions(storage, v, cacheDir, forceCache, threads, mapChunkBytes, verifyCache, partition);
     }
 
     public OpenOptions withCacheDir(Path dir, boolean force) {
-        return new OpenOptions(conf, version, dir, force, threads, mapChunkBytes, verifyCache, partition);
+        return new OpenOptions(storage, version, dir, force, threads, mapChunkBytes, verifyCache, partition);
     }
 
-    public OpenOptions withConf(Configuration c) {
-        return new OpenOptions(c, version, cacheDir, forceCache, threads, mapChunkBytes, verifyCache, partition);
+    /** Reads indexes on remote storage through {@code p} (for example a Hadoop provider with the host's settings). */
+    public OpenOptions withStorage(StorageProvider p) {
+        return new OpenOptions(p, version, cacheDir, forceCache, threads, mapChunkBytes, verifyCache, partition);
     }
 
     public OpenOptions withThreads(int n) {
-        return new OpenOptions(conf, version, cacheDir, forceCache, n, mapChunkBytes, verifyCache, partition);
+        return new OpenOptions(storage, version, cacheDir, forceCache, n, mapChunkBytes, verifyCache, partition);
     }
 
     public OpenOptions withMapChunkBytes(long bytes) {
-        return new OpenOptions(conf, version, cacheDir, forceCache, threads, bytes, verifyCache, partition);
+        return new OpenOptions(storage, version, cacheDir, forceCache, threads, bytes, verifyCache, partition);
     }
 
     public OpenOptions withVerifyCache(boolean verify) {
-        return new OpenOptions(conf, version, cacheDir, forceCache, threads, mapChunkBytes, verify, partition);
+        return new OpenOptions(storage, version, cacheDir, forceCache, threads, mapChunkBytes, verify, partition);
     }
 
     /** Serve only partition {@code i} of {@code n} (see {@link PartitionPlan} for which documents that is). */
     public OpenOptions withPartition(int i, int n) {
-        return new OpenOptions(conf, version, cacheDir, forceCache, threads, mapChunkBytes, verifyCache, new Partition(i, n));
-    }
-
-    Configuration confOrDefault() {
-        return conf != null ? conf : new Configuration();
+        return new OpenOptions(storage, version, cacheDir, forceCache, threads, mapChunkBytes, verifyCache, new Partition(i, n));
     }
 
     Path segmentCacheDir() {

@@ -92,7 +92,7 @@ final class SnapshotReader {
                 reused.incrementAndGet();
                 return s;
             }
-            return cache.open(source.conf(), f, spec, codec, () -> source.layoutFor(f));
+            return cache.open(f, spec, codec, () -> source.shard(f));
         });
         long t2 = System.nanoTime();
 

@@ -1,12 +1,12 @@
 package io.tartan.query;
 
 import io.tartan.format.IndexFormatException;
-import io.tartan.format.IndexLayout;
-import io.tartan.format.manifest.ManifestStore;
 import io.tartan.query.load.FileSource;
 import io.tartan.query.search.Searcher;
 import io.tartan.query.segment.SegmentCache;
-import org.apache.hadoop.conf.Configuration;
+import io.tartan.query.storage.IndexStorage;
+import io.tartan.query.storage.ManifestReader;
+import io.tartan.query.storage.Storages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,23 +34,24 @@ public final class TartanIndex implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TartanIndex.class);
 
     private final String uri;
-    private final ManifestStore store;
+    private final ManifestReader store;
     private final SnapshotReader reader;
     private final AtomicReference<IndexSnapshot> current = new AtomicReference<>();
     private final Searcher searcher = new Searcher();
     private final Object reloadLock = new Object();
     private volatile QueryEncoder encoder;
     private volatile String noEncoder = "no query encoder configured: send query vectors, or open the index's model ("
-            + IndexQueryEncoders.FLAG + ")";
+            + "--model-config)";
     private ScheduledExecutorService poller;
 
-    private TartanIndex(String uri, ManifestStore store, SnapshotReader reader) {
+    private TartanIndex(String uri, ManifestReader store, SnapshotReader reader) {
         this.uri = uri;
         this.store = store;
         this.reader = reader;
     }
 
-    /** Opens the latest snapshot of the index at {@code uri} (a local path, {@code file:}, or {@code s3a:} URI). */
+    /** Opens the latest snapshot of the index at {@code uri} (a local path or {@code file:} URI; {@code s3a:} and other
+     * remote URIs with a {@link io.tartan.query.storage.StorageProvider} such as tartan-query-runtime-hadoop's). */
     public static TartanIndex open(String uri) {
         return open(uri, OpenOptions.defaults());
     }
@@ -60,10 +61,9 @@ public final class TartanIndex implements AutoCloseable {
      * segments in {@code options.cacheDir()/segments} (FORMAT.md "Serving cache"), built from the shards on first use.
      */
     public static TartanIndex open(String uri, OpenOptions options) {
-        Configuration conf = options.confOrDefault();
-        IndexLayout layout = new IndexLayout(uri);
-        ManifestStore store = new ManifestStore(conf, layout);
-        FileSource source = new FileSource(conf, layout, options.cacheDir(), options.forceCache());
+        IndexStorage storage = Storages.open(uri, options.storage());
+        ManifestReader store = new ManifestReader(storage);
+        FileSource source = new FileSource(storage, options.cacheDir(), options.forceCache());
         SegmentCache cache = new SegmentCache(options.segmentCacheDir(), options.mapChunkPower(), options.verifyCache());
         TartanIndex index = new TartanIndex(uri, store,
                 new SnapshotReader(uri, source, cache, options.partition(), options.threads()));

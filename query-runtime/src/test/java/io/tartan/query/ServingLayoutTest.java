@@ -174,7 +174,7 @@ class ServingLayoutTest {
         Configuration conf = new Configuration();
         IndexLayout layout = new IndexLayout(fx.uri());
         Manifest m = new ManifestStore(conf, layout).readLatest();
-        Ivf fromFiles = new SnapshotLoader(new FileSource(conf, layout, null, false), 1).ivf(m);
+        Ivf fromFiles = new SnapshotLoader(new FileSource(io.tartan.query.storage.Storages.open(fx.uri(), null), null, false), 1).ivf(m);
         try (TartanIndex index = TartanIndex.open(fx.uri(), cacheAt("cache"))) {
             IndexSnapshot s = index.snapshot();
             int[] block = new int[4096];

@@ -1,5 +1,7 @@
 package io.tartan.format.io;
 
+import io.tartan.format.CorruptFileException;
+
 import java.util.Locale;
 import java.util.zip.CRC32C;
 
@@ -25,5 +27,21 @@ public final class Checksums {
 
     public static String format(long crc32cValue) {
         return CRC32C_PREFIX + String.format(Locale.ROOT, "%08x", crc32cValue);
+    }
+
+    /**
+     * Checks a file's size and checksum against what the manifest recorded ({@code expectedSize} &lt; 0 or a null
+     * {@code expectedChecksum}: not recorded).
+     *
+     * @throws CorruptFileException naming the file when either differs
+     */
+    public static void check(String name, long expectedSize, long size, String expectedChecksum, String actual) {
+        if (expectedSize >= 0 && size != expectedSize) {
+            throw new CorruptFileException(name + ": size " + size + " bytes, manifest says " + expectedSize);
+        }
+        if (expectedChecksum != null && !actual.equals(expectedChecksum)) {
+            throw new CorruptFileException(name + ": checksum mismatch (file " + actual + ", manifest "
+                    + expectedChecksum + "); the file is corrupt or was replaced");
+        }
     }
 }

@@ -97,13 +97,7 @@ public final class IndexFiles {
     }
 
     private static void check(Path path, long expectedSize, long size, String expectedChecksum, String actual) {
-        if (expectedSize >= 0 && size != expectedSize) {
-            throw new CorruptFileException(path + ": size " + size + " bytes, manifest says " + expectedSize);
-        }
-        if (expectedChecksum != null && !actual.equals(expectedChecksum)) {
-            throw new CorruptFileException(path + ": checksum mismatch (file " + actual + ", manifest "
-                    + expectedChecksum + "); the file is corrupt or was replaced");
-        }
+        Checksums.check(path.toString(), expectedSize, size, expectedChecksum, actual);
     }
 
     /** Writes a whole file, failing if it already exists (data files are write-once). */

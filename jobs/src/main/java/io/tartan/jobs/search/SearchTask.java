@@ -4,6 +4,7 @@ import io.tartan.jobs.input.HadoopConf;
 import io.tartan.query.OpenOptions;
 import io.tartan.query.SearchParams;
 import io.tartan.query.TartanIndex;
+import io.tartan.query.hadoop.HadoopStorageProvider;
 import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 
@@ -70,7 +71,7 @@ record SearchTask(String index, long version, HadoopConf conf, String cacheDir, 
     }
 
     private TartanIndex open(int partition, int partitions) {
-        OpenOptions o = OpenOptions.defaults().withConf(conf.get());
+        OpenOptions o = OpenOptions.defaults().withStorage(new HadoopStorageProvider(conf.get()));
         if (cacheDir != null) {
             o = o.withCacheDir(Path.of(cacheDir), false);
         }

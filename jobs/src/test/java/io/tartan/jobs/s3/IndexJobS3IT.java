@@ -13,6 +13,7 @@ import io.tartan.query.OpenOptions;
 import io.tartan.query.SearchHit;
 import io.tartan.query.SearchParams;
 import io.tartan.query.TartanIndex;
+import io.tartan.query.hadoop.HadoopStorageProvider;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Tag;
@@ -67,7 +68,7 @@ class IndexJobS3IT {
             Configuration conf = s3.hadoopConf();
             assertEquals(ref.fingerprint, IndexFingerprint.of(conf, s3Index), "the same index as from local files");
 
-            OpenOptions s3Open = OpenOptions.defaults().withConf(conf).withCacheDir(tmp.resolve("cache"), false);
+            OpenOptions s3Open = OpenOptions.defaults().withStorage(new HadoopStorageProvider(conf)).withCacheDir(tmp.resolve("cache"), false);
             // each index closes its own encoder
             try (TartanIndex fromLocal = TartanIndex.open(ref.index).withEncoder(ModelQueryEncoder.open(null));
                     TartanIndex fromBucket = TartanIndex.open(s3Index, s3Open)

@@ -10,6 +10,7 @@ import io.tartan.query.ModelQueryEncoder;
 import io.tartan.query.OpenOptions;
 import io.tartan.query.SearchParams;
 import io.tartan.query.TartanIndex;
+import io.tartan.query.hadoop.HadoopStorageProvider;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.Tag;
@@ -54,7 +55,7 @@ class SearchJobOnS3Test {
             SearchSummary vectors;
             List<float[]> encoded = new ArrayList<>();
             int dim;
-            OpenOptions open = OpenOptions.defaults().withConf(conf).withCacheDir(tmp.resolve("reader-cache"), false);
+            OpenOptions open = OpenOptions.defaults().withStorage(new HadoopStorageProvider(conf)).withCacheDir(tmp.resolve("reader-cache"), false);
             try {
                 s3.configure(sc.hadoopConfiguration());
                 IndexJob.run(sc, IndexConfig.parse(new String[] {"--input", corpus.toString(), "--output", index,

@@ -18,6 +18,7 @@ import io.tartan.query.OpenOptions;
 import io.tartan.query.SearchHit;
 import io.tartan.query.SearchParams;
 import io.tartan.query.TartanIndex;
+import io.tartan.query.hadoop.HadoopStorageProvider;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
@@ -114,7 +115,7 @@ class UpdateOnS3Test {
         assertEquals(5, store.readLatest().version());
         assertTrue(store.readLatest().deletes().isEmpty());
 
-        OpenOptions open = OpenOptions.defaults().withConf(conf).withCacheDir(tmp.resolve("cache"), false);
+        OpenOptions open = OpenOptions.defaults().withStorage(new HadoopStorageProvider(conf)).withCacheDir(tmp.resolve("cache"), false);
         List<SearchHit> at5;
         try (TartanIndex reader = TartanIndex.open(index, open).withEncoder(ModelQueryEncoder.open(null))) {
             assertEquals("from-a", reader.search("zebrafish heart regeneration", 3, SearchParams.defaults())

@@ -1,46 +1,55 @@
 package io.tartan.query.load;
 
 import io.tartan.format.CorruptFileException;
-import io.tartan.format.IndexLayout;
-import io.tartan.format.io.IndexFiles;
+import io.tartan.format.IndexFormatException;
+import io.tartan.format.io.ByteArrayInputFile;
+import io.tartan.format.io.Checksums;
 import io.tartan.format.manifest.DataFile;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.Path;
+import io.tartan.query.storage.IndexStorage;
+import io.tartan.query.storage.LocalStorage;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.LocalInputFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
+import java.util.zip.CRC32C;
 
 /**
- * Where the files of a snapshot are read from: the index itself, or, for remote file systems (anything but
- * {@code file:}), a local cache keyed by relative path and checksum. Index data files are write-once, so a cached
- * copy whose checksum matches the manifest is the file; a cached copy that does not match is fetched again.
+ * Where the files of a snapshot are read from: the index itself, or, for remote storage, a local cache keyed by
+ * relative path and checksum. Index data files are write-once, so a cached copy whose checksum matches the manifest
+ * is the file; a cached copy that does not match is fetched again. Every read is verified against the size and
+ * checksum the manifest recorded, naming the file when either differs.
  */
 public final class FileSource {
     private static final Logger LOG = LoggerFactory.getLogger(FileSource.class);
 
-    private final Configuration conf;
-    private final IndexLayout layout;
-    private final java.nio.file.Path cacheDir;
+    private final IndexStorage storage;
+    private final Path cacheDir;
+
+    /** A verified shard, ready for the Parquet reader; {@code name} for messages. */
+    public record Shard(InputFile in, String name) {
+    }
 
     /**
      * @param cacheDir local cache folder, or null to read remote files directly
      * @param forceCache cache even a local index (for tests of the cache)
      */
-    public FileSource(Configuration conf, IndexLayout layout, java.nio.file.Path cacheDir, boolean forceCache) {
-        this.conf = conf;
-        this.layout = layout;
-        String scheme = layout.root().toUri().getScheme();
-        boolean remote = scheme != null && !"file".equals(scheme);
+    public FileSource(IndexStorage storage, Path cacheDir, boolean forceCache) {
+        this.storage = storage;
+        boolean remote = storage.localFile("") == null;
         this.cacheDir = cacheDir != null && (remote || forceCache) ? cacheDir : null;
     }
 
-    public org.apache.hadoop.conf.Configuration conf() {
-        return conf;
+    public IndexStorage storage() {
+        return storage;
     }
 
     public boolean caching() {
@@ -49,38 +58,73 @@ public final class FileSource {
 
     /** Bytes of a file, verified against its manifest entry. */
     public byte[] read(DataFile f) {
-        return IndexFiles.readVerified(conf, layoutFor(f).resolve(f.path()), f.sizeBytes(), f.checksum());
+        Path local = cacheDir != null ? cached(f) : storage.localFile(f.path());
+        String name = local != null ? local.toString() : storage.describe(f.path());
+        byte[] bytes = local != null ? LocalStorage.readFile(local) : storage.read(f.path());
+        check(name, f, bytes.length, Checksums.crc32c(bytes));
+        return bytes;
     }
 
     /**
-     * The layout to read {@code f} through: the index's own, or a cache entry root holding a verified local copy at
-     * the same relative path (so readers that take a layout, like the shard reader, read the copy).
+     * A shard for reading: a local file (of a local index, or the verified cache copy of a remote one) is verified
+     * streaming and then read from disk, so the heap never holds the whole file; a remote shard without a cache is
+     * read once, verified and parsed from memory.
      */
-    public IndexLayout layoutFor(DataFile f) {
-        if (cacheDir == null) {
-            return layout;
+    public Shard shard(DataFile f) {
+        Path local = cacheDir != null ? cached(f) : storage.localFile(f.path());
+        if (local == null) {
+            return new Shard(new ByteArrayInputFile(read(f)), storage.describe(f.path()));
         }
-        java.nio.file.Path entryRoot = cacheDir.resolve(f.checksum().replace(':', '-') + "-" + f.sizeBytes());
-        java.nio.file.Path local = entryRoot.resolve(f.path());
-        IndexLayout cached = new IndexLayout(new Path(entryRoot.toUri()));
+        verify(local, f);
+        return new Shard(new LocalInputFile(local), local.toString());
+    }
+
+    /** The verified local copy of {@code f} in the cache, fetched if missing or corrupt. */
+    private Path cached(DataFile f) {
+        Path entryRoot = cacheDir.resolve(f.checksum().replace(':', '-') + "-" + f.sizeBytes());
+        Path local = entryRoot.resolve(f.path());
         if (Files.isRegularFile(local)) {
             try {
-                IndexFiles.readVerified(conf, cached.resolve(f.path()), f.sizeBytes(), f.checksum());
-                return cached;
+                verify(local, f);
+                return local;
             } catch (CorruptFileException e) {
                 LOG.warn("cached copy {} is corrupt; fetching {} again", local, f.path());
             }
         }
-        byte[] bytes = IndexFiles.readVerified(conf, layout.resolve(f.path()), f.sizeBytes(), f.checksum());
+        Path from = storage.localFile(f.path());
+        byte[] bytes = from != null ? LocalStorage.readFile(from) : storage.read(f.path());
+        check(from != null ? from.toString() : storage.describe(f.path()), f, bytes.length, Checksums.crc32c(bytes));
         try {
             Files.createDirectories(local.getParent());
-            java.nio.file.Path tmp = local.resolveSibling("." + local.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            Path tmp = local.resolveSibling("." + local.getFileName() + "." + UUID.randomUUID() + ".tmp");
             Files.write(tmp, bytes);
             Files.move(tmp, local, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write cache entry " + local + ": " + e.getMessage(), e);
         }
         LOG.debug("cached {} ({} bytes) at {}", f.path(), bytes.length, local);
-        return cached;
+        return local;
+    }
+
+    /** Streams a local file through its checksum (shards can be larger than a small server's heap). */
+    private static void verify(Path p, DataFile f) {
+        CRC32C crc = new CRC32C();
+        long size = 0;
+        try (InputStream in = Files.newInputStream(p)) {
+            byte[] buf = new byte[1 << 16];
+            for (int r; (r = in.read(buf)) > 0; ) {
+                crc.update(buf, 0, r);
+                size += r;
+            }
+        } catch (NoSuchFileException e) {
+            throw new IndexFormatException(p + ": file not found", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
+        }
+        check(p.toString(), f, size, Checksums.format(crc.getValue()));
+    }
+
+    private static void check(String name, DataFile f, long size, String actual) {
+        Checksums.check(name, f.sizeBytes(), size, f.checksum(), actual);
     }
 }

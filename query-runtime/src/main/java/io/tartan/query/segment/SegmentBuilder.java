@@ -1,16 +1,15 @@
 package io.tartan.query.segment;
 
 import io.tartan.format.IndexFormatException;
-import io.tartan.format.IndexLayout;
 import io.tartan.format.codec.ResidualCodec;
 import io.tartan.format.manifest.DataFile;
-import io.tartan.format.shard.ShardReader;
+import io.tartan.format.shard.ShardFileReader;
 import io.tartan.format.shard.ShardRow;
 import io.tartan.format.shard.ShardSpec;
 import io.tartan.query.IntLimit;
+import io.tartan.query.load.FileSource;
 import io.tartan.query.load.TokenNorms;
 import io.tartan.query.segment.SegmentHeader.Section;
-import org.apache.hadoop.conf.Configuration;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,9 +27,9 @@ import java.util.UUID;
 import java.util.zip.CRC32C;
 
 /**
- * Decodes one shard (read and verified by {@link ShardReader}) into the fixed-width serving layout and writes it as a
- * segment file: to a temporary name first, then renamed over {@code out} atomically, so a reader never sees a
- * half-written segment and two processes building the same one both leave a whole file.
+ * Decodes one shard (verified by {@link FileSource}, read by {@link ShardFileReader}) into the fixed-width serving
+ * layout and writes it as a segment file: to a temporary name first, then renamed over {@code out} atomically, so a
+ * reader never sees a half-written segment and two processes building the same one both leave a whole file.
  *
  * <p>The token sections (codes, norms, residuals), whose offsets follow from the manifest's row and token counts,
  * stream to the file as rows are decoded; the heap keeps per row its pid, offsets and id bytes and per token only
@@ -43,9 +42,8 @@ final class SegmentBuilder {
     private SegmentBuilder() {
     }
 
-    static SegmentHeader build(Configuration conf, IndexLayout from, DataFile f, ShardSpec spec, ResidualCodec codec,
-            Path out) {
-        String name = from.resolve(f.path()).toString();
+    static SegmentHeader build(FileSource.Shard from, DataFile f, ShardSpec spec, ResidualCodec codec, Path out) {
+        String name = from.name();
         int rows = IntLimit.check(f.recordCount(), name, "rows in one shard", "write smaller shards");
         int k = spec.numCentroids();
         SegmentHeader h = new SegmentHeader(f.checksum(), f.sizeBytes(), spec.dim(), spec.nbits(), k, 0, rows,
@@ -56,7 +54,7 @@ final class SegmentBuilder {
             try {
                 try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                     Decoder d = new Decoder(ch, h, codec, name);
-                    ShardReader.read(conf, from, f, spec, d::add);
+                    ShardFileReader.read(from.in(), name, f, spec, d::add);
                     h = d.finish();
                     ch.write(h.encode(), 0);
                     ch.force(true);

@@ -1,11 +1,10 @@
 package io.tartan.query.segment;
 
-import io.tartan.format.IndexLayout;
 import io.tartan.format.codec.ResidualCodec;
 import io.tartan.format.manifest.DataFile;
 import io.tartan.format.shard.ShardSpec;
+import io.tartan.query.load.FileSource;
 import io.tartan.query.segment.SegmentHeader.Section;
-import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,8 +99,7 @@ public final class SegmentCache {
      * @param source where to read the shard from (called only when a build is needed; for a remote index this
      *               fetches and verifies the shard into the file cache)
      */
-    public ShardSegment open(Configuration conf, DataFile f, ShardSpec spec, ResidualCodec codec,
-            Supplier<IndexLayout> source) {
+    public ShardSegment open(DataFile f, ShardSpec spec, ResidualCodec codec, Supplier<FileSource.Shard> source) {
         Path p = pathFor(f);
         if (Files.isRegularFile(p)) {
             try {
@@ -118,7 +116,7 @@ public final class SegmentCache {
         int permits = (int) Math.min(budgetMiB, Math.max(1, need >> 20));
         buildBudget.acquireUninterruptibly(permits);
         try {
-            SegmentBuilder.build(conf, source.get(), f, spec, codec, p);
+            SegmentBuilder.build(source.get(), f, spec, codec, p);
         } finally {
             buildBudget.release(permits);
         }

@@ -5,6 +5,7 @@ import io.tartan.query.MissingEncoderException;
 import io.tartan.query.ModelQueryEncoder;
 import io.tartan.query.OpenOptions;
 import io.tartan.query.TartanIndex;
+import io.tartan.query.hadoop.HadoopStorageProvider;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -32,7 +33,7 @@ public final class IndexSource {
     HadoopOptions hadoop = new HadoopOptions();
 
     public TartanIndex open() {
-        OpenOptions opts = OpenOptions.defaults().withVersion(version).withConf(hadoop.configuration());
+        OpenOptions opts = OpenOptions.defaults().withVersion(version).withStorage(new HadoopStorageProvider(hadoop.configuration()));
         if (cacheDir != null) {
             opts = opts.withCacheDir(cacheDir, false);
         }

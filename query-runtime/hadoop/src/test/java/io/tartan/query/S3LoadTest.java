@@ -1,6 +1,7 @@
 package io.tartan.query;
 
 import io.tartan.format.testing.S3MockServer;
+import io.tartan.query.hadoop.HadoopStorageProvider;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,7 @@ class S3LoadTest {
                 s3.put("b1", "idx/" + fx.root.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
             }
             Path cache = dir.resolve("cache");
-            OpenOptions opts = OpenOptions.defaults().withConf(s3.hadoopConf()).withCacheDir(cache, false);
+            OpenOptions opts = OpenOptions.defaults().withStorage(new HadoopStorageProvider(s3.hadoopConf())).withCacheDir(cache, false);
             try (TartanIndex remote = TartanIndex.open("s3a://b1/idx", opts)) {
                 assertEquals(local, remote.search(q, 10).hits());
                 assertEquals(TestIndex.DOCS, remote.snapshot().numDocs());
@@ -90,7 +91,7 @@ class S3LoadTest {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 s3.put("b2", "idx/" + fx.root.relativize(f).toString().replace('\\', '/'), Files.readAllBytes(f));
             }
-            OpenOptions opts = OpenOptions.defaults().withConf(s3.hadoopConf()).withCacheDir(dir.resolve("c2"), false);
+            OpenOptions opts = OpenOptions.defaults().withStorage(new HadoopStorageProvider(s3.hadoopConf())).withCacheDir(dir.resolve("c2"), false);
             try (TartanIndex remote = TartanIndex.open("s3a://b2/idx", opts)) {
                 for (int i = 0; i < cases.size(); i++) {
                     assertEquals(local.get(i), remote.search(text, q, 10, cases.get(i)).hits(), cases.get(i).toString());

@@ -11,6 +11,7 @@ import io.tartan.query.server.RequestLimits;
 import io.tartan.query.server.RouterSettings;
 import io.tartan.query.server.SearchServer;
 import io.tartan.query.server.ServerSettings;
+import io.tartan.query.hadoop.HadoopStorageProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -182,7 +183,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (route != null) {
             return startRouter(settings);
         }
-        OpenOptions opts = OpenOptions.defaults().withConf(hadoop.configuration());
+        OpenOptions opts = OpenOptions.defaults().withStorage(new HadoopStorageProvider(hadoop.configuration()));
         if (cacheDir != null) {
             opts = opts.withCacheDir(cacheDir, false);
         }

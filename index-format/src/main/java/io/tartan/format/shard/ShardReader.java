@@ -9,9 +9,7 @@ import io.tartan.format.manifest.DataFile;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.util.Utf8;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
 
@@ -25,7 +23,9 @@ import java.util.function.Consumer;
 /**
  * Reads a shard listed in a manifest: verifies its size and checksum first (naming the file if they differ), checks
  * the footer's dim/nbits/num-centroids against the index settings and its codes layout, then streams its rows in pid
- * order, each checked (well-formed codes below {@code k}, residuals of the right size) before it is handed on.
+ * order, each checked (well-formed codes below {@code k}, residuals of the right size) before it is handed on. Rows
+ * are read a window of pages at a time ({@link PageWindowReader}), so reading needs a few MB of heap whatever the
+ * shard's row-group size.
  */
 public final class ShardReader {
     private ShardReader() {
@@ -46,25 +46,23 @@ public final class ShardReader {
             in = new ByteArrayInputFile(IndexFiles.readVerified(conf, path, file.sizeBytes(), file.checksum()));
         }
         checkFooter(in, spec, name);
-        long rows = 0;
-        try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(in)
-                .withConf(conf).build()) {
-            GenericRecord r;
-            int[] scratch = new int[256];
-            while ((r = reader.read()) != null) {
+        long[] rows = {0};
+        int[][] scratch = {new int[256]};
+        try {
+            PageWindowReader.read(conf, in, r -> {
                 ShardRow row = toRow(r, name);
-                if (scratch.length < row.doclen()) {
-                    scratch = new int[Math.max(row.doclen(), 2 * scratch.length)];
+                if (scratch[0].length < row.doclen()) {
+                    scratch[0] = new int[Math.max(row.doclen(), 2 * scratch[0].length)];
                 }
-                check(row, spec, scratch, name);
+                check(row, spec, scratch[0], name);
                 sink.accept(row);
-                rows++;
-            }
+                rows[0]++;
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read shard " + name + ": " + e.getMessage(), e);
         }
-        if (rows != file.recordCount()) {
-            throw new IndexFormatException(name + ": has " + rows + " rows, manifest says " + file.recordCount());
+        if (rows[0] != file.recordCount()) {
+            throw new IndexFormatException(name + ": has " + rows[0] + " rows, manifest says " + file.recordCount());
         }
     }
 

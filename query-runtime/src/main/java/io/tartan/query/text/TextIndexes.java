@@ -9,7 +9,6 @@ import io.tartan.format.manifest.Manifest;
 import io.tartan.query.load.FileSource;
 import io.tartan.query.segment.ShardSegment;
 import io.tartan.query.segment.ShardSlice;
-import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.MultiReader;
 import org.apache.lucene.index.StoredFields;

@@ -10,6 +10,7 @@ import io.tartan.query.load.SnapshotLoader;
 import io.tartan.query.segment.SegmentCache;
 import io.tartan.query.segment.ShardSegment;
 import io.tartan.query.segment.ShardSlice;
+import io.tartan.query.text.TextIndexCache;
 import io.tartan.query.text.TextIndexes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,7 @@ final class SnapshotReader {
     private final SnapshotLoader loader;
     private final SegmentCache cache;
     private final Partition partition;
+    private final TextIndexCache text = new TextIndexCache();
 
     SnapshotReader(String uri, FileSource source, SegmentCache cache, Partition partition, int threads) {
         this.uri = uri;
@@ -46,6 +48,10 @@ final class SnapshotReader {
 
     SegmentCache cache() {
         return cache;
+    }
+
+    TextIndexCache textCache() {
+        return text;
     }
 
     IndexSnapshot read(Manifest m) {
@@ -112,7 +118,8 @@ final class SnapshotReader {
         long ms = (t3 - t0) / 1_000_000;
         int rows = (int) base;
         IndexSnapshot snap = new IndexSnapshot(m, codec, partition, slices, tokens, ms,
-                () -> TextIndexes.open(m, slices, rows, source));
+                () -> TextIndexes.open(m, slices, rows, source, text));
+        text.retain(m.textIndexes());
         long bytes = m.allFiles().stream().mapToLong(DataFile::sizeBytes).sum();
         Map<String, Long> mem = snap.memory();
         LOG.info("loaded index {} v{} partition {}: {} of {} shards ({} reused, {} segments built so far), {} docs "

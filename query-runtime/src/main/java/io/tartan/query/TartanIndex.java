@@ -93,6 +93,11 @@ public final class TartanIndex implements AutoCloseable {
         return reader.cache();
     }
 
+    /** The open text indexes (BM25, metadata) of the shards served, reused across reloads like the segments. */
+    public io.tartan.query.text.TextIndexCache textIndexCache() {
+        return reader.textCache();
+    }
+
     /** Sets the encoder that {@link #search(String, int, SearchParams)} uses for text queries. */
     public TartanIndex withEncoder(QueryEncoder e) {
         if (e != null && e.dim() != snapshot().dim()) {
@@ -176,7 +181,16 @@ public final class TartanIndex implements AutoCloseable {
 
     /** Exact MaxSim over every live document (decompressed index); slow, the reference for recall. */
     public SearchResult searchExact(float[] queryVectors, int k) {
-        return searcher.exhaustive(current.get(), queryVectors, k);
+        return searchExact(queryVectors, k, SearchParams.defaults());
+    }
+
+    /**
+     * Exact MaxSim over every live document the params' filter allows: {@link #search(float[], int, SearchParams)}
+     * in {@link SearchParams.Mode#EXACT}, so both entry points apply filters and check {@code k} alike.
+     */
+    public SearchResult searchExact(float[] queryVectors, int k, SearchParams params) {
+        SearchParams p = params == null ? SearchParams.defaults() : params;
+        return search(queryVectors, k, p.withMode(SearchParams.Mode.EXACT));
     }
 
     /** Exact MaxSim scores of the given documents, best first; unknown or deleted ids are left out. */

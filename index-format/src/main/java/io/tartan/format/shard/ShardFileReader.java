@@ -9,7 +9,9 @@ import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.internal.filter2.columnindex.RowRanges;
 import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.MessageColumnIO;
 import org.apache.parquet.io.RecordReader;
 import org.apache.parquet.schema.MessageType;
 
@@ -23,8 +25,9 @@ import java.util.function.Consumer;
  * Reads the rows of a shard whose bytes were already verified against its manifest entry, with parquet-java's
  * column API and no Hadoop on the class path: checks the footer's dim/nbits/num-centroids against the index settings
  * and its codes layout, then streams the rows in pid order, each checked (well-formed codes below {@code k},
- * residuals of the right size) before it is handed on. {@link ShardReader} locates and verifies a shard through
- * Hadoop's file systems and reads it with this class.
+ * residuals of the right size) before it is handed on. Rows are read a window of pages at a time
+ * ({@link PageWindowReader}), so a read needs a few MB of heap whatever the shard's row-group size.
+ * {@link ShardReader} locates and verifies a shard through Hadoop's file systems and reads it with this class.
  */
 public final class ShardFileReader {
     private ShardFileReader() {
@@ -35,6 +38,14 @@ public final class ShardFileReader {
      * @param name the shard's path or URI, for error messages
      */
     public static void read(InputFile in, String name, DataFile file, ShardSpec spec, Consumer<ShardRow> sink) {
+        read(in, name, file, spec, PageWindowReader.DEFAULT_WINDOW_BYTES, sink);
+    }
+
+    /**
+     * @param windowBytes compressed bytes of the biggest column read at once ({@link PageWindowReader}): the heap a
+     *                    read needs, whatever the shard's row-group size
+     */
+    public static void read(InputFile in, String name, DataFile file, ShardSpec spec, long windowBytes, Consumer<ShardRow> sink) {
         ParquetFileReader reader;
         try {
             reader = new ParquetFileReader(in, PlainReadOptions.create());
@@ -45,19 +56,24 @@ public final class ShardFileReader {
         try (reader) {
             checkFooter(reader.getFileMetaData().getKeyValueMetaData(), spec, name);
             MessageType schema = reader.getFileMetaData().getSchema();
+            MessageColumnIO io = new ColumnIOFactory(reader.getFileMetaData().getCreatedBy()).getColumnIO(schema);
             int[] scratch = new int[256];
-            PageReadStore pages;
-            while ((pages = reader.readNextRowGroup()) != null) {
-                RecordReader<Group> records = new ColumnIOFactory().getColumnIO(schema)
-                        .getRecordReader(pages, new GroupRecordConverter(schema));
-                for (long i = 0; i < pages.getRowCount(); i++) {
-                    ShardRow row = toRow(records.read(), name);
-                    if (scratch.length < row.doclen()) {
-                        scratch = new int[Math.max(row.doclen(), 2 * scratch.length)];
+            for (int b = 0; b < reader.getRowGroups().size(); b++) {
+                for (RowRanges window : PageWindowReader.windows(reader, b, windowBytes)) {
+                    PageReadStore pages = window == null ? reader.readRowGroup(b) : reader.readFilteredRowGroup(b, window);
+                    if (pages == null) {
+                        continue;
                     }
-                    check(row, spec, scratch, name);
-                    sink.accept(row);
-                    rows++;
+                    RecordReader<Group> records = io.getRecordReader(pages, new GroupRecordConverter(schema));
+                    for (long i = 0, n = pages.getRowCount(); i < n; i++) {
+                        ShardRow row = toRow(records.read(), name);
+                        if (scratch.length < row.doclen()) {
+                            scratch = new int[Math.max(row.doclen(), 2 * scratch.length)];
+                        }
+                        check(row, spec, scratch, name);
+                        sink.accept(row);
+                        rows++;
+                    }
                 }
             }
         } catch (IOException e) {

@@ -12,7 +12,8 @@ import java.util.function.Consumer;
 
 /**
  * Reads a shard listed in a manifest through Hadoop's file systems: verifies its size and checksum first (naming the
- * file if they differ), then hands it to {@link ShardFileReader}, which checks the footer and streams the rows.
+ * file if they differ), then hands it to {@link ShardFileReader}, which checks the footer and streams the rows a window of pages at a
+ * time (Hadoop setting {@code tartan.shard.read.window-bytes}, default 4 MiB).
  */
 public final class ShardReader {
     private ShardReader() {
@@ -32,6 +33,7 @@ public final class ShardReader {
             // remote: one read, verified and parsed from memory
             in = new ByteArrayInputFile(IndexFiles.readVerified(conf, path, file.sizeBytes(), file.checksum()));
         }
-        ShardFileReader.read(in, name, file, spec, sink);
+        long window = Math.max(1, conf.getLong(PageWindowReader.WINDOW_BYTES, PageWindowReader.DEFAULT_WINDOW_BYTES));
+        ShardFileReader.read(in, name, file, spec, window, sink);
     }
 }

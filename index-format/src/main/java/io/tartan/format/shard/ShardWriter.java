@@ -31,8 +31,16 @@ import java.util.Map;
  * the byte columns (a page's smallest and largest residual blob prune nothing). Pages are written in Parquet's v2
  * layout, which stores the lengths of the byte values delta-coded apart from the values (v1 prefixes every value
  * with 4 bytes: 0.07 bytes a token for residuals and codes each) and delta-codes pids.
+ *
+ * <p>The writer buffers a row group in memory before it writes it, so the row-group size ({@link #ROW_GROUP_BYTES})
+ * bounds a writer's heap; readers do not depend on it ({@link ShardReader} reads a window of pages at a time).
  */
 public final class ShardWriter implements Closeable {
+    /** Hadoop setting: a shard's row-group size in bytes (default {@link #DEFAULT_ROW_GROUP_BYTES}). */
+    public static final String ROW_GROUP_BYTES = "tartan.shard.row-group-bytes";
+    /** 32 MiB: a quarter of parquet-mr's 128 MB default, which a writer holds in heap per open shard. */
+    public static final long DEFAULT_ROW_GROUP_BYTES = 32L << 20;
+
     private final String relativePath;
     private final ShardSpec spec;
     private final ChecksummingOutputFile out;
@@ -65,6 +73,7 @@ public final class ShardWriter implements Closeable {
                     .withConf(conf)
                     .withWriteMode(ParquetFileWriter.Mode.CREATE)
                     .withCompressionCodec(compression)
+                    .withRowGroupSize(rowGroupBytes(conf, path))
                     .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
                     .withDictionaryEncoding(ShardSchema.RESIDUALS, false)
                     .withDictionaryEncoding(ShardSchema.CODES, false)
@@ -83,6 +92,15 @@ public final class ShardWriter implements Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create shard " + path + ": " + e.getMessage(), e);
         }
+    }
+
+    private static long rowGroupBytes(Configuration conf, Path path) {
+        long bytes = conf.getLong(ROW_GROUP_BYTES, DEFAULT_ROW_GROUP_BYTES);
+        if (bytes < 1 << 20) {
+            throw new IllegalArgumentException(ROW_GROUP_BYTES + "=" + bytes + " for shard " + path
+                    + ": must be at least 1 MiB (one page)");
+        }
+        return bytes;
     }
 
     /** Appends a document; build rows with {@link ShardRow#of}. */

@@ -113,6 +113,52 @@ class HybridSearchTest {
     }
 
     @Test
+    void searchExactAppliesTheFilterLikeExactMode() {
+        float[] q = ix.query(43, 16);
+        SearchParams en = SearchParams.defaults().withFilter("lang = 'en'");
+        try (TartanIndex idx = TartanIndex.open(ix.root.toString())) {
+            SearchResult direct = idx.searchExact(q, 20, en);
+            SearchResult viaMode = idx.search(q, 20, en.withMode(SearchParams.Mode.EXACT));
+            assertEquals(20, direct.hits().size());
+            for (SearchHit h : direct.hits()) {
+                int d = Integer.parseInt(h.docId().substring("doc-".length()));
+                assertEquals(0, d % 2, h.docId() + " is not lang = 'en'");
+            }
+            assertEquals(viaMode.hits().stream().map(SearchHit::docId).toList(),
+                    direct.hits().stream().map(SearchHit::docId).toList());
+            assertFalse(direct.hits().stream().anyMatch(h -> h.docId().equals(TestIndex.docId(43))),
+                    "the target (odd, lang fr) must be filtered out");
+        }
+    }
+
+    @Test
+    void aReloadReusesTheTextIndexesOfUnchangedShards() {
+        Path copy = dir.resolve("reload");
+        TestIndex re = TestIndex.build(copy, 70, true);
+        int shards = (TestIndex.DOCS + 69) / 70;
+        try (TartanIndex idx = TartanIndex.open(copy.toString())) {
+            assertEquals(TestIndex.docId(11), idx.search("uniqueword11", 5, mode(SearchParams.Mode.BM25)).hits().get(0).docId());
+            List<Object> before = leaves(idx);
+            assertEquals(shards, idx.textIndexCache().opened());
+            re.delete(11);
+            assertTrue(idx.refresh());
+            assertTrue(idx.search("uniqueword11", 5, mode(SearchParams.Mode.BM25)).hits().isEmpty());
+            assertEquals(TestIndex.docId(12), idx.search("uniqueword12", 5, mode(SearchParams.Mode.BM25)).hits().get(0).docId());
+            assertEquals(shards, idx.textIndexCache().opened(), "no text index reopened: no shard changed");
+            List<Object> after = leaves(idx);
+            assertEquals(before.size(), after.size());
+            for (int i = 0; i < before.size(); i++) {
+                assertTrue(before.get(i) == after.get(i), "shard " + i + "'s text reader was reopened");
+            }
+        }
+    }
+
+    private static List<Object> leaves(TartanIndex idx) {
+        return idx.snapshot().textIndexes().searcher().getIndexReader().leaves().stream()
+                .map(l -> (Object) l.reader()).toList();
+    }
+
+    @Test
     void textModesNeedText() {
         try (TartanIndex idx = TartanIndex.open(ix.root.toString())) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -111,6 +111,34 @@ class RouterTest {
     }
 
     @Test
+    void requestedFieldsComeThroughTheRouter() throws Exception {
+        TestIndex text = TestIndex.build(dir.resolve("text"), 70, true);
+        OpenOptions base = OpenOptions.defaults().withCacheDir(dir.resolve("text-cache"), false);
+        List<TartanIndex> textParts = new ArrayList<>();
+        for (int i = 0; i < N; i++) {
+            textParts.add(TartanIndex.open(text.uri(), base.withPartition(i, N)));
+        }
+        try (Cluster c = new Cluster(textParts, ServerSettings.defaults(0).withWorkers(2, 16))) {
+            c.route(RouterSettings.of(c.urls()));
+            for (int target : new int[] {3, 200, 390}) {
+                HttpResponse<String> res = c.http.post("/search", body(text.query(target, 16), 10,
+                        "\"params\": {\"mode\": \"exact\"}, \"fields\": [\"snippet\", \"metadata\"]"));
+                assertEquals(200, res.statusCode(), res.body());
+                JsonNode hits = json(res).get("results");
+                assertEquals(10, hits.size());
+                for (JsonNode h : hits) {
+                    int d = Integer.parseInt(h.get("doc_id").asText().substring("doc-".length()));
+                    assertTrue(h.path("snippet").asText().startsWith("document about"), h.toString());
+                    assertEquals(TestIndex.metadata(d).get("lang"), h.path("metadata").path("lang").asText(), h.toString());
+                    assertEquals(TestIndex.metadata(d).get("year"), h.path("metadata").path("year").asText(), h.toString());
+                }
+            }
+        } finally {
+            textParts.forEach(TartanIndex::close);
+        }
+    }
+
+    @Test
     void exactThroughTheRouterEqualsTheSingleNodeResult() throws Exception {
         try (Cluster c = cluster()) {
             c.route(RouterSettings.of(c.urls()));

@@ -94,6 +94,58 @@ class ServerLoadTest {
     }
 
     @Test
+    void aFloodIgnoringRetryAfterDoesNotStarveAWellBehavedClient() throws Exception {
+        int flooders = 12;
+        int maxFloodRequests = 400;
+        try (TartanIndex index = TartanIndex.open(fixture.uri())) {
+            ServerSettings s = ServerSettings.defaults(0).withWorkers(1, 1).withQueueWait(30_000).withShutdown(5_000, 1);
+            try (SearchServer server = new SearchServer(index, s).start()) {
+                String body = "{\"vectors\": " + vectors(fixture.query(5, 32), TestIndex.DIM) + ", \"params\": {\"mode\": \"exact\"}}";
+                java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+                java.util.concurrent.atomic.AtomicInteger floodOk = new java.util.concurrent.atomic.AtomicInteger();
+                ExecutorService pool = Executors.newFixedThreadPool(flooders);
+                List<Future<?>> flood = new ArrayList<>();
+                for (int f = 0; f < flooders; f++) {
+                    flood.add(pool.submit(() -> {
+                        HttpTestClient c = new HttpTestClient(server.port());
+                        // retries at once, whatever the answer: the client a Retry-After cannot slow down
+                        for (int i = 0; i < maxFloodRequests && !stop.get(); i++) {
+                            if (c.post("/search", body).statusCode() == 200) {
+                                floodOk.incrementAndGet();
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                try {
+                    HttpTestClient polite = new HttpTestClient(server.port());
+                    while (json(polite.get("/stats")).get("requests").get("received").asInt() < 50) {
+                        Thread.sleep(10);
+                    }
+                    for (int q = 0; q < 5; q++) {
+                        int status = 0;
+                        for (int attempt = 0; attempt < 3 && status != 200; attempt++) {
+                            HttpResponse<String> r = polite.post("/search", body);
+                            status = r.statusCode();
+                            if (status == 503) {
+                                Thread.sleep(1000L * Integer.parseInt(r.headers().firstValue("Retry-After").orElse("1")));
+                            }
+                        }
+                        assertEquals(200, status, "well-behaved request " + q + " got through in 3 attempts");
+                    }
+                } finally {
+                    stop.set(true);
+                    for (Future<?> f : flood) {
+                        f.get(120, TimeUnit.SECONDS);
+                    }
+                    pool.shutdown();
+                }
+                assertTrue(floodOk.get() > 0, "the flood is served too, in turn");
+            }
+        }
+    }
+
+    @Test
     void gracefulShutdownLetsRequestsInFlightFinish() throws Exception {
         try (TartanIndex index = TartanIndex.open(fixture.uri())) {
             BlockingEncoder enc = new BlockingEncoder(TestIndex.DIM, 1, t -> fixture.query(4, 32));

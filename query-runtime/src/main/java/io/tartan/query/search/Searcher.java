@@ -70,14 +70,19 @@ public final class Searcher {
         int count = candidates;
         if (p.pruning()) {
             // no more candidates than documents: a huge ndocs must not size the heap by itself
-            int ndocs = Math.min(p.ndocs(), Math.max(1, snap.numDocs()));
+            int ndocs = atMostDocs(snap, p.ndocs());
             count = CentroidPruningFilter.filter(kernels, snap, scores, q.nq(), q.nqPad(), p.threshold(), ndocs, count, s);
         }
         count = CentroidRanker.rank(kernels, snap, scores, q.nqPad(), p.nexact(), count, s);
         ExactScorer exact = new ExactScorer(kernels, snap, q, scores, s.residualTable, s.max);
-        TopK top = s.topK.reset(Math.min(k, Math.max(1, snap.numDocs())));
+        TopK top = s.topK.reset(atMostDocs(snap, k));
         exact.rank(s.candidates, count, top);
         return result(snap, top, candidates);
+    }
+
+    /** {@code n} (a k or an ndocs) capped at the documents served, at least 1: sizes a heap, however big n is. */
+    private static int atMostDocs(IndexSnapshot snap, int n) {
+        return Math.min(n, Math.max(1, snap.numDocs()));
     }
 
     /** Exact MaxSim (over the decompressed index) of every live document; the ground truth for the index. */
@@ -91,7 +96,7 @@ public final class Searcher {
             throw new IllegalArgumentException("k must be positive, got " + k);
         }
         ExactScorer exact = exactScorer(snap, QueryMatrix.of(vectors, snap.dim()));
-        TopK top = new TopK(Math.min(k, Math.max(1, snap.numDocs())));
+        TopK top = new TopK(atMostDocs(snap, k));
         if (allowed != null) {
             for (int row = allowed.nextSetBit(0); row >= 0; row = allowed.nextSetBit(row + 1)) {
                 top.offer(row, exact.score(row));

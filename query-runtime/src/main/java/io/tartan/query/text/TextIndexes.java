@@ -9,7 +9,6 @@ import io.tartan.format.manifest.Manifest;
 import io.tartan.query.load.FileSource;
 import io.tartan.query.segment.ShardSegment;
 import io.tartan.query.segment.ShardSlice;
-import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.MultiReader;
 import org.apache.lucene.index.StoredFields;
@@ -24,7 +23,8 @@ import java.util.Map;
 /**
  * The text indexes of the shards a snapshot serves (FORMAT.md section 11), opened as one {@link MultiReader}, so
  * BM25's document frequencies and average length are those of the whole index, not of a shard. Lucene documents
- * map to snapshot rows through their stored pids; documents outside the served slices map to no row.
+ * map to snapshot rows through their stored pids; documents outside the served slices map to no row. The shards'
+ * readers come from a {@link TextIndexCache}, so a reload reopens only the text indexes of shards it has not seen.
  */
 public final class TextIndexes implements AutoCloseable {
     private final boolean text;
@@ -42,8 +42,12 @@ public final class TextIndexes implements AutoCloseable {
         this.docOfRow = docOfRow;
     }
 
-    /** Opens the text index of every served shard; null when the snapshot has none (format 1.0 indexes). */
-    public static TextIndexes open(Manifest m, List<ShardSlice> slices, int numRows, FileSource source) {
+    /**
+     * Opens the text index of every served shard, reusing those {@code cache} holds; null when the snapshot has none
+     * (format 1.0 indexes).
+     */
+    public static TextIndexes open(Manifest m, List<ShardSlice> slices, int numRows, FileSource source,
+            TextIndexCache cache) {
         if (!m.settings().hasTextIndexes()) {
             return null;
         }
@@ -59,10 +63,10 @@ public final class TextIndexes implements AutoCloseable {
                     throw new IndexFormatException("manifest v" + m.version() + ": shard " + seg.shardPath()
                             + " has no text index");
                 }
-                DirectoryReader r = TextIndexFile.open(source.read(f), f.path());
-                readers[i] = r;
-                pids[i] = TextIndexFile.pids(r, f.path());
-                maxDoc += r.maxDoc();
+                TextIndexCache.Entry e = cache.get(f, source);
+                readers[i] = e.reader();
+                pids[i] = e.pids();
+                maxDoc += e.reader().maxDoc();
             }
             int[] rowOfDoc = new int[maxDoc];
             int[] docOfRow = new int[numRows];
@@ -80,25 +84,10 @@ public final class TextIndexes implements AutoCloseable {
                 }
                 docBase += pids[i].length;
             }
-            return new TextIndexes(m.settings().hasText(), new MultiReader(readers, true), rowOfDoc, docOfRow);
+            // the shard readers belong to the cache and may serve other snapshots: closing this one must not close them
+            return new TextIndexes(m.settings().hasText(), new MultiReader(readers, false), rowOfDoc, docOfRow);
         } catch (IOException e) {
-            closeAll(readers);
             throw new UncheckedIOException("text indexes of v" + m.version() + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            closeAll(readers);
-            throw e;
-        }
-    }
-
-    private static void closeAll(IndexReader[] readers) {
-        for (IndexReader r : readers) {
-            if (r != null) {
-                try {
-                    r.close();
-                } catch (IOException ignored) {
-                    // already failing; the first error is the one to report
-                }
-            }
         }
     }
 

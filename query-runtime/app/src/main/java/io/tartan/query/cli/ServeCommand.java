@@ -69,8 +69,13 @@ public final class ServeCommand implements Callable<Integer> {
     Integer threads;
 
     @Option(names = "--queue", defaultValue = "" + ServerSettings.DEFAULT_QUEUE,
-            description = "requests waiting for a search thread before new ones get 503 + Retry-After (default ${DEFAULT-VALUE})")
+            description = "requests waiting for a search thread; more wait up to --queue-wait-ms (default ${DEFAULT-VALUE})")
     int queue;
+
+    @Option(names = "--queue-wait-ms", defaultValue = "" + ServerSettings.DEFAULT_QUEUE_WAIT_MS,
+            description = "a request finding the threads busy and the queue full waits this long for a place, in arrival "
+                    + "order, then gets 503 + Retry-After; 0 = 503 at once (default ${DEFAULT-VALUE})")
+    long queueWaitMs;
 
     @Option(names = "--max-connections", defaultValue = "" + ServerSettings.DEFAULT_MAX_CONNECTIONS,
             description = "open connections; more wait in the accept backlog (default ${DEFAULT-VALUE})")
@@ -249,7 +254,7 @@ public final class ServeCommand implements Callable<Integer> {
     ServerSettings settings() throws IOException {
         RequestLimits limits = new RequestLimits(maxBody, maxQueryTokens, maxK, maxNdocs, maxNcells, maxRerankDocs);
         int n = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-        return new ServerSettings(host, port, n, queue, maxConnections, idleTimeoutMs, minRequestRate, bodyTimeoutMs,
+        return new ServerSettings(host, port, n, queue, queueWaitMs, maxConnections, idleTimeoutMs, minRequestRate, bodyTimeoutMs,
                 shutdownGraceMs, retryAfterSeconds, token(authTokenFile, "--auth-token-file"), limits, search.params());
     }
 

@@ -43,7 +43,7 @@ public final class FloatCorpusRanker {
     private static final Logger LOG = LoggerFactory.getLogger(FloatCorpusRanker.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int BATCH = 32;
-    private static final int PROGRESS_EVERY = 2000;
+    private static final long PROGRESS_EVERY_NANOS = 10_000_000_000L;
 
     /**
      * @param rankings          per query, live doc ids best first, at most {@code depth}
@@ -59,8 +59,17 @@ public final class FloatCorpusRanker {
 
     private final TokenEncoder encoder;
     private final IndexSnapshot snapshot;
+    private final long progressEveryNanos;
+    private final Consumer<String> progress;
 
     public FloatCorpusRanker(TokenEncoder encoder, IndexSnapshot snapshot) {
+        this(encoder, snapshot, PROGRESS_EVERY_NANOS, LOG::info);
+    }
+
+    /** @param progress receives a progress line (count, rate, ETA) at most every {@code progressEveryNanos} */
+    FloatCorpusRanker(TokenEncoder encoder, IndexSnapshot snapshot, long progressEveryNanos, Consumer<String> progress) {
+        this.progressEveryNanos = progressEveryNanos;
+        this.progress = progress;
         if (encoder.dim() != snapshot.dim()) {
             throw new IllegalArgumentException("encoder " + encoder.encoderId() + " gives " + encoder.dim()
                     + "-dim vectors but the index has dim " + snapshot.dim());
@@ -108,6 +117,9 @@ public final class FloatCorpusRanker {
         VectorKernels k = Kernels.get();
         List<Integer> rows = new ArrayList<>(BATCH);
         List<String> texts = new ArrayList<>(BATCH);
+        // the index's live documents are what gets encoded (corpus lines it does not hold are skipped unencoded)
+        WorkProgress p = new WorkProgress("exact-float", "documents encoded and scored", snapshot.numDocs(),
+                progressEveryNanos, progress);
         try (BufferedReader r = Files.newBufferedReader(corpus, StandardCharsets.UTF_8)) {
             long lineNo = 0;
             for (String line; (line = r.readLine()) != null; ) {
@@ -145,13 +157,15 @@ public final class FloatCorpusRanker {
                 rows.add(row);
                 texts.add(text);
                 if (rows.size() == BATCH) {
-                    scored += score(rows, texts, queries, tops, nanos, dim, k);
-                    if (scored % PROGRESS_EVERY < BATCH) {
-                        LOG.info("exact-float: {} documents encoded and scored", scored);
-                    }
+                    long batch = score(rows, texts, queries, tops, nanos, dim, k);
+                    scored += batch;
+                    p.advance(batch);
                 }
             }
-            scored += score(rows, texts, queries, tops, nanos, dim, k);
+            long last = score(rows, texts, queries, tops, nanos, dim, k);
+            scored += last;
+            p.advance(last);
+            p.finish();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read corpus " + corpus + ": " + e.getMessage(), e);
         }

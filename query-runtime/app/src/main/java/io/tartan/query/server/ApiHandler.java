@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,7 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Routes {@code POST /search}, {@code POST /rerank}, {@code GET /health} and {@code GET /stats}.
  *
  * <p>Request bodies are read asynchronously, so a slow client holds a connection but no thread; only a fully read
- * body is handed to the search workers, whose bounded queue answers 503 with {@code Retry-After} when full.
+ * body is handed to the search workers ({@link Admission}: a bounded queue, then a bounded wait, then 503 with
+ * {@code Retry-After}).
  * {@code /health} is answered here on Jetty's own threads, never behind queued searches, and needs no token.
  * Every response carries an {@code X-Request-Id}; a 500 says nothing but that id, the log has the rest.
  */
@@ -42,13 +42,15 @@ final class ApiHandler extends Handler.Abstract {
     private final Backend backend;
     private final ServerSettings settings;
     private final ThreadPoolExecutor workers;
+    private final Admission admission;
     private final ServerStats stats;
     private final BearerAuth auth;
 
-    ApiHandler(Backend backend, ServerSettings settings, ThreadPoolExecutor workers, ServerStats stats) {
+    ApiHandler(Backend backend, ServerSettings settings, ThreadPoolExecutor workers, Admission admission, ServerStats stats) {
         this.backend = backend;
         this.settings = settings;
         this.workers = workers;
+        this.admission = admission;
         this.stats = stats;
         this.auth = settings.authToken() == null ? null : new BearerAuth(settings.authToken());
     }
@@ -183,14 +185,13 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private void dispatch(Exchange ex, Work work, byte[] body) {
-        try {
-            workers.execute(() -> respond(ex, work, body));
-        } catch (RejectedExecutionException e) {
+        admission.submit(() -> respond(ex, work, body), () -> {
             ex.response.getHeaders().put(HttpHeader.RETRY_AFTER, settings.retryAfterSeconds());
             ex.send(HttpStatus.SERVICE_UNAVAILABLE_503, JsonReplies.error("server busy: all " + settings.threads()
-                    + " search threads are working and " + settings.queue() + " requests are queued (tartan serve --threads, "
-                    + "--queue); retry after " + settings.retryAfterSeconds() + " s"));
-        }
+                    + " search threads are working, " + settings.queue() + " requests are queued and none left the queue "
+                    + "within " + settings.queueWaitMs() + " ms (tartan serve --threads, --queue, --queue-wait-ms); retry after "
+                    + settings.retryAfterSeconds() + " s"));
+        });
     }
 
     private void respond(Exchange ex, Work work, byte[] body) {
@@ -231,6 +232,7 @@ final class ApiHandler extends Handler.Abstract {
         o.put("workers", settings.threads());
         o.put("active", workers.getActiveCount());
         o.put("queued", workers.getQueue().size());
+        o.put("waiting", admission.waiting());
         o.put("queue", settings.queue());
         return o;
     }

@@ -15,8 +15,10 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -104,10 +106,19 @@ public final class PartitionRouter implements AutoCloseable {
             throw new RoutingException(503, e);
         }
         List<SearchResult> parts = new ArrayList<>();
+        Map<Long, ObjectNode> fields = new HashMap<>();
         for (Reply r : ok) {
-            parts.add(result(r));
+            parts.add(result(r, fields));
         }
-        return new RoutedResult(SearchResult.merge(parts, k), ok.size(), List.copyOf(failed));
+        SearchResult merged = SearchResult.merge(parts, k);
+        Map<Long, ObjectNode> kept = new HashMap<>();
+        for (SearchHit h : merged.hits()) {
+            ObjectNode f = fields.get(h.pid());
+            if (f != null) {
+                kept.put(h.pid(), f);
+            }
+        }
+        return new RoutedResult(merged, ok.size(), List.copyOf(failed), kept);
     }
 
     /** {@code "failed_partitions": [{"url", "error"}…]}. */
@@ -118,7 +129,11 @@ public final class PartitionRouter implements AutoCloseable {
         }
     }
 
-    private static SearchResult result(Reply r) {
+    /** What a partition's hit holds besides these is a requested field (text, snippet, metadata) to pass on. */
+    private static final Set<String> RANKING_KEYS = Set.of("rank", "doc_id", "score", "pid");
+
+    /** A partition's hits; their requested fields go to {@code fields} by pid. */
+    private static SearchResult result(Reply r, Map<Long, ObjectNode> fields) {
         JsonNode hits = r.json.path("results");
         List<SearchHit> out = new ArrayList<>(hits.size());
         for (JsonNode h : hits) {
@@ -126,6 +141,11 @@ public final class PartitionRouter implements AutoCloseable {
                 throw badGateway(r.url + " answered hits without \"pid\": it is not a tartan serve --partition server of this version");
             }
             out.add(new SearchHit(h.path("doc_id").asText(), h.get("pid").asLong(), h.path("score").floatValue()));
+            if (h.size() > RANKING_KEYS.size()) {
+                ObjectNode extra = ((ObjectNode) h).deepCopy();
+                extra.remove(RANKING_KEYS);
+                fields.put(h.get("pid").asLong(), extra);
+            }
         }
         return new SearchResult(out, r.json.path("version").asLong(), 0);
     }

@@ -44,7 +44,14 @@ final class RouterBackend implements Backend {
         long ns = System.nanoTime() - t0;
         stats.searched(ns);
         ObjectNode o = JsonReplies.JSON.createObjectNode();
-        o.set("results", JsonQueries.hits(r.result()));
+        com.fasterxml.jackson.databind.node.ArrayNode hits = JsonQueries.hits(r.result());
+        for (int i = 0; i < hits.size(); i++) {
+            ObjectNode f = r.fields().get(r.result().hits().get(i).pid());
+            if (f != null) {
+                ((ObjectNode) hits.get(i)).setAll(f);
+            }
+        }
+        o.set("results", hits);
         o.put("latency_ms", Math.round(ns / 1e3) / 1e3);
         o.put("version", r.result().version());
         o.put("partitions", router.partitions().size());

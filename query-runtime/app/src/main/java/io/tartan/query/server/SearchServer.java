@@ -18,9 +18,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,8 +30,8 @@ import java.util.function.Function;
  * 12's core handler API.
  *
  * <p>Jetty's threads parse requests and read bodies without blocking; search work runs on {@code threads} workers
- * behind a queue of {@code queue} requests, and a request that finds both full gets 503 with {@code Retry-After}
- * at once. Connections are capped and closed after {@code idleTimeoutMs} of silence; bodies slower than
+ * behind a queue of {@code queue} requests, and a request that finds both full waits up to {@code queueWaitMs} in
+ * arrival order ({@link Admission}), then gets 503 with {@code Retry-After}. Connections are capped and closed after {@code idleTimeoutMs} of silence; bodies slower than
  * {@code minRequestBytesPerSec} are cut off (Jetty's {@link MinimumDataRateHandler}). {@link #close} stops
  * accepting, lets requests in flight finish for up to {@code shutdownGraceMs} (Jetty's graceful stop, new requests
  * get 503), then stops the workers. See {@link ServerSettings} for every setting.
@@ -65,7 +64,8 @@ public final class SearchServer implements AutoCloseable {
         ServerStats stats = new ServerStats();
         this.backend = backend.apply(stats);
         AtomicInteger n = new AtomicInteger();
-        BlockingQueue<Runnable> queue = settings.queue() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(settings.queue());
+        // unbounded here: Admission keeps running + queued at threads + queue
+        BlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
         this.workers = new ThreadPoolExecutor(settings.threads(), settings.threads(), 0, TimeUnit.MILLISECONDS, queue, r -> {
             Thread t = new Thread(r, "tartan-search-" + n.incrementAndGet());
             t.setDaemon(true);
@@ -85,7 +85,9 @@ public final class SearchServer implements AutoCloseable {
         connector.setIdleTimeout(settings.idleTimeoutMs());
         jetty.addConnector(connector);
         jetty.addBean(new NetworkConnectionLimit(settings.maxConnections(), connector));
-        ApiHandler api = new ApiHandler(this.backend, settings, workers, stats);
+        Admission admission = new Admission(workers, settings.threads() + settings.queue(), settings.queueWaitMs(),
+                settings.maxConnections(), jetty.getScheduler());
+        ApiHandler api = new ApiHandler(this.backend, settings, workers, admission, stats);
         Handler rated = new MinimumDataRateHandler(api, settings.minRequestBytesPerSec(), 0);
         jetty.setHandler(new Draining(rated, settings.retryAfterSeconds()));
         jetty.setErrorHandler(new JsonErrorHandler(settings.retryAfterSeconds()));

@@ -131,6 +131,21 @@ class EvalExactFloatTest {
     }
 
     @Test
+    void theReEncodeLogsProgressWithCountRateAndEta() throws Exception {
+        try (TartanIndex idx = TartanIndex.open(uri); ModelQueryEncoder enc = ModelQueryEncoder.open(null);
+                TokenEncoder docs = FloatCorpusRanker.documentEncoder(null, idx.snapshot().manifest().settings())) {
+            List<String> lines = new ArrayList<>();
+            new FloatCorpusRanker(docs, idx.snapshot(), 0, lines::add).rank(corpus,
+                    List.of(enc.encodeQuery("bread")), 10, reject -> { });
+            assertTrue(lines.size() >= 2, lines.toString());
+            assertTrue(lines.get(0).matches("exact-float: 6/6 documents encoded and scored in \\d+ s \\(\\d+/s\\), ETA \\d+ s"),
+                    lines.get(0));
+            assertTrue(lines.get(lines.size() - 1).matches("exact-float: 6 documents encoded and scored in \\d+ s \\(\\d+/s\\), done"),
+                    lines.toString());
+        }
+    }
+
+    @Test
     void exactFloatNeedsTheCorpusAndTheIndexsEncoder() throws Exception {
         Path queries = Files.writeString(dir.resolve("q.jsonl"), "{\"_id\": \"q1\", \"text\": \"bread\"}\n");
         Path qrels = Files.writeString(dir.resolve("r.tsv"), "q1\td2\t1\n");

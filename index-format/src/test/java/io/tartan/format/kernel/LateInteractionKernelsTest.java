@@ -101,6 +101,12 @@ class LateInteractionKernelsTest {
                     }
                     assertEquals(ref.centroidMaxSim(sRef, nqPad, c.codes(), from, from + 60, keep, max),
                             simd.centroidMaxSim(sRef, nqPad, c.codes(), from, from + 60, keep, max), 1e-4);
+                    if (nqPad == 32) {
+                        int[] p = new int[37 * 16];
+                        ref.packScores32(sRef, 37, p);
+                        assertEquals(ref.packedCentroidMaxSim32(p, c.codes(), from, from + 60, keep, max),
+                                simd.packedCentroidMaxSim32(p, c.codes(), from, from + 60, keep, max), 1e-4);
+                    }
                 }
             }
         }

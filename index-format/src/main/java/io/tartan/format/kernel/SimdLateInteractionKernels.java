@@ -1,5 +1,6 @@
 package io.tartan.format.kernel;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -288,6 +289,44 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
         m2.intoArray(max, 16);
         m3.intoArray(max, 24);
         return ScalarLateInteractionKernels.sumFinite(max, 32);
+    }
+
+    @Override
+    public float packScoresInt8x32(float[] scores, int numCentroids, byte[] packed) {
+        int n = numCentroids * 32;
+        FloatVector m = FloatVector.zero(S);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            m = m.max(FloatVector.fromArray(S, scores, j).abs());
+        }
+        float max = m.reduceLanes(VectorOperators.MAX);
+        for (; j < n; j++) {
+            max = Math.max(max, Math.abs(scores[j]));
+        }
+        float step = max > 0 ? max / 127 : 1f;
+        float inv = 1 / step;
+        for (j = 0; j < n; j++) {
+            packed[j] = (byte) Math.round(scores[j] * inv);
+        }
+        return step;
+    }
+
+    /** One 32-byte load and one byte max per document cell; the 32 maxima are summed once per document. */
+    @Override
+    public int int8CentroidMaxSim32(byte[] packed, int[] codes, int from, int to) {
+        if (to <= from) {
+            return 0;
+        }
+        ByteVector m = ByteVector.broadcast(ByteVector.SPECIES_256, Byte.MIN_VALUE);
+        for (int t = from; t < to; t++) {
+            m = m.max(ByteVector.fromArray(ByteVector.SPECIES_256, packed, codes[t] * 32));
+        }
+        byte[] lanes = m.toArray();
+        int sum = 0;
+        for (byte b : lanes) {
+            sum += b;
+        }
+        return sum;
     }
 
     @Override

@@ -5,15 +5,12 @@ import io.tartan.query.SearchHit;
 import io.tartan.query.SearchParams;
 import io.tartan.query.SearchResult;
 import io.tartan.query.TartanIndex;
-import io.tartan.query.cli.NpyArray;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -32,21 +29,9 @@ public final class ThreadBench {
         Path synth = Path.of(args[1]);
         int[] threads = Arrays.stream((args.length > 2 ? args[2] : "1,2").split(",")).mapToInt(Integer::parseInt).toArray();
         int passes = args.length > 3 ? Integer.parseInt(args[3]) : 3;
-        NpyArray qnpy = NpyArray.read(synth.resolve("queries.npy"));
-        int nq = (int) qnpy.shape()[0];
-        int per = (int) (qnpy.shape()[1] * qnpy.shape()[2]);
-        float[][] queries = new float[nq][];
-        for (int i = 0; i < nq; i++) {
-            queries[i] = Arrays.copyOfRange(qnpy.floats(), i * per, (i + 1) * per);
-        }
-        List<Set<String>> exact = new ArrayList<>();
-        for (int i = 0; i < nq; i++) {
-            exact.add(new HashSet<>());
-        }
-        for (String line : Files.readAllLines(synth.resolve("exact_top10.tsv"))) {
-            String[] f = line.split("\t");
-            exact.get(Integer.parseInt(f[0])).add(f[1]);
-        }
+        SynthQueries synthQueries = SynthQueries.read(synth);
+        float[][] queries = synthQueries.all();
+        int nq = queries.length;
         try (TartanIndex idx = TartanIndex.open(args[0], OpenOptions.defaults())) {
             SearchParams params = SearchParams.defaults();
             List<List<SearchHit>> reference = new ArrayList<>();
@@ -84,11 +69,7 @@ public final class ThreadBench {
                 int differing = 0;
                 for (int i = 0; i < total; i++) {
                     List<SearchHit> got = results.get(i).hits();
-                    for (SearchHit h : got) {
-                        if (exact.get(i % nq).contains(h.docId())) {
-                            hits++;
-                        }
-                    }
+                    hits += synthQueries.hits(i % nq, results.get(i));
                     if (!got.equals(reference.get(i % nq))) {
                         differing++;
                     }

@@ -6,41 +6,26 @@ import io.tartan.query.IndexSnapshot;
 import io.tartan.query.OpenOptions;
 import io.tartan.query.SearchParams;
 import io.tartan.query.TartanIndex;
-import io.tartan.query.cli.NpyArray;
+import io.tartan.query.bench.SynthQueries;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 
 /**
  * Time per FAST stage (p50 over the synthetic queries, 3 passes) with stage 3 on the bfloat16 and on the int8 score
  * table, alternated query by query in one JVM so load drift hits both alike; recall@10 of each against
- * exact_top10.tsv. Usage: {@code StageProfile INDEX SYNTH [ncells ndocs]} (default: FAST defaults for the index).
+ * exact_top10.tsv. Usage: {@code StageProfile <index> <synth> [ncells] [ndocs]} (default: FAST's for the index).
  */
 public final class StageProfile {
     public static void main(String[] args) throws Exception {
         TartanIndex idx = TartanIndex.open(args[0], OpenOptions.defaults());
         IndexSnapshot snap = idx.snapshot();
-        Path synth = Path.of(args[1]);
-        NpyArray qnpy = NpyArray.read(synth.resolve("queries.npy"));
-        int nq = (int) qnpy.shape()[0];
-        int per = (int) (qnpy.shape()[1] * qnpy.shape()[2]);
-        List<Set<String>> exact = new ArrayList<>();
-        for (int i = 0; i < nq; i++) {
-            exact.add(new HashSet<>());
-        }
-        for (String line : Files.readAllLines(synth.resolve("exact_top10.tsv"))) {
-            String[] f = line.split("\t");
-            exact.get(Integer.parseInt(f[0])).add(f[1]);
-        }
-        SearchParams sp = SearchParams.defaults();
-        if (args.length > 3) {
-            sp = sp.withNcells(Integer.parseInt(args[2])).withNdocs(Integer.parseInt(args[3]));
-        }
+        SynthQueries queries = SynthQueries.read(Path.of(args[1]));
+        int nq = queries.size();
+        SearchParams sp = SearchParams.defaults()
+                .withNcells(args.length > 2 ? Integer.parseInt(args[2]) : null)
+                .withNdocs(args.length > 3 ? Integer.parseInt(args[3]) : null);
         SearchParams.Resolved p = sp.resolve(10, snap.numCentroids());
         LateInteractionKernels kernels = InteractionKernels.get();
         int passes = 3;
@@ -49,7 +34,7 @@ public final class StageProfile {
         double cands = 0;
         for (int rep = 0; rep < passes; rep++) {
             for (int qi = 0; qi < nq; qi++) {
-                float[] v = Arrays.copyOfRange(qnpy.floats(), qi * per, (qi + 1) * per);
+                float[] v = queries.vectors(qi);
                 for (int variant = 0; variant < 2; variant++) {
                     boolean int8 = (qi + rep + variant) % 2 == 0;
                     int at = rep * nq + qi;
@@ -80,7 +65,7 @@ public final class StageProfile {
                     }
                     if (rep == 0) {
                         for (int row : top.sortedRows(null)) {
-                            if (exact.get(qi).contains(snap.docId(row))) {
+                            if (queries.isExactTop10(qi, snap.docId(row))) {
                                 hits[int8 ? 0 : 1]++;
                             }
                         }

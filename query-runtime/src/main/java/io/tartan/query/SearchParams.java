@@ -10,7 +10,9 @@ import io.tartan.query.text.Fusion;
  *       k ≤ 100 → 2 / 0.45 / 1024; else 4 / 0.4 / max(4k, 4096). Stage 2 prunes tokens of low-scoring centroids and
  *       keeps ndocs, stage 3 keeps ndocs/4, stage 4 scores those exactly.</li>
  *   <li>{@link Mode#FAST} (default): probes more cells, skips threshold pruning unless a threshold is given, ranks
- *       every candidate by centroid-only MaxSim and scores the best ndocs/4 exactly from residual lookup tables.</li>
+ *       every candidate by centroid-only MaxSim and scores the best ndocs/4 exactly from residual lookup tables.
+ *       Its default ncells grows with the index's centroid count ({@link #fastNcells}), so it keeps its recall as the
+ *       index grows.</li>
  * </ul>
  *
  * @param ncells                 cells (centroids) probed per query token
@@ -143,8 +145,19 @@ public record SearchParams(Mode mode, Integer ncells, Float centroidScoreThresho
         return alpha != null ? alpha : DEFAULT_ALPHA;
     }
 
-    /** Concrete values for a request of {@code k} results. {@code threshold} is NaN when no pruning stage runs. */
+    /**
+     * Concrete values for a request of {@code k} results on an index of the reference size ({@value
+     * #FAST_REFERENCE_CENTROIDS} centroids); for validation and reports that have no index at hand.
+     */
     public Resolved resolve(int k) {
+        return resolve(k, FAST_REFERENCE_CENTROIDS);
+    }
+
+    /**
+     * Concrete values for a request of {@code k} results on an index of {@code numCentroids} centroids (only FAST's
+     * default ncells depends on it). {@code threshold} is NaN when no pruning stage runs.
+     */
+    public Resolved resolve(int k, int numCentroids) {
         if (k <= 0) {
             throw new IllegalArgumentException("k must be positive, got " + k);
         }
@@ -156,7 +169,8 @@ public record SearchParams(Mode mode, Integer ncells, Float centroidScoreThresho
             defThreshold = k <= 10 ? 0.5f : k <= 100 ? 0.45f : 0.4f;
             defNdocs = k <= 10 ? 256 : k <= 100 ? 1024 : Math.max(4 * k, 4096);
         } else {
-            defCells = k <= 10 ? FAST_NCELLS : k <= 100 ? 2 * FAST_NCELLS : 4 * FAST_NCELLS;
+            int cells = fastNcells(numCentroids);
+            defCells = k <= 10 ? cells : k <= 100 ? 2 * cells : 4 * cells;
             defThreshold = Float.NaN;
             defNdocs = Math.max(FAST_NDOCS, 16 * k);
         }
@@ -165,9 +179,23 @@ public record SearchParams(Mode mode, Integer ncells, Float centroidScoreThresho
         return new Resolved(ncells != null ? ncells : defCells, t, n, Math.max(k, n / 4));
     }
 
-    /** Defaults of FAST mode for k ≤ 10, chosen from the recall/latency curve in docs/bench/query-runtime.md. */
+    /**
+     * FAST's default ncells for k ≤ 10: {@value #FAST_NCELLS} per {@value #FAST_REFERENCE_CENTROIDS} centroids,
+     * never fewer than {@value #FAST_NCELLS}. Probing a fixed share of the centroids keeps a fixed share of the
+     * documents as candidates, and that share is what held recall@10 at 0.85 on the synthetic set at 1× and 4×
+     * (28% and 27% of the documents; a fixed ncells of 4 fell to 0.823 at 4×, where the build made twice the
+     * centroids). The cost: candidates, and stage 3's time, grow in proportion to the documents (docs/search.md).
+     */
+    public static int fastNcells(int numCentroids) {
+        long scaled = Math.round((double) FAST_NCELLS * numCentroids / FAST_REFERENCE_CENTROIDS);
+        return (int) Math.max(FAST_NCELLS, Math.min(scaled, 1 << 16));
+    }
+
+    /** Defaults of FAST mode for k ≤ 10 at the reference size, chosen from the recall/latency curve in docs/search.md. */
     static final int FAST_NCELLS = 4;
     static final int FAST_NDOCS = 256;
+    /** The centroid count of the standard synthetic set (1×, 1.2M tokens), where FAST_NCELLS was tuned. */
+    static final int FAST_REFERENCE_CENTROIDS = 16384;
 
     /**
      * @param nexact documents scored exactly in stage 4

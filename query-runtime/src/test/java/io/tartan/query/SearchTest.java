@@ -132,6 +132,20 @@ class SearchTest {
     }
 
     @Test
+    void fastDefaultNcellsGrowsWithTheCentroidsAndPlaidDoesNot() {
+        // 4 per 16,384 centroids, never fewer than 4: the 1x synthetic set keeps 4, the 4x one (32,768) gets 8
+        assertEquals(4, SearchParams.defaults().resolve(10, 64).ncells());
+        assertEquals(4, SearchParams.defaults().resolve(10, 16384).ncells());
+        assertEquals(8, SearchParams.defaults().resolve(10, 32768).ncells());
+        assertEquals(16, SearchParams.defaults().resolve(100, 32768).ncells(), "k ≤ 100 probes twice the k ≤ 10 cells");
+        assertEquals(SearchParams.defaults().resolve(10), SearchParams.defaults().resolve(10, 16384));
+        assertEquals(3, SearchParams.defaults().withNcells(3).resolve(10, 1 << 20).ncells(), "an explicit ncells wins");
+        assertEquals(SearchParams.plaid().resolve(10), SearchParams.plaid().resolve(10, 1 << 20),
+                "PLAID keeps the reference's parameters at any size");
+        assertEquals(256, SearchParams.defaults().resolve(10, 32768).ndocs());
+    }
+
+    @Test
     void searchesFromSeveralThreadsGiveTheSequentialResults() throws Exception {
         List<float[]> qs = new ArrayList<>();
         for (int i = 0; i < 24; i++) {

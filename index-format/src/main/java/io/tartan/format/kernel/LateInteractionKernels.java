@@ -46,6 +46,20 @@ public interface LateInteractionKernels {
     float packedCentroidMaxSim32(int[] packed, int[] codes, int from, int to, boolean[] keep, float[] max);
 
     /**
+     * Quantizes a {@code [numCentroids][32]} score table to int8 with one scale for the whole table: byte
+     * {@code c·32 + i} is {@code round(scores[c·32 + i] / step)}, {@code step = max|score| / 127}, which it returns
+     * (1 for an all-zero table). A quarter of the float table's bytes: one 32-byte load per document cell.
+     */
+    float packScoresInt8x32(float[] scores, int numCentroids, byte[] packed);
+
+    /**
+     * Centroid-only MaxSim of the tokens {@code [from, to)} over a table from {@link #packScoresInt8x32}, in steps:
+     * {@code Σ_i max_t packed[codes[t]·32 + i]} (0 for no tokens); times the step it approximates
+     * {@link #centroidMaxSim} within {@code 32 · step / 2}.
+     */
+    int int8CentroidMaxSim32(byte[] packed, int[] codes, int from, int to);
+
+    /**
      * The residual lookup table of one query: entry {@code [(b·256 + v)·nqPad + i]} is the contribution of packed
      * residual byte value {@code v} at byte position {@code b} to the score against query token {@code i}, i.e.
      * {@code Σ_j q_i[b·per + j] · bucketWeights[bucket_j(v)]} over the {@code per = 8 / nbits} dims the byte holds.

@@ -79,6 +79,45 @@ public final class ScalarLateInteractionKernels implements LateInteractionKernel
     }
 
     @Override
+    public float packScoresInt8x32(float[] scores, int numCentroids, byte[] packed) {
+        float step = int8Step(scores, numCentroids * 32);
+        float inv = 1 / step;
+        for (int j = 0; j < numCentroids * 32; j++) {
+            packed[j] = (byte) Math.round(scores[j] * inv);
+        }
+        return step;
+    }
+
+    /** {@code max|score| / 127} over the first n scores; 1 when they are all 0. */
+    static float int8Step(float[] scores, int n) {
+        float m = 0;
+        for (int j = 0; j < n; j++) {
+            m = Math.max(m, Math.abs(scores[j]));
+        }
+        return m > 0 ? m / 127 : 1f;
+    }
+
+    @Override
+    public int int8CentroidMaxSim32(byte[] packed, int[] codes, int from, int to) {
+        if (to <= from) {
+            return 0;
+        }
+        int[] max = new int[32];
+        java.util.Arrays.fill(max, Integer.MIN_VALUE);
+        for (int t = from; t < to; t++) {
+            int o = codes[t] * 32;
+            for (int i = 0; i < 32; i++) {
+                max[i] = Math.max(max[i], packed[o + i]);
+            }
+        }
+        int sum = 0;
+        for (int m : max) {
+            sum += m;
+        }
+        return sum;
+    }
+
+    @Override
     public float centroidMaxSim(float[] scores, int nqPad, int[] codes, int from, int to, boolean[] keep, float[] max) {
         Arrays.fill(max, 0, nqPad, Float.NEGATIVE_INFINITY);
         for (int t = from; t < to; t++) {

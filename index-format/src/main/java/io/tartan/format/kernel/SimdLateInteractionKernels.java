@@ -1,5 +1,6 @@
 package io.tartan.format.kernel;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -25,6 +26,10 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
         }
         if (nqPad == 2 * L) {
             centroidScores2(qt, centroids, numCentroids, dim, out);
+            return;
+        }
+        if (nqPad == 4 * L) {
+            centroidScores4(qt, centroids, numCentroids, dim, out);
             return;
         }
         for (int i0 = 0; i0 < nqPad; i0 += L) {
@@ -125,6 +130,57 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
     }
 
     /**
+     * 25–32 query tokens on 8-lane (AVX2) vectors: one pass over the centroids, two at a time against all four query
+     * vectors (8 accumulators, 4 query loads, 2 broadcasts per dim fit the 16 registers). One pass matters more than
+     * the FMA count: the centroid matrix (8 MB at 16,384 × 128) comes from memory, and a pass per query vector
+     * would read it four times.
+     */
+    private static void centroidScores4(float[] qt, float[] centroids, int numCentroids, int dim, float[] out) {
+        int nqPad = 4 * L;
+        int c = 0;
+        for (; c + 1 < numCentroids; c += 2) {
+            int b = c * dim;
+            FloatVector x0 = FloatVector.zero(S), x1 = x0, x2 = x0, x3 = x0;
+            FloatVector y0 = x0, y1 = x0, y2 = x0, y3 = x0;
+            for (int d = 0; d < dim; d++) {
+                int o = d * nqPad;
+                FloatVector q0 = FloatVector.fromArray(S, qt, o);
+                FloatVector q1 = FloatVector.fromArray(S, qt, o + L);
+                FloatVector q2 = FloatVector.fromArray(S, qt, o + 2 * L);
+                FloatVector q3 = FloatVector.fromArray(S, qt, o + 3 * L);
+                FloatVector w = FloatVector.broadcast(S, centroids[b + d]);
+                x0 = q0.fma(w, x0);
+                x1 = q1.fma(w, x1);
+                x2 = q2.fma(w, x2);
+                x3 = q3.fma(w, x3);
+                w = FloatVector.broadcast(S, centroids[b + dim + d]);
+                y0 = q0.fma(w, y0);
+                y1 = q1.fma(w, y1);
+                y2 = q2.fma(w, y2);
+                y3 = q3.fma(w, y3);
+            }
+            int o = c * nqPad;
+            x0.intoArray(out, o);
+            x1.intoArray(out, o + L);
+            x2.intoArray(out, o + 2 * L);
+            x3.intoArray(out, o + 3 * L);
+            y0.intoArray(out, o + nqPad);
+            y1.intoArray(out, o + nqPad + L);
+            y2.intoArray(out, o + nqPad + 2 * L);
+            y3.intoArray(out, o + nqPad + 3 * L);
+        }
+        for (; c < numCentroids; c++) {
+            for (int i0 = 0; i0 < nqPad; i0 += L) {
+                FloatVector a = FloatVector.zero(S);
+                for (int d = 0; d < dim; d++) {
+                    a = FloatVector.fromArray(S, qt, d * nqPad + i0).fma(FloatVector.broadcast(S, centroids[c * dim + d]), a);
+                }
+                a.intoArray(out, c * nqPad + i0);
+            }
+        }
+    }
+
+    /**
      * One vector compare per 16 query tokens and centroid against the tokens' current n-th best; only lanes that
      * beat it (rare after the first few hundred centroids) take the scalar insertion.
      */
@@ -161,6 +217,17 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
 
     @Override
     public void packScores32(float[] scores, int numCentroids, int[] packed) {
+        if (L == 8) {
+            for (int c = 0; c < numCentroids; c++) {
+                for (int j = 0; j < 16; j += 8) {
+                    IntVector lo = FloatVector.fromArray(S, scores, c * 32 + j).reinterpretAsInts()
+                            .lanewise(VectorOperators.LSHR, 16);
+                    IntVector hi = FloatVector.fromArray(S, scores, c * 32 + 16 + j).reinterpretAsInts().and(0xffff0000);
+                    hi.or(lo).intoArray(packed, c * 16 + j);
+                }
+            }
+            return;
+        }
         if (L != 16) {
             REF.packScores32(scores, numCentroids, packed);
             return;
@@ -174,6 +241,9 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
 
     @Override
     public float packedCentroidMaxSim32(int[] packed, int[] codes, int from, int to, boolean[] keep, float[] max) {
+        if (L == 8) {
+            return packedCentroidMaxSim32x8(packed, codes, from, to, keep, max);
+        }
         if (L != 16) {
             return REF.packedCentroidMaxSim32(packed, codes, from, to, keep, max);
         }
@@ -193,6 +263,70 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
         m0.intoArray(max, 0);
         m1.intoArray(max, 16);
         return ScalarLateInteractionKernels.sumFinite(max, 32);
+    }
+
+    /** {@link #packedCentroidMaxSim32} on 8-lane (AVX2) vectors: a centroid's 16 packed ints are two int vectors. */
+    private static float packedCentroidMaxSim32x8(int[] packed, int[] codes, int from, int to, boolean[] keep,
+            float[] max) {
+        FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0, m2 = m0, m3 = m0;
+        for (int t = from; t < to; t++) {
+            int c = codes[t];
+            if (keep != null && !keep[c]) {
+                continue;
+            }
+            IntVector v = IntVector.fromArray(IntVector.SPECIES_256, packed, c * 16);
+            IntVector u = IntVector.fromArray(IntVector.SPECIES_256, packed, c * 16 + 8);
+            m0 = m0.max(v.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats());
+            m1 = m1.max(u.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats());
+            m2 = m2.max(v.and(0xffff0000).reinterpretAsFloats());
+            m3 = m3.max(u.and(0xffff0000).reinterpretAsFloats());
+        }
+        if (keep == null) {
+            return to > from ? m0.add(m1).add(m2.add(m3)).reduceLanes(VectorOperators.ADD) : 0f;
+        }
+        m0.intoArray(max, 0);
+        m1.intoArray(max, 8);
+        m2.intoArray(max, 16);
+        m3.intoArray(max, 24);
+        return ScalarLateInteractionKernels.sumFinite(max, 32);
+    }
+
+    @Override
+    public float packScoresInt8x32(float[] scores, int numCentroids, byte[] packed) {
+        int n = numCentroids * 32;
+        FloatVector m = FloatVector.zero(S);
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            m = m.max(FloatVector.fromArray(S, scores, j).abs());
+        }
+        float max = m.reduceLanes(VectorOperators.MAX);
+        for (; j < n; j++) {
+            max = Math.max(max, Math.abs(scores[j]));
+        }
+        float step = max > 0 ? max / 127 : 1f;
+        float inv = 1 / step;
+        for (j = 0; j < n; j++) {
+            packed[j] = (byte) Math.round(scores[j] * inv);
+        }
+        return step;
+    }
+
+    /** One 32-byte load and one byte max per document cell; the 32 maxima are summed once per document. */
+    @Override
+    public int int8CentroidMaxSim32(byte[] packed, int[] codes, int from, int to) {
+        if (to <= from) {
+            return 0;
+        }
+        ByteVector m = ByteVector.broadcast(ByteVector.SPECIES_256, Byte.MIN_VALUE);
+        for (int t = from; t < to; t++) {
+            m = m.max(ByteVector.fromArray(ByteVector.SPECIES_256, packed, codes[t] * 32));
+        }
+        byte[] lanes = m.toArray();
+        int sum = 0;
+        for (byte b : lanes) {
+            sum += b;
+        }
+        return sum;
     }
 
     @Override

@@ -94,6 +94,15 @@ class LateInteractionKernelsTest {
                         float packed = ref.packedCentroidMaxSim32(pRef, c.codes(), from, from + 60, null, max);
                         assertEquals(packed, simd.packedCentroidMaxSim32(pRef, c.codes(), from, from + 60, null, max), 1e-4);
                         assertEquals(cRefScore, packed, 0.01 * nq, "bfloat16 keeps 8 significant bits");
+                        byte[] bRef8 = new byte[37 * 32];
+                        byte[] bSimd8 = new byte[37 * 32];
+                        float step = ref.packScoresInt8x32(sRef, 37, bRef8);
+                        assertEquals(step, simd.packScoresInt8x32(sRef, 37, bSimd8));
+                        assertArrayEquals(bRef8, bSimd8);
+                        int steps = ref.int8CentroidMaxSim32(bRef8, c.codes(), from, from + 60);
+                        assertEquals(steps, simd.int8CentroidMaxSim32(bRef8, c.codes(), from, from + 60));
+                        // padding columns score 0 in both; each of the nq real maxima is off by at most half a step
+                        assertEquals(cRefScore, steps * step, nq * step / 2 + 1e-5, "int8 within half a step a token");
                     }
                     boolean[] keep = new boolean[37];
                     for (int k = 0; k < 37; k += 2) {
@@ -101,6 +110,12 @@ class LateInteractionKernelsTest {
                     }
                     assertEquals(ref.centroidMaxSim(sRef, nqPad, c.codes(), from, from + 60, keep, max),
                             simd.centroidMaxSim(sRef, nqPad, c.codes(), from, from + 60, keep, max), 1e-4);
+                    if (nqPad == 32) {
+                        int[] p = new int[37 * 16];
+                        ref.packScores32(sRef, 37, p);
+                        assertEquals(ref.packedCentroidMaxSim32(p, c.codes(), from, from + 60, keep, max),
+                                simd.packedCentroidMaxSim32(p, c.codes(), from, from + 60, keep, max), 1e-4);
+                    }
                 }
             }
         }

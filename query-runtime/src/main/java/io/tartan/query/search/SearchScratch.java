@@ -24,6 +24,7 @@ final class SearchScratch {
     float[] centroidScores = new float[0];
     float[] residualTable = new float[0];
     int[] packedScores = new int[0];
+    byte[] int8Scores = new byte[0];
     float[] max = new float[0];
     final TopK topK = new TopK(1024);
     /** Per query token, the probed cells and their scores, best first (kernel output). */
@@ -66,6 +67,9 @@ final class SearchScratch {
         }
         if (nqPad == 32 && packedScores.length < (long) numCentroids * 16) {
             packedScores = new int[length((long) numCentroids * 16, "packed centroid scores")];
+        }
+        if (nqPad == 32 && int8Scores.length < (long) numCentroids * 32) {
+            int8Scores = new byte[length((long) numCentroids * 32, "int8 centroid scores")];
         }
         if (residualTable.length < tableLen) {
             residualTable = new float[tableLen];

@@ -46,7 +46,7 @@ public final class Searcher {
      * returns fewer than k results while k exist.
      */
     public SearchResult search(IndexSnapshot snap, float[] vectors, int k, SearchParams params, BitSet allowed) {
-        SearchParams.Resolved p = (params == null ? SearchParams.defaults() : params).resolve(k);
+        SearchParams.Resolved p = (params == null ? SearchParams.defaults() : params).resolve(k, snap.numCentroids());
         if (allowed != null && allowed.cardinality() <= p.ndocs()) {
             return exhaustive(snap, vectors, k, allowed);
         }
@@ -73,7 +73,9 @@ public final class Searcher {
             int ndocs = atMostDocs(snap, p.ndocs());
             count = CentroidPruningFilter.filter(kernels, snap, scores, q.nq(), q.nqPad(), p.threshold(), ndocs, count, s);
         }
-        count = CentroidRanker.rank(kernels, snap, scores, q.nqPad(), p.nexact(), count, s);
+        // PLAID keeps the bfloat16 table it was measured with against the reference
+        boolean int8 = params == null || params.mode() == SearchParams.Mode.FAST;
+        count = CentroidRanker.rank(kernels, snap, scores, q.nqPad(), p.nexact(), count, int8, s);
         ExactScorer exact = new ExactScorer(kernels, snap, q, scores, s.residualTable, s.max);
         TopK top = s.topK.reset(atMostDocs(snap, k));
         exact.rank(s.candidates, count, top);

@@ -139,7 +139,7 @@ public final class Evaluator {
             }
             exactFloat = fl.build();
         }
-        return new EvalReport(index.uri(), k, params.mode().label(), params.resolve(k),
+        return new EvalReport(index.uri(), k, params.mode().label(), params.resolve(k, index.snapshot().numCentroids()),
                 main, ex == null ? null : ex.build(), ex == null ? Double.NaN : overlap / ids.size(), skipped,
                 rejected, encodeP50, exactFloat, coverage, compared);
     }

@@ -85,7 +85,7 @@ public final class SynthBenchmark {
             }
         }
         for (SearchParams p : settings) {
-            SearchParams.Resolved r = p.resolve(10);
+            SearchParams.Resolved r = p.resolve(10, snap.numCentroids());
             double[] m = run(queries, exact, q -> idx.search(q, 10, p));
             System.out.printf("| %s | %d | %s | %d | %d | %.2f | %.2f | %.3f | %.0f |%n", p.mode(), r.ncells(),
                     r.pruning() ? Float.toString(r.threshold()) : "-", r.ndocs(), r.nexact(), m[0], m[1], m[2], m[3]);

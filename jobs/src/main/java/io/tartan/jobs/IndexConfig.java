@@ -48,6 +48,9 @@ import java.util.Properties;
  * @param encoderDevice              {@code cpu}, {@code cuda:N}, or {@code gpu} (the address Spark assigns a task)
  * @param dim                        expected vector width of precomputed vectors (0 = from the data)
  * @param encoderId                  encoder id recorded for precomputed vectors
+ * @param kmeansGroups               coarse groups k-means fits its centroids in (0 = ≈√(2k) from k = 1024 on, else
+ *                                   flat); 1 = flat k-means over all points
+ * @param kmeansRefineNiters         flat Lloyd iterations over all points after the grouped fit
  */
 public record IndexConfig(
         String input, String output, String format, String modelConfig, int nbits, int docMaxlen, int queryMaxlen,
@@ -55,7 +58,8 @@ public record IndexConfig(
         long seed, double shardTargetMb, int minShards, double samplePartitionMb, double inputSplitMb,
         double maxRejectFraction, int assignGroups, int assignNprobe,
         int codecSampleTokens, int agreementSampleTokens, int encoderBatchSize, int encoderThreads,
-        String encoderDevice, int dim, String encoderId) implements Serializable {
+        String encoderDevice, int dim, String encoderId, int kmeansGroups, int kmeansRefineNiters)
+        implements Serializable {
 
     /** Every key with its default; the order is the order of {@code conf/index.properties}. */
     static final Map<String, String> DEFAULTS = defaults();
@@ -72,6 +76,8 @@ public record IndexConfig(
         d.put("ncentroids", "0");
         d.put("kmeans_niters", "4");
         d.put("kmeans_max_points_per_centroid", "256");
+        d.put("kmeans_groups", "0");
+        d.put("kmeans_refine_niters", "0");
         d.put("sample_docs", "0");
         d.put("sample_fraction", "0");
         d.put("seed", "123");
@@ -165,7 +171,8 @@ public record IndexConfig(
                 d(v, "sample_partition_mb"), d(v, "input_split_mb"),
                 d(v, "max_reject_fraction"), i(v, "assign_groups"), i(v, "assign_nprobe"),
                 i(v, "codec_sample_tokens"), i(v, "agreement_sample_tokens"), i(v, "encoder_batch_size"),
-                i(v, "encoder_threads"), v.get("encoder_device"), i(v, "dim"), v.get("encoder_id"));
+                i(v, "encoder_threads"), v.get("encoder_device"), i(v, "dim"), v.get("encoder_id"),
+                i(v, "kmeans_groups"), i(v, "kmeans_refine_niters"));
         c.validate();
         return c;
     }
@@ -179,6 +186,8 @@ public record IndexConfig(
         require(ncentroids >= 0, "ncentroids must be >= 0 (0 = ColBERT's formula), got " + ncentroids);
         require(kmeansNiters >= 0, "kmeans_niters must be >= 0, got " + kmeansNiters);
         require(kmeansMaxPointsPerCentroid >= 1, "kmeans_max_points_per_centroid must be >= 1");
+        require(kmeansGroups >= 0, "kmeans_groups must be >= 0 (0 = from k, 1 = flat k-means), got " + kmeansGroups);
+        require(kmeansRefineNiters >= 0, "kmeans_refine_niters must be >= 0, got " + kmeansRefineNiters);
         require(sampleDocs >= 0, "sample_docs must be >= 0");
         require(sampleFraction >= 0 && sampleFraction <= 1, "sample_fraction must be in [0, 1], got " + sampleFraction);
         require(shardTargetMb > 0, "shard_target_mb must be > 0, got " + shardTargetMb);

@@ -392,6 +392,8 @@ public final class IndexJob {
             p.put("build.format", reader.format());
             p.put("build.seed", Long.toString(cfg.seed()));
             p.put("build.kmeans_niters", Integer.toString(cfg.kmeansNiters()));
+            p.put("build.kmeans_groups", Integer.toString(cfg.kmeansGroups()));
+            p.put("build.kmeans_refine_niters", Integer.toString(cfg.kmeansRefineNiters()));
             p.put("build.spark_master", sc.master());
             return p;
         }

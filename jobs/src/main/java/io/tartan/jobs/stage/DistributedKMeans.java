@@ -24,7 +24,8 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * Spherical k-means over an RDD of {@link PointBlock}s, run in the executors: seeded init (the {@code k} points with
+ * Spherical k-means over an RDD of {@link PointBlock}s, run in the executors. Many centroids are fitted group by
+ * group ({@link GroupedKMeans}); otherwise flat: seeded init (the {@code k} points with
  * the smallest {@link KMeansInit} keys: the keys by {@code takeOrdered}, then those points), then per iteration the
  * centroids' assigner is broadcast, each partition folds its points into {@link PartialSums} and {@code treeAggregate}
  * combines them; the driver applies {@link CentroidUpdate} (normalised means, empty clusters re-seeded). Only
@@ -42,13 +43,50 @@ public final class DistributedKMeans {
     public record Result(float[] centroids, List<Double> scores, int reseeded) {
     }
 
-    /** @param points the number of points in {@code blocks} */
+    /**
+     * Fits {@code k} centroids: by {@link GroupedKMeans} when {@code k} is large enough to group (then
+     * {@code kmeans_refine_niters} flat Lloyd steps over all points), else by flat Lloyd steps from a seeded init.
+     *
+     * @param points the number of points in {@code blocks}
+     */
     public static Result fit(JavaSparkContext sc, JavaRDD<PointBlock> blocks, long points, int dim, int k,
             IndexConfig cfg) {
-        float[] centroids = normalizeRows(smallestKeys(blocks, points, dim, k, cfg.seed()), dim);
+        int groups = groups(k, cfg);
+        if (groups > 1) {
+            GroupedKMeans.Result g = GroupedKMeans.fit(sc, blocks, points, dim, k, groups, cfg.kmeansNiters(),
+                    cfg.seed());
+            List<Double> scores = new ArrayList<>(g.scores());
+            sc.setJobDescription("pass 1: k-means refinement");
+            Result refined = lloyd(sc, blocks, g.centroids(), dim, cfg, cfg.kmeansNiters(), cfg.kmeansRefineNiters());
+            scores.addAll(refined.scores());
+            return new Result(refined.centroids(), scores, refined.reseeded());
+        }
+        float[] init = normalizeRows(smallestKeys(blocks, points, dim, k, cfg.seed()), dim);
+        return lloyd(sc, blocks, init, dim, cfg, 0, cfg.kmeansNiters());
+    }
+
+    /**
+     * Coarse groups of {@link GroupedKMeans} for {@code k} centroids: {@code kmeans_groups}, or for 0 the two-level
+     * assigner's default (≈√(2k)) once k reaches {@link KMeans#TWO_LEVEL_MIN_CENTROIDS}; 1 means flat k-means.
+     */
+    static int groups(int k, IndexConfig cfg) {
+        int g = cfg.kmeansGroups() > 0 ? cfg.kmeansGroups()
+                : k >= KMeans.TWO_LEVEL_MIN_CENTROIDS ? TwoLevelAssigner.defaultGroups(k) : 1;
+        return g >= k ? 1 : g;
+    }
+
+    /**
+     * {@code niters} Lloyd steps over all points from {@code centroids}: the assigner broadcast, each partition's
+     * points folded into {@link PartialSums}, combined by {@code treeReduce}, updated on the driver.
+     *
+     * @param first the number of the first step (its seed and log line)
+     */
+    private static Result lloyd(JavaSparkContext sc, JavaRDD<PointBlock> blocks, float[] centroids, int dim,
+            IndexConfig cfg, int first, int niters) {
+        int k = centroids.length / dim;
         List<Double> scores = new ArrayList<>();
         int reseeded = 0;
-        for (int it = 0; it < cfg.kmeansNiters(); it++) {
+        for (int it = first; it < first + niters; it++) {
             long t0 = System.nanoTime();
             CentroidAssigner assigner = assigner(centroids, dim, cfg, cfg.seed() + it);
             Broadcast<CentroidAssigner> b = sc.broadcast(assigner);
@@ -64,7 +102,7 @@ public final class DistributedKMeans {
             scores.add(r.meanScore());
             reseeded += r.reseeded();
             LOG.info("k-means iteration {}/{}: {} points, mean cosine to centroid {}, {} empty clusters re-seeded, "
-                    + "{} s", it + 1, cfg.kmeansNiters(), sums.points(), String.format("%.4f", r.meanScore()),
+                    + "{} s", it + 1, first + niters, sums.points(), String.format("%.4f", r.meanScore()),
                     r.reseeded(), String.format("%.1f", (System.nanoTime() - t0) / 1e9));
         }
         return new Result(centroids, scores, reseeded);

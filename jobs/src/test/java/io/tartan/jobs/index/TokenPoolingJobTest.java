@@ -95,17 +95,28 @@ class TokenPoolingJobTest {
         assertEquals(p2.tokens(), summary.get("tokens").asLong());
         assertTrue(summary.get("bytes_per_token").asDouble() > 0);
 
-        try (TartanIndex idx = TartanIndex.open(pooled)) {
-            idx.withEncoder(ModelQueryEncoder.open(null));
+        // the bundled MiniLM is no ColBERT model and misses some topics unpooled too: every query the unpooled index
+        // answers on topic, the pooled one answers on topic
+        int onTopic = 0;
+        try (TartanIndex before = TartanIndex.open(plain); TartanIndex after = TartanIndex.open(pooled)) {
+            before.withEncoder(ModelQueryEncoder.open(null));
+            after.withEncoder(ModelQueryEncoder.open(null));
             for (int t = 0; t < TextCorpus.QUERIES.size(); t++) {
                 String q = TextCorpus.QUERIES.get(t);
-                List<SearchHit> hits = idx.search(q, 5, SearchParams.defaults()).hits();
+                if (topicOfTop(before, q, corpus) != t) {
+                    continue;
+                }
+                onTopic++;
+                List<SearchHit> hits = after.search(q, 5, SearchParams.defaults()).hits();
                 assertEquals(5, hits.size(), q);
-                String top = hits.get(0).docId();
-                String text = docText(corpus, top);
-                assertTrue(TextCorpus.topicOf(text) == t, q + " → " + top + ": " + text);
+                assertEquals(t, TextCorpus.topicOf(docText(corpus, hits.get(0).docId())), q + " → " + hits);
             }
         }
+        assertTrue(onTopic >= 6, onTopic + " queries answered on topic without pooling");
+    }
+
+    private static int topicOfTop(TartanIndex idx, String q, Path corpus) throws IOException {
+        return TextCorpus.topicOf(docText(corpus, idx.search(q, 1, SearchParams.defaults()).hits().get(0).docId()));
     }
 
     @Test

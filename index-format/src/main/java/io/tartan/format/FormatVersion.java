@@ -12,6 +12,8 @@ public final class FormatVersion {
     public static final int MINOR = 0;
     /** Minor version of a manifest whose shards have text indexes (FORMAT.md section 11); 1.0 otherwise. */
     public static final int MINOR_TEXT_INDEXES = 1;
+    /** Minor version of a manifest whose documents were token-pooled (settings {@code pool-factor} > 1). */
+    public static final int MINOR_POOLING = 2;
 
     private FormatVersion() {
     }

@@ -51,6 +51,9 @@ import java.util.Properties;
  * @param kmeansGroups               coarse groups k-means fits its centroids in (0 = ≈√(2k) from k = 1024 on, else
  *                                   flat); 1 = flat k-means over all points
  * @param kmeansRefineNiters         flat Lloyd iterations over all points after the grouped fit
+ * @param poolFactor                 token pooling (ColBERT/PyLate {@code pool_factor}): each document keeps
+ *                                   {@code max(1, ⌊tokens / pool_factor⌋)} Ward-clustered, mean-pooled vectors;
+ *                                   1 = off ({@link io.tartan.jobs.pool.TokenPooler})
  */
 public record IndexConfig(
         String input, String output, String format, String modelConfig, int nbits, int docMaxlen, int queryMaxlen,
@@ -58,7 +61,7 @@ public record IndexConfig(
         long seed, double shardTargetMb, int minShards, double samplePartitionMb, double inputSplitMb,
         double maxRejectFraction, int assignGroups, int assignNprobe,
         int codecSampleTokens, int agreementSampleTokens, int encoderBatchSize, int encoderThreads,
-        String encoderDevice, int dim, String encoderId, int kmeansGroups, int kmeansRefineNiters)
+        String encoderDevice, int dim, String encoderId, int kmeansGroups, int kmeansRefineNiters, int poolFactor)
         implements Serializable {
 
     /** Every key with its default; the order is the order of {@code conf/index.properties}. */
@@ -72,6 +75,7 @@ public record IndexConfig(
         d.put("model_config", "");
         d.put("nbits", "2");
         d.put("doc_maxlen", "0");
+        d.put("pool_factor", "1");
         d.put("query_maxlen", "0");
         d.put("ncentroids", "0");
         d.put("kmeans_niters", "4");
@@ -172,7 +176,7 @@ public record IndexConfig(
                 d(v, "max_reject_fraction"), i(v, "assign_groups"), i(v, "assign_nprobe"),
                 i(v, "codec_sample_tokens"), i(v, "agreement_sample_tokens"), i(v, "encoder_batch_size"),
                 i(v, "encoder_threads"), v.get("encoder_device"), i(v, "dim"), v.get("encoder_id"),
-                i(v, "kmeans_groups"), i(v, "kmeans_refine_niters"));
+                i(v, "kmeans_groups"), i(v, "kmeans_refine_niters"), i(v, "pool_factor"));
         c.validate();
         return c;
     }
@@ -183,6 +187,7 @@ public record IndexConfig(
         require(FORMATS.contains(format), "format must be one of " + FORMATS + ", got '" + format + "'");
         require(nbits == 1 || nbits == 2 || nbits == 4, "nbits must be 1, 2 or 4, got " + nbits);
         require(docMaxlen >= 0 && queryMaxlen >= 0, "doc_maxlen and query_maxlen must be >= 0");
+        require(poolFactor >= 1, "pool_factor must be >= 1 (1 = no pooling), got " + poolFactor);
         require(ncentroids >= 0, "ncentroids must be >= 0 (0 = ColBERT's formula), got " + ncentroids);
         require(kmeansNiters >= 0, "kmeans_niters must be >= 0, got " + kmeansNiters);
         require(kmeansMaxPointsPerCentroid >= 1, "kmeans_max_points_per_centroid must be >= 1");

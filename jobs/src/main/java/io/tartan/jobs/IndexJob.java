@@ -21,6 +21,7 @@ import io.tartan.jobs.input.CorpusReader;
 import io.tartan.jobs.input.CorpusReaders;
 import io.tartan.jobs.input.HadoopConf;
 import io.tartan.jobs.input.SourceDoc;
+import io.tartan.jobs.pool.TokenPooler;
 import io.tartan.jobs.stage.ConsecutivePartitions;
 import io.tartan.jobs.stage.DistributedKMeans;
 import io.tartan.jobs.stage.EncodeResources;
@@ -74,6 +75,8 @@ import java.util.Map;
  *   <li>pass 1: encode the k-means sample (kept for pass 2), choose k, distributed k-means, train the codec;</li>
  *   <li>pass 2, one task per shard: vectors (reused or encoded once), centroids, residuals, a Parquet shard and the
  *       shard's IVF piece;</li>
+ *   <li>with {@code pool_factor} > 1, every document's vectors are pooled right after encoding ({@link TokenPooler}),
+ *       in pass 1 as in pass 2: k-means, the codec and the shards see the vectors the index stores;</li>
  *   <li>commit: codec and IVF files, then the manifest, last; then the build summary next to it.</li>
  * </ol>
  * A run that fails before the commit leaves no visible index, only orphan files for garbage collection.
@@ -179,6 +182,7 @@ public final class IndexJob {
             boolean text = !reader.precomputed();
             EncoderSpec spec = new EncoderSpec(cfg.modelConfig(), cfg.docMaxlen(), cfg.encoderDevice(),
                     Math.max(1, cfg.encoderThreads()), cfg.encoderBatchSize());
+            TokenPooler pooler = new TokenPooler(cfg.poolFactor());
 
             // read and validate
             sc.setJobDescription("read and validate " + cfg.input());
@@ -205,7 +209,9 @@ public final class IndexJob {
 
             // pids and shards
             long nDocs = counts.valid();
-            int shards = ShardPlan.shards(nDocs, counts.estimatedTokens(), dim, cfg.nbits(), 1 << 16,
+            // shards and pass-1 ranges are sized by what is stored
+            long storedEstimate = counts.estimatedTokens() / cfg.poolFactor();
+            int shards = ShardPlan.shards(nDocs, storedEstimate, dim, cfg.nbits(), 1 << 16,
                     cfg.shardTargetMb(), cfg.minShards() > 0 ? cfg.minShards() : sc.defaultParallelism());
             long sampleTarget = cfg.sampleDocs() > 0 ? Math.min(cfg.sampleDocs(), nDocs)
                     : cfg.sampleFraction() > 0 ? (long) Math.ceil(cfg.sampleFraction() * nDocs)
@@ -213,7 +219,7 @@ public final class IndexJob {
             double share = sampleTarget >= nDocs ? 1.0 : sampleTarget / (double) nDocs;
             // pass 1 runs on `per` pid ranges a shard: a shard's sample vectors can be gigabytes (shard_target_mb
             // of compressed codes is ~15x that in floats), and one task caching them ran the heap out at 4x
-            int per = ShardPlan.rangesPerShard(counts.estimatedTokens() * share, dim, shards, cfg.samplePartitionMb());
+            int per = ShardPlan.rangesPerShard(storedEstimate * share, dim, shards, cfg.samplePartitionMb());
             int ranges = shards * per;
             sc.setJobDescription("number documents");
             JavaPairRDD<Long, SourceDoc> docsByPid = in.valid().zipWithIndex()
@@ -228,7 +234,7 @@ public final class IndexJob {
             // encode stages ask for a GPU each with encoder_device gpu on a cluster; no other stage holds one
             String encodeDevice = text ? cfg.encoderDevice() : "cpu";
             JavaRDD<EncodedDoc> sample = EncodeResources.forEncodeStage(
-                    SampleEncoding.encode(docsByPid, spec, hc, share, seed, encodedAcc), encodeDevice);
+                    SampleEncoding.encode(docsByPid, spec, pooler, hc, share, seed, encodedAcc), encodeDevice);
             if (sample.getResourceProfile() != null) {
                 // Spark gives a stage the profiles of every RDD back to the last shuffle: without one here, k-means
                 // over the encoded sample would hold GPUs too. The sorting shuffle keeps the ranges' pid order that
@@ -247,7 +253,8 @@ public final class IndexJob {
             Tuple2<Long, Long> sampled = clock.time("sample", () -> text
                     ? sampleF.map(d -> new Tuple2<>(1L, (long) (d.vectors().length / dim))).fold(ZERO, IndexJob::add)
                     : docsByPid.filter(t -> KMeansSample.docInSample(t._1(), share, seed))
-                            .map(t -> new Tuple2<>(1L, (long) t._2().ntokens())).fold(ZERO, IndexJob::add));
+                            .map(t -> new Tuple2<>(1L, (long) pooler.clusters(t._2().ntokens())))
+                            .fold(ZERO, IndexJob::add));
             if (sampled._1() == 0) {
                 throw new IndexJobException("the k-means sample is empty (" + sampleTarget + " of " + nDocs
                         + " documents asked for); raise sample_docs");
@@ -308,7 +315,7 @@ public final class IndexJob {
             Broadcast<byte[]> codecB = sc.broadcast(CodecFile.write(codec));
             Broadcast<CentroidAssigner> assignerB = sc.broadcast(assigner);
             ShardBuilder.Context ctx = new ShardBuilder.Context(hc, cfg.output(), dim, cfg.nbits(), k,
-                    CentroidCodes.width(k), spec, codecB, assignerB, textIndex);
+                    CentroidCodes.width(k), spec, pooler, codecB, assignerB, textIndex);
             // one task a shard, each over its run of consecutive pass-1 ranges
             JavaPairRDD<Long, SourceDoc> shardDocs = ConsecutivePartitions.join(docsByPid, per);
             JavaRDD<ShardResult> built = text
@@ -330,7 +337,7 @@ public final class IndexJob {
             List<DataFile> ivfFiles = results.stream().map(ShardResult::ivf).toList();
             List<DataFile> textFiles = results.stream().map(ShardResult::textIndex).toList();
             IndexSettings settings = new IndexSettings(dim, cfg.nbits(), k, enc.docMaxlen, enc.queryMaxlen,
-                    enc.encoderId, enc.checksum, IndexSettings.MAXSIM_COSINE, textIndex);
+                    enc.encoderId, enc.checksum, IndexSettings.MAXSIM_COSINE, textIndex).withPoolFactor(cfg.poolFactor());
             Manifest m = clock.time("commit", () -> BuildCommit.commit(conf, layout, settings, codec, shardFiles,
                     textFiles, ivfFiles, properties(reader)));
             LOG.info("committed {} (version {}, snapshot {})", layout.manifest(m.version()), m.version(),
@@ -339,9 +346,11 @@ public final class IndexJob {
             BuildSummary summary = summary(reader, m, counts, rejectedDir, shards, sampled._1(), points, km,
                     exactShare, encodedAcc.value(), results);
             IndexFiles.writeNew(conf, layout.summary(m.version()), summary.toJson().getBytes(StandardCharsets.UTF_8));
-            LOG.info("built {}: {} documents, {} tokens, {} B/token, {} rejected, {} s", cfg.output(),
-                    summary.documents(), summary.tokens(), String.format("%.1f", summary.bytesPerToken()),
-                    summary.rejected(), String.format("%.1f", summary.seconds().get("total")));
+            LOG.info("built {}: {} documents, {} tokens stored of {} ({} B/token, {} B/input token), {} rejected, {} s",
+                    cfg.output(), summary.documents(), summary.storedTokens(), summary.inputTokens(),
+                    String.format("%.1f", summary.bytesPerToken()), String.format("%.1f",
+                    summary.bytesPerInputToken()), summary.rejected(), String.format("%.1f",
+                    summary.seconds().get("total")));
             return summary;
         }
 
@@ -394,6 +403,7 @@ public final class IndexJob {
             p.put("build.kmeans_niters", Integer.toString(cfg.kmeansNiters()));
             p.put("build.kmeans_groups", Integer.toString(cfg.kmeansGroups()));
             p.put("build.kmeans_refine_niters", Integer.toString(cfg.kmeansRefineNiters()));
+            p.put("build.pool_factor", Integer.toString(cfg.poolFactor()));
             p.put("build.spark_master", sc.master());
             return p;
         }
@@ -403,14 +413,17 @@ public final class IndexJob {
                 long encodedDocs, List<ShardResult> results) {
             Map<String, Double> task = new LinkedHashMap<>();
             task.put("encode", results.stream().mapToDouble(ShardResult::encodeSeconds).sum());
+            task.put("pool", results.stream().mapToDouble(ShardResult::poolSeconds).sum());
             task.put("assign", results.stream().mapToDouble(ShardResult::assignSeconds).sum());
             task.put("compress", results.stream().mapToDouble(ShardResult::compressSeconds).sum());
             task.put("write", results.stream().mapToDouble(ShardResult::writeSeconds).sum());
             long tokens = m.summary().tokens();
+            long inputTokens = results.stream().mapToLong(ShardResult::inputTokens).sum();
             long encoded = encodedDocs + results.stream().mapToLong(ShardResult::encodedDocs).sum();
             return new BuildSummary(cfg.output(), cfg.input(), reader.format(), m.version(), m.snapshotId(),
                     counts.rows(), m.summary().liveDocuments(), counts.rejectedTotal(), counts.rejectedByKind(),
-                    rejectedDir, tokens, m.summary().totalBytes(), vectorBytes(m) / (double) tokens,
+                    rejectedDir, tokens, m.summary().totalBytes(), vectorBytes(m) / (double) tokens, cfg.poolFactor(),
+                    inputTokens, tokens, vectorBytes(m) / (double) inputTokens,
                     m.settings().dim(), m.settings().nbits(), m.settings().numCentroids(), shards, sampleDocs, points,
                     km.scores(), km.reseeded(), exactShare, reader.precomputed() ? 0 : encoded,
                     results.stream().mapToLong(ShardResult::reusedDocs).sum(), clock.seconds(), task,

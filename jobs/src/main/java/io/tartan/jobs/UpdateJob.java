@@ -19,6 +19,7 @@ import io.tartan.jobs.input.SourceDoc;
 import io.tartan.jobs.maintenance.MaintenanceCli;
 import io.tartan.jobs.stage.DistributedKMeans;
 import io.tartan.jobs.stage.EncodedDoc;
+import io.tartan.jobs.pool.TokenPooler;
 import io.tartan.jobs.stage.EncoderSpec;
 import io.tartan.jobs.stage.InputCounts;
 import io.tartan.jobs.stage.InputValidation;
@@ -236,7 +237,8 @@ public final class UpdateJob implements Callable<Integer> {
             OptionalLong applied = AppliedBatch.find(store, base, batch);
             if (applied.isPresent()) {
                 LOG.info("batch {} was applied in version {}; nothing to do", batch, applied.getAsLong());
-                return summary(base, base, "already-applied", batch, null, 0, 0, 0, 0, 0, null, null, null, 0, 0);
+                return summary(base, base, "already-applied", batch, null, 0, 0, 0, 0, 0, 0, null, null, null, 0,
+                        0);
             }
             IndexSettings settings = base.settings();
             DataFile cf = base.codec();
@@ -296,6 +298,7 @@ public final class UpdateJob implements Callable<Integer> {
             SnapshotTransaction tx = SnapshotTransaction.on(conf, store, base, ids.operation());
             String rebuild = null;
             long tokens = 0;
+            long inputTokens = 0;
             int shards = 0;
             Upserts up = nDocs > 0 ? prepare(base, codec, cfg, spec, in, !reader.precomputed(), nDocs, history) : null;
             DriftReport drift = up != null ? up.drift : DriftReport.of(new ResidualDrift(settings.dim()),
@@ -314,13 +317,14 @@ public final class UpdateJob implements Callable<Integer> {
             if (up != null) {
                 Pass2 p = write(up, base, cfg, spec);
                 tokens = p.tokens;
+                inputTokens = p.inputTokens;
                 shards = p.shardFiles.size();
                 tx.addShards(p.shardFiles).addTextIndexes(p.textFiles);
                 p.ivf.forEach(tx::addIvf);
             }
             if (nDocs == 0 && oldPids.length == 0) {
                 LOG.info("nothing to update: no document to add and none of the delete ids is live");
-                return summary(base, base, "nothing-to-do", batch, in, 0, 0, 0, unknown, 0, drift, rejectedDir,
+                return summary(base, base, "nothing-to-do", batch, in, 0, 0, 0, unknown, 0, 0, drift, rejectedDir,
                         rebuild, 0, 0);
             }
             if (failBeforeCommit) {
@@ -346,7 +350,7 @@ public final class UpdateJob implements Callable<Integer> {
             // the counts of the snapshot the batch landed on, which a lost race may have changed
             BatchIds.Resolution r = ids.current();
             UpdateSummary s = summary(base, m, "committed", batch, in, nDocs, r.replaced(), r.deleted(), r.unknown(),
-                    tokens, drift, rejectedDir, rebuild, shards, m.summary().liveDocuments());
+                    tokens, inputTokens, drift, rejectedDir, rebuild, shards, m.summary().liveDocuments());
             IndexFiles.writeNew(conf, layout.summary(m.version()), s.toJson().getBytes(StandardCharsets.UTF_8));
             LOG.info("committed version {} ({}): {} upserted ({} replaced), {} deleted, {} live documents",
                     m.version(), m.operation(), nDocs, r.replaced(), r.deleted(), m.summary().liveDocuments());
@@ -364,8 +368,8 @@ public final class UpdateJob implements Callable<Integer> {
             if (applied.isPresent()) {
                 LOG.warn("batch {} was applied concurrently in version {}; this run committed nothing", batch,
                         applied.getAsLong());
-                return summary(base, latest, "already-applied", batch, in, 0, 0, 0, 0, 0, drift, rejectedDir, null, 0,
-                        0);
+                return summary(base, latest, "already-applied", batch, in, 0, 0, 0, 0, 0, 0, drift, rejectedDir, null,
+                        0, 0);
             }
             throw new CommitConflictException(e.getMessage() + "; nothing of batch " + batch + " was committed (its "
                     + "files are orphans for tartan expire): run the update again", e);
@@ -417,7 +421,8 @@ public final class UpdateJob implements Callable<Integer> {
         }
 
         /** The written files of pass 2. */
-        private record Pass2(List<DataFile> shardFiles, List<DataFile> textFiles, List<DataFile> ivf, long tokens) {
+        private record Pass2(List<DataFile> shardFiles, List<DataFile> textFiles, List<DataFile> ivf, long tokens,
+                long inputTokens) {
         }
 
         /** The upserts numbered and partitioned into shards, the encoded sample, and the drift measured on it. */
@@ -451,7 +456,9 @@ public final class UpdateJob implements Callable<Integer> {
             // drift, on a sample that pass 2 reuses instead of encoding it again
             double share = Math.min(1.0, driftSampleDocs / (double) nDocs);
             LongAccumulator encodedAcc = sc.sc().longAccumulator("documents encoded for the drift check");
-            JavaRDD<EncodedDoc> sample = SampleEncoding.encode(docsByPid, spec, hc, share, seed, encodedAcc);
+            // new documents are pooled as the index's documents were, so they fit its codec and centroids
+            TokenPooler pooler = new TokenPooler(settings.poolFactorOrOne());
+            JavaRDD<EncodedDoc> sample = SampleEncoding.encode(docsByPid, spec, pooler, hc, share, seed, encodedAcc);
             if (text) {
                 sample = sample.persist(StorageLevel.MEMORY_AND_DISK_SER());
                 cached.add(sample);
@@ -479,7 +486,8 @@ public final class UpdateJob implements Callable<Integer> {
             CentroidAssigner assigner = DistributedKMeans.assigner(up.frozen.centroids(), dim, cfg, seed);
             Broadcast<CentroidAssigner> assignerB = sc.broadcast(assigner);
             ShardBuilder.Context ctx = new ShardBuilder.Context(hc, index, dim, settings.nbits(),
-                    settings.numCentroids(), settings.codeWidth(), spec, up.codec, assignerB, settings.textIndex());
+                    settings.numCentroids(), settings.codeWidth(), spec, new TokenPooler(settings.poolFactorOrOne()),
+                    up.codec, assignerB, settings.textIndex());
             JavaRDD<ShardResult> built = up.text
                     ? up.docsByPid.zipPartitions(up.sample, (d, s) -> ShardBuilder.build(TaskContext.getPartitionId(),
                             d, s, ctx))
@@ -489,13 +497,15 @@ public final class UpdateJob implements Callable<Integer> {
             List<ShardResult> results = new ArrayList<>(clock.time("pass2", built::collect));
             results.sort(Comparator.comparingInt(ShardResult::partition));
             long tokens = results.stream().mapToLong(ShardResult::tokens).sum();
-            clock.done("pass2", "tokens", tokens, results.size() + " shards, " + up.nDocs + " documents");
+            long inputTokens = results.stream().mapToLong(ShardResult::inputTokens).sum();
+            clock.done("pass2", "tokens", tokens, results.size() + " shards, " + up.nDocs + " documents"
+                    + (inputTokens == tokens ? "" : " (" + inputTokens + " tokens before pooling)"));
             up.codec.destroy();
             assignerB.destroy();
 
             return new Pass2(results.stream().map(ShardResult::shard).toList(),
                     results.stream().map(ShardResult::textIndex).filter(java.util.Objects::nonNull).toList(),
-                    results.stream().map(ShardResult::ivf).toList(), tokens);
+                    results.stream().map(ShardResult::ivf).toList(), tokens, inputTokens);
         }
 
         /** Rebuilds from {@code --corpus} instead of updating; the new build is the next version. */
@@ -527,18 +537,20 @@ public final class UpdateJob implements Callable<Integer> {
                     + " documents; " + String.join("; ", drift.reasons()) + ")";
             clock.done("rebuild", "documents", r.build().documents(), what);
             UpdateSummary summary = summary(base, m, "rebuilt", batch, in, nDocs, replaced, deletedIds, unknown,
-                    m.summary().tokens(), drift, rejectedDir, what, m.shards().size(), m.summary().liveDocuments());
+                    m.summary().tokens(), r.build().inputTokens(), drift, rejectedDir, what, m.shards().size(),
+                    m.summary().liveDocuments());
             IndexFiles.writeNew(conf, layout.summary(m.version()), summary.toJson().getBytes(StandardCharsets.UTF_8));
             return summary;
         }
 
         private UpdateSummary summary(Manifest base, Manifest m, String outcome, String batch,
                 InputValidation.Result in, long upserted, long replaced, long deleted, long unknown, long tokens,
-                DriftReport drift, String rejectedDir, String rebuild, int shards, long liveDocs) {
+                long inputTokens, DriftReport drift, String rejectedDir, String rebuild, int shards, long liveDocs) {
             InputCounts c = in == null ? new InputCounts() : in.counts();
             return new UpdateSummary(index, m.operation(), base.version(), m.version(), outcome, batch, c.rows(),
                     upserted, replaced, deleted, unknown, c.rejectedTotal(), c.rejectedByKind(), rejectedDir, tokens,
-                    shards, liveDocs == 0 ? m.summary().liveDocuments() : liveDocs, drift, rebuild, clock.seconds());
+                    inputTokens, m.settings().poolFactorOrOne(), shards,
+                    liveDocs == 0 ? m.summary().liveDocuments() : liveDocs, drift, rebuild, clock.seconds());
         }
     }
 }

@@ -12,6 +12,9 @@ import io.tartan.format.codec.ResidualPacking;
  * @param textIndex  what each shard's text index holds (format 1.1, FORMAT.md section 11): {@code "bm25"} (text and
  *                   metadata), {@code "metadata"} (metadata only: the input had precomputed vectors, no text), or
  *                   null (an index from before 1.1: no text indexes)
+ * @param poolFactor the {@code pool_factor} the documents' token vectors were pooled with (format 1.2, FORMAT.md
+ *                   section 4.1): each document stores about {@code 1/pool_factor} of its tokens, Ward-clustered and
+ *                   mean-pooled; null (absent) means 1, no pooling. Writers that add documents MUST pool them alike
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record IndexSettings(
@@ -23,16 +26,34 @@ public record IndexSettings(
         @JsonProperty("encoder-id") String encoderId,
         @JsonProperty("encoder-checksum") String encoderChecksum,
         @JsonProperty("similarity") String similarity,
-        @JsonProperty("text-index") String textIndex) {
+        @JsonProperty("text-index") String textIndex,
+        @JsonProperty("pool-factor") Integer poolFactor) {
 
     public static final String MAXSIM_COSINE = "maxsim-cosine";
     public static final String TEXT_BM25 = "bm25";
     public static final String TEXT_METADATA = "metadata";
 
+    /** Settings without token pooling (format 1.0 or 1.1). */
+    public IndexSettings(int dim, int nbits, int numCentroids, int docMaxlen, int queryMaxlen, String encoderId,
+            String encoderChecksum, String similarity, String textIndex) {
+        this(dim, nbits, numCentroids, docMaxlen, queryMaxlen, encoderId, encoderChecksum, similarity, textIndex, null);
+    }
+
     /** Settings without text indexes (format 1.0). */
     public IndexSettings(int dim, int nbits, int numCentroids, int docMaxlen, int queryMaxlen, String encoderId,
             String encoderChecksum, String similarity) {
         this(dim, nbits, numCentroids, docMaxlen, queryMaxlen, encoderId, encoderChecksum, similarity, null);
+    }
+
+    /** The pool factor documents were pooled with; 1 when the field is absent (no pooling). */
+    public int poolFactorOrOne() {
+        return poolFactor == null ? 1 : poolFactor;
+    }
+
+    /** The same settings with {@code pool-factor} recorded only when it pools (the lowest version that expresses it). */
+    public IndexSettings withPoolFactor(int factor) {
+        return new IndexSettings(dim, nbits, numCentroids, docMaxlen, queryMaxlen, encoderId, encoderChecksum,
+                similarity, textIndex, factor > 1 ? Integer.valueOf(factor) : null);
     }
 
     /** Whether shards have text indexes at all (BM25 or metadata only). */
@@ -66,6 +87,10 @@ public record IndexSettings(
         }
         if (!MAXSIM_COSINE.equals(similarity)) {
             throw new io.tartan.format.UnsupportedFormatException(where + ": unsupported similarity '" + similarity + "'");
+        }
+        if (poolFactor != null && poolFactor < 1) {
+            throw new io.tartan.format.IndexFormatException(where + ": settings: pool-factor must be >= 1, got "
+                    + poolFactor);
         }
         if (textIndex != null && !TEXT_BM25.equals(textIndex) && !TEXT_METADATA.equals(textIndex)) {
             throw new io.tartan.format.UnsupportedFormatException(where + ": unsupported text-index '" + textIndex + "'");

@@ -34,6 +34,25 @@ public class ManifestJsonTest {
     }
 
     @Test
+    void poolFactorIsFormat12AndAbsentMeansOne() {
+        Manifest plain = sample(1);
+        assertEquals(1, plain.settings().poolFactorOrOne());
+        assertEquals(plain.settings(), plain.settings().withPoolFactor(1), "factor 1 is written as no field");
+        assertTrue(!new String(ManifestJson.write(plain), StandardCharsets.UTF_8).contains("pool-factor"));
+
+        Manifest pooled = Manifest.create(1, 42L, null, 1L, Manifest.OP_BUILD, plain.settings().withPoolFactor(2),
+                plain.codec(), plain.shards(), plain.ivf(), List.of(), List.of(), plain.summary(), Map.of());
+        assertEquals(2, pooled.formatMinorVersion());
+        String text = new String(ManifestJson.write(pooled), StandardCharsets.UTF_8);
+        assertTrue(text.contains("\"pool-factor\" : 2"), text);
+        Manifest back = ManifestJson.read(text.getBytes(StandardCharsets.UTF_8), "v1.manifest.json");
+        assertEquals(pooled, back);
+        assertEquals(2, back.settings().poolFactorOrOne());
+        assertBad(text.replace("\"pool-factor\" : 2", "\"pool-factor\" : 0")
+                .replace("v1.manifest.json", "x"), "pool-factor");
+    }
+
+    @Test
     void unknownMajorVersionIsRejectedClearly() {
         String json = new String(ManifestJson.write(sample(1)), StandardCharsets.UTF_8)
                 .replace("\"format-version\" : 1", "\"format-version\" : 2");

@@ -6,6 +6,7 @@ import io.tartan.jobs.input.HadoopConf;
 import io.tartan.jobs.input.NpyCorpusReader;
 import io.tartan.jobs.input.SourceDoc;
 import io.tartan.jobs.input.VectorRef;
+import io.tartan.jobs.pool.TokenPooler;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.TaskContext;
@@ -22,29 +23,57 @@ import java.util.Map;
 
 /**
  * Gives the token vectors of a batch of documents inside one task, whatever the input: text is encoded (one shared
- * encoder per executor JVM), inline vectors are returned as they are, {@code .npy} references are read back.
- * Not thread-safe; one per task.
+ * encoder per executor JVM), inline vectors are returned as they are, {@code .npy} references are read back; then
+ * each document is token-pooled when the index pools ({@link TokenPooler}), so k-means, the codec and the shards all
+ * see the vectors the index stores. Not thread-safe; one per task.
  */
 final class DocVectors implements Closeable {
     private final EncoderSpec encoder;
+    private final TokenPooler pooler;
     private final HadoopConf conf;
     private final Map<String, FSDataInputStream> open = new HashMap<>();
     private byte[] scratch;
     private long encodedDocs;
     private long encodedTokens;
     private long encodeNanos;
+    private long poolNanos;
     private long lastLog = System.nanoTime();
     private static final Logger LOG = LoggerFactory.getLogger(DocVectors.class);
     /** A task that encodes logs its rate this often: stages of a few long tasks would otherwise be silent. */
     private static final long LOG_EVERY_NANOS = 30_000_000_000L;
 
-    DocVectors(EncoderSpec encoder, HadoopConf conf) {
+    DocVectors(EncoderSpec encoder, TokenPooler pooler, HadoopConf conf) {
         this.encoder = encoder;
+        this.pooler = pooler;
         this.conf = conf;
     }
 
-    /** Vectors of each document, in order. */
-    List<float[]> of(List<SourceDoc> docs) {
+    /** Vectors of each document as the index stores them, in order (pids are the caller's; -1 here). */
+    List<EncodedDoc> of(List<SourceDoc> docs) {
+        List<float[]> raw = unpooled(docs);
+        List<EncodedDoc> out = new ArrayList<>(raw.size());
+        long t0 = System.nanoTime();
+        for (int i = 0; i < raw.size(); i++) {
+            float[] v = raw.get(i);
+            int dim = dim(docs.get(i), v);
+            out.add(new EncodedDoc(-1, dim == 0 ? v : pooler.pool(v, dim), dim == 0 ? 0 : v.length / dim));
+        }
+        poolNanos += System.nanoTime() - t0;
+        return out;
+    }
+
+    /** A document's vector width; 0 when it gave no whole vector (the caller rejects it, naming the document). */
+    private int dim(SourceDoc d, float[] v) {
+        int dim = d.vectors() != null ? d.vectors().length / Math.max(1, d.ntokens())
+                : d.ref() != null ? d.ref().dim() : encoderDim();
+        return dim > 0 && v.length > 0 && v.length % dim == 0 ? dim : 0;
+    }
+
+    private int encoderDim() {
+        return encoder.open().dim();
+    }
+
+    private List<float[]> unpooled(List<SourceDoc> docs) {
         List<float[]> out = new ArrayList<>(docs.size());
         List<String> texts = new ArrayList<>();
         List<Integer> textAt = new ArrayList<>();
@@ -128,6 +157,10 @@ final class DocVectors implements Closeable {
 
     double encodeSeconds() {
         return encodeNanos / 1e9;
+    }
+
+    double poolSeconds() {
+        return poolNanos / 1e9;
     }
 
     @Override

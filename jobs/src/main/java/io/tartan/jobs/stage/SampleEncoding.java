@@ -2,6 +2,7 @@ package io.tartan.jobs.stage;
 
 import io.tartan.jobs.input.HadoopConf;
 import io.tartan.jobs.input.SourceDoc;
+import io.tartan.jobs.pool.TokenPooler;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.util.LongAccumulator;
@@ -11,8 +12,9 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * Pass 1's encoding: the token vectors of the k-means sample documents, shard by shard (same partitioning as the
- * documents, so pass 2 can pair each shard with its already-encoded sample documents instead of encoding them again).
+ * Pass 1's encoding: the token vectors of the k-means sample documents, pooled as the index stores them, shard by
+ * shard (same partitioning as the documents, so pass 2 can pair each shard with its already-encoded sample documents
+ * instead of encoding them again).
  */
 public final class SampleEncoding {
     static final int BATCH_DOCS = 256;
@@ -21,17 +23,17 @@ public final class SampleEncoding {
     }
 
     public static JavaRDD<EncodedDoc> encode(JavaPairRDD<Long, SourceDoc> docsByPid, EncoderSpec encoder,
-            HadoopConf conf, double share, long seed, LongAccumulator encodedDocs) {
+            TokenPooler pooler, HadoopConf conf, double share, long seed, LongAccumulator encodedDocs) {
         return docsByPid.mapPartitions(it -> {
             Iterator<scala.Tuple2<Long, SourceDoc>> sampled = new Filtered(it, share, seed);
-            DocVectors vectors = new DocVectors(encoder, conf);
+            DocVectors vectors = new DocVectors(encoder, pooler, conf);
             return new Batched<scala.Tuple2<Long, SourceDoc>, EncodedDoc>(sampled, BATCH_DOCS, batch -> {
                 List<SourceDoc> docs = new ArrayList<>(batch.size());
                 batch.forEach(t -> docs.add(t._2()));
-                List<float[]> v = vectors.of(docs);
+                List<EncodedDoc> v = vectors.of(docs);
                 List<EncodedDoc> out = new ArrayList<>(batch.size());
                 for (int i = 0; i < batch.size(); i++) {
-                    out.add(new EncodedDoc(batch.get(i)._1(), v.get(i)));
+                    out.add(new EncodedDoc(batch.get(i)._1(), v.get(i).vectors(), v.get(i).inputTokens()));
                 }
                 return out;
             }, () -> {

@@ -15,6 +15,7 @@ import io.tartan.format.shard.ShardSpec;
 import io.tartan.format.shard.ShardWriter;
 import io.tartan.jobs.input.HadoopConf;
 import io.tartan.jobs.input.SourceDoc;
+import io.tartan.jobs.pool.TokenPooler;
 import org.apache.spark.broadcast.Broadcast;
 import scala.Tuple2;
 
@@ -26,7 +27,7 @@ import java.util.List;
 
 /**
  * Pass 2 for one shard: token vectors for each document (taken from pass 1 when the document was in the k-means
- * sample, else encoded or read now), nearest centroids, residuals, one Parquet shard file, the shard's IVF file and
+ * sample, else encoded or read now, and pooled as the index pools), nearest centroids, residuals, one Parquet shard file, the shard's IVF file and
  * the shard's text index (FORMAT.md section 11: BM25 over the document text, metadata fields).
  * Streams the partition in batches, so a shard never has to fit in memory.
  */
@@ -40,8 +41,8 @@ public final class ShardBuilder {
      * @param textIndex the settings' {@code text-index}: {@code bm25}, {@code metadata} or null (none written)
      */
     public record Context(HadoopConf conf, String indexRoot, int dim, int nbits, int numCentroids, int codeWidth,
-            EncoderSpec encoder, Broadcast<byte[]> codec, Broadcast<CentroidAssigner> assigner, String textIndex)
-            implements Serializable {
+            EncoderSpec encoder, TokenPooler pooler, Broadcast<byte[]> codec, Broadcast<CentroidAssigner> assigner,
+            String textIndex) implements Serializable {
     }
 
     public static Iterator<ShardResult> build(int partition, Iterator<Tuple2<Long, SourceDoc>> docs,
@@ -56,6 +57,7 @@ public final class ShardBuilder {
         String path = IndexLayout.newShardPath(String.format("part-%05d", partition));
         long docCount = 0;
         long tokens = 0;
+        long inputTokens = 0;
         long reused = 0;
         long assignNanos = 0;
         long compressNanos = 0;
@@ -64,7 +66,7 @@ public final class ShardBuilder {
         DataFile shard;
         boolean bm25 = IndexSettings.TEXT_BM25.equals(ctx.textIndex());
         try (TextIndexWriter text = ctx.textIndex() == null ? null : new TextIndexWriter(bm25);
-                DocVectors vectors = new DocVectors(ctx.encoder(), ctx.conf());
+                DocVectors vectors = new DocVectors(ctx.encoder(), ctx.pooler(), ctx.conf());
                 ShardWriter writer = ShardWriter.create(ctx.conf().get(), layout, path,
                         new ShardSpec(ctx.dim(), ctx.nbits(), ctx.codeWidth(), ctx.numCentroids()))) {
             List<Tuple2<Long, SourceDoc>> batch = new ArrayList<>(SampleEncoding.BATCH_DOCS);
@@ -83,15 +85,17 @@ public final class ShardBuilder {
                     }
                     if (pending != null && pending.pid() == pid) {
                         v[i] = pending.vectors();
+                        inputTokens += pending.inputTokens();
                         reused++;
                     } else {
                         toRead.add(batch.get(i)._2());
                         readAt.add(i);
                     }
                 }
-                List<float[]> read = vectors.of(toRead);
+                List<EncodedDoc> read = vectors.of(toRead);
                 for (int j = 0; j < read.size(); j++) {
-                    v[readAt.get(j)] = read.get(j);
+                    v[readAt.get(j)] = read.get(j).vectors();
+                    inputTokens += read.get(j).inputTokens();
                 }
                 // one assignment call per batch: the two-level search is much faster over many vectors at once
                 int[] offsets = new int[batch.size() + 1];
@@ -138,9 +142,9 @@ public final class ShardBuilder {
             DataFile textFile = text == null ? null
                     : text.finish(ctx.conf().get(), layout, IndexLayout.textIndexPath(path));
             writeNanos += System.nanoTime() - t0;
-            return List.of(new ShardResult(partition, shard, textFile, ivfFile, docCount, tokens,
-                    vectors.encodedDocs(), reused, vectors.encodeSeconds(), assignNanos / 1e9, compressNanos / 1e9,
-                    writeNanos / 1e9, KernelUsage.executorId(), KernelUsage.here())).iterator();
+            return List.of(new ShardResult(partition, shard, textFile, ivfFile, docCount, tokens, inputTokens,
+                    vectors.encodedDocs(), reused, vectors.encodeSeconds(), vectors.poolSeconds(), assignNanos / 1e9,
+                    compressNanos / 1e9, writeNanos / 1e9, KernelUsage.executorId(), KernelUsage.here())).iterator();
         }
     }
 }

@@ -40,8 +40,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * (new centroids and buckets) into a staging folder {@code <index>/_rebuild/<uuid>/}, then the result is imported as
  * the next version of the index, operation {@code build}: shards copied with every pid moved above the index's
  * {@code next-pid} (pids are never reused), the IVF shifted the same way, the codec copied. The staging folder is
- * removed afterwards. The settings (dim, nbits, k, lengths, encoder) are those of the index, as FORMAT.md requires
- * of every snapshot.
+ * removed afterwards. The settings (dim, nbits, k, lengths, encoder, pool factor) are those of the index, as
+ * FORMAT.md requires of every snapshot.
  */
 public final class RebuildInPlace {
     private static final Logger LOG = LoggerFactory.getLogger(RebuildInPlace.class);
@@ -55,7 +55,8 @@ public final class RebuildInPlace {
     }
 
     /**
-     * @param buildSettings IndexJob settings (input = the corpus); output, nbits, ncentroids and lengths are set here
+     * @param buildSettings IndexJob settings (input = the corpus); output, nbits, ncentroids, lengths and pool_factor
+     *                      are set here
      * @param properties    recorded in the new manifest (batch id, drift figures)
      */
     public static Result run(JavaSparkContext sc, ManifestStore store, Manifest base, Map<String, String> buildSettings,
@@ -74,6 +75,7 @@ public final class RebuildInPlace {
             c.put("ncentroids", Integer.toString(s.numCentroids()));
             c.put("doc_maxlen", Integer.toString(s.docMaxlen()));
             c.put("query_maxlen", Integer.toString(s.queryMaxlen()));
+            c.put("pool_factor", Integer.toString(s.poolFactorOrOne()));
             BuildSummary built = IndexJob.run(sc, IndexConfig.fromMap(c));
             Manifest staged = new ManifestStore(conf, new IndexLayout(staging)).readLatest();
             requireSameSettings(s, staged.settings());

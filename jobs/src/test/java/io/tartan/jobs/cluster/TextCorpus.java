@@ -41,6 +41,18 @@ public final class TextCorpus {
     private TextCorpus() {
     }
 
+    /** The topic (index into {@link #QUERIES}) a document's text was written from; -1 if none. */
+    public static int topicOf(String text) {
+        for (int t = 0; t < TOPICS.length; t++) {
+            for (String sentence : TOPICS[t]) {
+                if (text.contains(sentence)) {
+                    return t;
+                }
+            }
+        }
+        return -1;
+    }
+
     /** Writes {@code docs} documents ({@code id} d0, d1, …) to {@code file}; the same arguments give the same file. */
     public static Path write(Path file, int docs, long seed) {
         Random r = new Random(seed);

@@ -59,6 +59,12 @@ class EncoderConfigTest {
     EncoderConfig c = EncoderConfig.bundledMiniLm().withDocMaxlen(180);
     Path file = Files.writeString(dir.resolve("copy.json"), c.toJson());
     assertEquals(c, EncoderConfig.load(file));
+    assertFalse(c.toJson().contains("prefix"), "no prefix keys when there are none");
+    EncoderConfig e5 = c.withPrefixes("query: ", "passage: ");
+    Path withPrefixes = Files.writeString(dir.resolve("e5.json"), e5.toJson());
+    assertEquals(e5, EncoderConfig.load(withPrefixes));
+    assertEquals("query: ", EncoderConfig.load(withPrefixes).queryPrefix());
+    assertEquals("", c.docPrefix());
   }
 
   @Test

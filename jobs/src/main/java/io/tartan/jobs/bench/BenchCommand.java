@@ -4,12 +4,12 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * {@code tartan bench synth|text|scaling|headline}: the commands that regenerate the benchmark tables and charts of
+ * {@code tartan bench synth|text|scaling|filters|headline}: the commands that regenerate the benchmark tables and charts of
  * docs/BENCHMARKS.md ({@code headline} formats the headline table from a synth run and a JMH kernel run). Each builds its indexes with the real IndexJob (Spark in this JVM, {@code local[*]}), then
  * opens them with the query runtime and runs the queries one at a time on one thread.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Regenerate Tartan's benchmark figures.",
-        subcommands = {SynthBench.class, TextBench.class, ScalingBench.class, HeadlineBench.class})
+        subcommands = {SynthBench.class, TextBench.class, ScalingBench.class, HeadlineBench.class, FiltersBench.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -30,6 +30,6 @@ public final class BenchCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark family: synth, text, scaling or headline");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a benchmark family: synth, text, scaling, filters or headline");
     }
 }

@@ -115,6 +115,12 @@ class BenchCommandTest {
             double exact = r.get("exact").get("recall@10").asDouble();
             assertTrue(exact >= 0.8, "exhaustive MaxSim over the allowed rows of the 2-bit index: " + exact);
             assertTrue(r.get("recall@10").asDouble() >= 0.8, r.toString());
+            double vsExhaustive = r.get("recall@10_vs_exhaustive").asDouble();
+            if (allowed <= 256) {
+                // no more allowed documents than ndocs: the search scores them all, exactly like exhaustive mode
+                assertEquals(1.0, vsExhaustive, 1e-12, r.toString());
+            }
+            assertTrue(vsExhaustive >= 0.8, r.toString());
             assertTrue(r.get("latency_p50_ms").asDouble() > 0 && r.get("latency_p95_ms").asDouble() > 0);
         }
         assertTrue(Files.readString(md).contains("`bucket < 10` (10%)"), Files.readString(md));

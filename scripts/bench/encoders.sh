@@ -69,7 +69,7 @@ done
 echo "== throughput $(date -u +%FT%TZ), load $(load)"
 list="$(IFS=,; echo "${configs[*]}")"
 first_corpus="$SHARED/data/$(echo "$COLLECTIONS" | cut -d' ' -f1)/corpus.jsonl"
-(cd "$ROOT" && nice -n "$NICE" mvn -B -q -o -pl encoders test-compile exec:java -Dexec.classpathScope=test \
-  -Dexec.mainClass=io.tartan.encoders.EncoderComparison \
-  -Dexec.args="--corpus $first_corpus --docs ${DOCS:-400} --models $list") | tee "$OUT/throughput.md"
+(cd "$ROOT" && mvn -B -q -o -pl encoders test-compile >&2 && nice -n "$NICE" java -Xmx4g \
+  -cp "encoders/target/test-classes:encoders/target/classes:$(cat encoders/target/classpath.txt)" \
+  io.tartan.encoders.EncoderComparison --corpus "$first_corpus" --docs "${DOCS:-400}" --models "$list") | tee "$OUT/throughput.md"
 echo "== done $(date -u +%FT%TZ), load $(load)"

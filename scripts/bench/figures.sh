@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates the figures of docs/BENCHMARKS.md and docs/bench/*.md (JSON, Markdown tables, PNG charts):
-#   scripts/bench/figures.sh [text|synth|scaling|headline|all]
+#   scripts/bench/figures.sh [text|synth|scaling|filters|headline|all]
 # headline: the whole headline table of docs/BENCHMARKS.md from one run on this machine (IndexJob build of the
 #   synthetic set at nbits 2, size, FAST and PLAID-mode p50/p95/recall, then the JMH kernels), printed as Markdown
 #   with the command, CPU (lscpu), date and load average, and written to $OUT/headline.md. Run it on an idle machine.
@@ -25,7 +25,7 @@ mkdir -p "$OUT"
 tartan() { "$ROOT/scripts/tartan" "$@"; }
 
 family="${1:-all}"
-case "$family" in text|synth|scaling|headline|all) ;; *) echo "figures.sh: unknown family '$family' (text, synth, scaling, headline, all)" >&2; exit 2 ;; esac
+case "$family" in text|synth|scaling|filters|headline|all) ;; *) echo "figures.sh: unknown family '$family' (text, synth, scaling, filters, headline, all)" >&2; exit 2 ;; esac
 if [ "$family" = text ] || [ "$family" = all ]; then
   tartan bench text --data "$SHARED/data/scifact" --data "$SHARED/data/cranfield" --data "$SHARED/data/cisi" \
     --work "$OUT" --json "$OUT/text.json" --md "$OUT/text.md" "${REUSE_FLAG[@]}"
@@ -37,6 +37,11 @@ fi
 if [ "$family" = scaling ] || [ "$family" = all ]; then
   tartan bench scaling --data "$SCALING" --work "$OUT" --json "$OUT/scaling.json" --md "$OUT/scaling.md" \
     --png "$DOCS/synth-scaling.png" "${REUSE_FLAG[@]}"
+fi
+if [ "$family" = filters ] || [ "$family" = all ]; then
+  # filtered search at 1%, 10% and 50% selectivity against the unfiltered one (labels and index under $OUT/filters)
+  tartan bench filters --data "$SYNTH" --work "$OUT/filters" --json "$OUT/filters.json" --md "$OUT/filters.md" \
+    "${REUSE_FLAG[@]}"
 fi
 if [ "$family" = headline ] || [ "$family" = all ]; then
   data="$SYNTH"

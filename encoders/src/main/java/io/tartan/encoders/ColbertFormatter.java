@@ -61,7 +61,7 @@ final class ColbertFormatter {
 
   /** Queries: exactly query_maxlen long when padding with [MASK], else as long as their tokens. */
   FormattedText[] queries(List<String> texts) {
-    Encoding[] content = tokenize(texts, queryClipper);
+    Encoding[] content = tokenize(texts, queryClipper, config.queryPrefix());
     FormattedText[] out = new FormattedText[content.length];
     for (int i = 0; i < content.length; i++) {
       out[i] = query(content[i]);
@@ -71,7 +71,7 @@ final class ColbertFormatter {
 
   /** Documents: at most doc_maxlen long; a text without tokens (empty, blank, null) is {@link FormattedText#EMPTY}. */
   FormattedText[] documents(List<String> texts) {
-    Encoding[] content = tokenize(texts, docClipper);
+    Encoding[] content = tokenize(texts, docClipper, config.docPrefix());
     FormattedText[] out = new FormattedText[content.length];
     for (int i = 0; i < content.length; i++) {
       out[i] = content[i].getIds().length == 0
@@ -124,11 +124,13 @@ final class ColbertFormatter {
     return new FormattedText(ids, tokens, used);
   }
 
-  private Encoding[] tokenize(List<String> texts, LongTextClipper clipper) {
+  /** The texts' tokens without specials; a non-blank text gets {@code prefix} first (a blank one stays empty). */
+  private Encoding[] tokenize(List<String> texts, LongTextClipper clipper, String prefix) {
     String[] originals = new String[texts.size()];
     String[] clipped = new String[originals.length];
     for (int i = 0; i < originals.length; i++) {
-      originals[i] = Objects.toString(texts.get(i), "");
+      String text = Objects.toString(texts.get(i), "");
+      originals[i] = text.isBlank() ? text : prefix + text;
       clipped[i] = clipper.clip(originals[i]);
     }
     Encoding[] encodings = tokenizer.encodeWithoutSpecials(clipped);

@@ -34,6 +34,10 @@ final class EncoderChecksum {
         "query_pad_with_mask=" + config.queryPadWithMask(),
         "query_attend_to_mask=" + config.queryAttendToMask(),
         "doc_skip_punctuation=" + config.docSkipPunctuation());
+    // only when set, so the checksums of configs without prefixes (and the indexes recording them) stay as they were
+    if (!config.queryPrefix().isEmpty() || !config.docPrefix().isEmpty()) {
+      fields += "\nquery_prefix=" + config.queryPrefix() + "\ndoc_prefix=" + config.docPrefix();
+    }
     digest.update(fields.getBytes(StandardCharsets.UTF_8));
     digest.update(onnxSha);
     digest.update(tokenizerSha);

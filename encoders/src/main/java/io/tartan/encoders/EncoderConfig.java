@@ -36,6 +36,9 @@ import java.util.List;
  * @param queryPadWithMask pad queries with {@code maskToken} to exactly query_maxlen (ColBERT query augmentation)
  * @param queryAttendToMask give the [MASK] padding attention_mask = 1
  * @param docSkipPunctuation drop the vectors of punctuation tokens from documents (ColBERT's skiplist)
+ * @param queryPrefix text put before every query before tokenization, e.g. e5's {@code "query: "} ("" for none);
+ *     its tokens are ordinary query tokens (they take query_maxlen room and have vectors)
+ * @param docPrefix text put before every non-blank document before tokenization, e.g. e5's {@code "passage: "}
  */
 public record EncoderConfig(
     String id,
@@ -58,7 +61,9 @@ public record EncoderConfig(
     int modelMaxLength,
     boolean queryPadWithMask,
     boolean queryAttendToMask,
-    boolean docSkipPunctuation) {
+    boolean docSkipPunctuation,
+    String queryPrefix,
+    String docPrefix) {
 
   /** ColBERT v0.2.22's default query length. */
   public static final int DEFAULT_QUERY_MAXLEN = 32;
@@ -98,6 +103,8 @@ public record EncoderConfig(
     require(modelMaxLength >= 0, "model_max_length must be >= 0, got " + modelMaxLength);
     requireMaxlen("query_maxlen", queryMaxlen, modelMaxLength);
     requireMaxlen("doc_maxlen", docMaxlen, modelMaxLength);
+    queryPrefix = queryPrefix == null ? "" : queryPrefix;
+    docPrefix = docPrefix == null ? "" : docPrefix;
   }
 
   /**
@@ -126,35 +133,48 @@ public record EncoderConfig(
   public EncoderConfig withDocMaxlen(int newDocMaxlen) {
     return new EncoderConfig(id, name, onnx, tokenizer, inputs, output, hiddenSize, dim, projection,
         projectionTransposed, matryoshkaDims, queryMarker, docMarker, maskToken, padToken, queryMaxlen,
-        newDocMaxlen, modelMaxLength, queryPadWithMask, queryAttendToMask, docSkipPunctuation);
+        newDocMaxlen, modelMaxLength, queryPadWithMask, queryAttendToMask, docSkipPunctuation,
+        queryPrefix, docPrefix);
   }
 
   /** This config with another query_maxlen. */
   public EncoderConfig withQueryMaxlen(int newQueryMaxlen) {
     return new EncoderConfig(id, name, onnx, tokenizer, inputs, output, hiddenSize, dim, projection,
         projectionTransposed, matryoshkaDims, queryMarker, docMarker, maskToken, padToken, newQueryMaxlen,
-        docMaxlen, modelMaxLength, queryPadWithMask, queryAttendToMask, docSkipPunctuation);
+        docMaxlen, modelMaxLength, queryPadWithMask, queryAttendToMask, docSkipPunctuation,
+        queryPrefix, docPrefix);
   }
 
   /** This config with another output dim (a Matryoshka truncation, which must be one of matryoshka_dims). */
   public EncoderConfig withDim(int newDim) {
     return new EncoderConfig(id, name, onnx, tokenizer, inputs, output, hiddenSize, newDim, projection,
         projectionTransposed, matryoshkaDims, queryMarker, docMarker, maskToken, padToken, queryMaxlen,
-        docMaxlen, modelMaxLength, queryPadWithMask, queryAttendToMask, docSkipPunctuation);
+        docMaxlen, modelMaxLength, queryPadWithMask, queryAttendToMask, docSkipPunctuation,
+        queryPrefix, docPrefix);
   }
 
   /** This config with a projection file (absolute path or {@code classpath:}) applied before normalisation. */
   public EncoderConfig withProjection(String newProjection, boolean transposed, int newDim) {
     return new EncoderConfig(id, name, onnx, tokenizer, inputs, output, hiddenSize, newDim, newProjection,
         transposed, matryoshkaDims, queryMarker, docMarker, maskToken, padToken, queryMaxlen,
-        docMaxlen, modelMaxLength, queryPadWithMask, queryAttendToMask, docSkipPunctuation);
+        docMaxlen, modelMaxLength, queryPadWithMask, queryAttendToMask, docSkipPunctuation,
+        queryPrefix, docPrefix);
   }
 
   /** This config with other ONNX and tokenizer locations (absolute paths or {@code classpath:}). */
   public EncoderConfig withFiles(String newOnnx, String newTokenizer) {
     return new EncoderConfig(id, name, newOnnx, newTokenizer, inputs, output, hiddenSize, dim, projection,
         projectionTransposed, matryoshkaDims, queryMarker, docMarker, maskToken, padToken, queryMaxlen,
-        docMaxlen, modelMaxLength, queryPadWithMask, queryAttendToMask, docSkipPunctuation);
+        docMaxlen, modelMaxLength, queryPadWithMask, queryAttendToMask, docSkipPunctuation,
+        queryPrefix, docPrefix);
+  }
+
+  /** This config with other query and document prefixes ("" for none). */
+  public EncoderConfig withPrefixes(String newQueryPrefix, String newDocPrefix) {
+    return new EncoderConfig(id, name, onnx, tokenizer, inputs, output, hiddenSize, dim, projection,
+        projectionTransposed, matryoshkaDims, queryMarker, docMarker, maskToken, padToken, queryMaxlen,
+        docMaxlen, modelMaxLength, queryPadWithMask, queryAttendToMask, docSkipPunctuation,
+        newQueryPrefix, newDocPrefix);
   }
 
   /** This config as model config JSON (locations as stored: absolute or {@code classpath:}). */

@@ -32,6 +32,7 @@ import java.util.List;
  * query_maxlen          default 32;            doc_maxlen  default 220
  * model_max_length      position limit of the model, 0 = unknown (default 0)
  * query_pad_with_mask   default true;  query_attend_to_mask default true;  doc_skip_punctuation default true
+ * query_prefix          text before every query, e.g. "query: " (default "");  doc_prefix  likewise for documents
  * </pre>
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -62,6 +63,8 @@ final class EncoderConfigFile {
   @JsonProperty("query_pad_with_mask") Boolean queryPadWithMask;
   @JsonProperty("query_attend_to_mask") Boolean queryAttendToMask;
   @JsonProperty("doc_skip_punctuation") Boolean docSkipPunctuation;
+  @JsonProperty("query_prefix") String queryPrefix;
+  @JsonProperty("doc_prefix") String docPrefix;
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   static final class Inputs {
@@ -110,6 +113,8 @@ final class EncoderConfigFile {
     file.queryPadWithMask = config.queryPadWithMask();
     file.queryAttendToMask = config.queryAttendToMask();
     file.docSkipPunctuation = config.docSkipPunctuation();
+    file.queryPrefix = config.queryPrefix().isEmpty() ? null : config.queryPrefix();
+    file.docPrefix = config.docPrefix().isEmpty() ? null : config.docPrefix();
     try {
       return new String(JSON.writeValueAsBytes(file), StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {
@@ -147,7 +152,9 @@ final class EncoderConfigFile {
         or(modelMaxLength, 0),
         or(queryPadWithMask, true),
         or(queryAttendToMask, true),
-        or(docSkipPunctuation, true));
+        or(docSkipPunctuation, true),
+        or(queryPrefix, ""),
+        or(docPrefix, ""));
   }
 
   /** Resolves a location written in a config against the config's own location (file folder or classpath folder). */

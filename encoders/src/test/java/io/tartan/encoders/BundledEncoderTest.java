@@ -219,4 +219,31 @@ class BundledEncoderTest {
     assertEquals(8, short16.encodeQuery(TestModels.words(50)).numTokens());
     assertFalse(short16.checksum().equals(encoder.checksum()), "doc_maxlen is part of the checksum");
   }
+
+  @Test
+  void checksumOfConfigsWithoutPrefixesIsUnchanged() {
+    // recorded in the manifests of indexes built before query_prefix/doc_prefix existed; they must still open
+    assertEquals("sha256:e1232a8c42363be73f2f33af72aaead6806d6dbcc3abb4098e087d480fb8845e", encoder.checksum());
+  }
+
+  @Test
+  void prefixesAreTokenizedBeforeTheTextAndArePartOfTheChecksum() {
+    TokenEncoder e5Style = TokenEncoders.shared(TestModels.bundled().withPrefixes("query: ", "passage: "),
+        TestModels.SMALL_BATCHES);
+    TokenEmbeddings q = e5Style.encodeQuery("fox");
+    assertEquals(List.of("[CLS]", "[unused0]", "query", ":", "fox", "[SEP]", "[MASK]"), q.tokens().subList(0, 7));
+    assertEquals(32, q.numTokens());
+    // the document prefix's colon is punctuation, dropped like any other
+    List<TokenEmbeddings> docs = e5Style.encodeDocuments(Arrays.asList("fox", " ", null));
+    assertEquals(List.of("[CLS]", "[unused1]", "passage", "fox", "[SEP]"), docs.get(0).tokens());
+    assertEquals(0, docs.get(1).numTokens(), "a blank document stays empty: no prefix-only vectors");
+    assertEquals(0, docs.get(2).numTokens());
+    // the prefix is context: the text's own vector differs from the unprefixed one
+    float[] plain = encoder.encodeDocument("fox").row(2);
+    assertTrue(TestModels.maxAbsDiff(plain, docs.get(0).row(3)) > 1e-3);
+    assertFalse(e5Style.checksum().equals(encoder.checksum()), "prefixes change the vectors, so the checksum");
+    TokenEncoder queryOnly = TokenEncoders.shared(TestModels.bundled().withPrefixes("query: ", ""),
+        TestModels.SMALL_BATCHES);
+    assertFalse(queryOnly.checksum().equals(e5Style.checksum()));
+  }
 }

@@ -59,6 +59,12 @@ class EncoderConfigTest {
     EncoderConfig c = EncoderConfig.bundledMiniLm().withDocMaxlen(180);
     Path file = Files.writeString(dir.resolve("copy.json"), c.toJson());
     assertEquals(c, EncoderConfig.load(file));
+    assertFalse(c.toJson().contains("prefix"), "no prefix keys when there are none");
+    EncoderConfig e5 = c.withPrefixes("query: ", "passage: ");
+    Path withPrefixes = Files.writeString(dir.resolve("e5.json"), e5.toJson());
+    assertEquals(e5, EncoderConfig.load(withPrefixes));
+    assertEquals("query: ", EncoderConfig.load(withPrefixes).queryPrefix());
+    assertEquals("", c.docPrefix());
   }
 
   @Test
@@ -67,6 +73,16 @@ class EncoderConfigTest {
       EncoderConfig c = EncoderConfig.load("classpath:io/tartan/encoders/configs/" + name + ".json");
       assertEquals(name, c.id());
       assertTrue(c.onnx().startsWith("classpath:io/tartan/encoders/configs/"), c.onnx());
+    }
+    // selectable sentence models whose ONNX graphs come in langchain4j jars (put on the classpath to use them)
+    for (String name : List.of("e5-small-v2", "e5-small-v2-q", "bge-small-en-v15", "bge-small-en-v15-q",
+        "all-minilm-l6-v2-q")) {
+      EncoderConfig c = EncoderConfig.load("classpath:io/tartan/encoders/configs/" + name + ".json");
+      assertEquals(name, c.id());
+      assertEquals(384, c.dim());
+      assertTrue(c.onnx().startsWith("classpath:") && !c.onnx().contains("/"), c.onnx());
+      assertEquals(name.startsWith("e5") ? "query: " : "", c.queryPrefix());
+      assertEquals(name.startsWith("e5") ? "passage: " : "", c.docPrefix());
     }
     EncoderConfig jina = EncoderConfig.load("classpath:io/tartan/encoders/configs/jina-colbert-v2.json");
     assertNull(jina.inputs().tokenTypeIds());

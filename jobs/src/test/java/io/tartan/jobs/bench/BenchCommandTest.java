@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The three benchmark families end to end on small data: real IndexJob (Spark local), real index, real queries. */
@@ -85,6 +86,45 @@ class BenchCommandTest {
             assertTrue(recall > 0 && recall <= 1, "recall@10 vs exact_top10.tsv: " + recall);
         }
         assertTrue(Files.size(dir.resolve("scaling.png")) > 0);
+    }
+
+    @Test
+    void filtersMeasureEachSelectivityAgainstFloatMaxSimOverTheAllowedDocuments() throws Exception {
+        Path json = dir.resolve("filters.json");
+        Path md = dir.resolve("filters.md");
+        Path work = dir.resolve("work-filters");
+        assertEquals(0, BenchCommand.run("filters", "--data", synth.toString(), "--work", work.toString(),
+                "--percent", "50,10", "--json", json.toString(), "--md", md.toString()));
+        JsonNode n = JSON.readTree(json.toFile());
+        // the float brute force here and TinySynth's double-precision one find the same top 10
+        assertEquals(1.0, n.get("truth_agreement_with_exact_top10").asDouble(), 1e-9);
+        assertFalse(Files.exists(synth.resolve("metadata.jsonl")), "labels go into --work, not the data set");
+        JsonNode runs = n.get("runs");
+        assertEquals(3, runs.size());
+        assertTrue(runs.get(0).get("filter").isNull());
+        assertEquals(300, runs.get(0).get("allowed_documents").asInt());
+        assertEquals(1.0, runs.get(0).get("p50_vs_unfiltered").asDouble(), 1e-12);
+        List<String> labels = Files.readAllLines(work.resolve("synth-labelled").resolve("metadata.jsonl"));
+        int[] percents = {10, 50};
+        for (int i = 0; i < percents.length; i++) {
+            JsonNode r = runs.get(i + 1);
+            int p = percents[i];
+            assertEquals("bucket < " + p, r.get("filter").asText());
+            long allowed = labels.stream().filter(l -> Integer.parseInt(l.replaceAll("\\D", "")) < p).count();
+            assertEquals(allowed, r.get("allowed_documents").asLong());
+            double exact = r.get("exact").get("recall@10").asDouble();
+            assertTrue(exact >= 0.8, "exhaustive MaxSim over the allowed rows of the 2-bit index: " + exact);
+            assertTrue(r.get("recall@10").asDouble() >= 0.8, r.toString());
+            double vsExhaustive = r.get("recall@10_vs_exhaustive").asDouble();
+            if (allowed <= 256) {
+                // no more allowed documents than ndocs: the search scores them all, exactly like exhaustive mode
+                assertEquals(1.0, vsExhaustive, 1e-12, r.toString());
+            }
+            assertTrue(vsExhaustive >= 0.8, r.toString());
+            assertTrue(r.get("latency_p50_ms").asDouble() > 0 && r.get("latency_p95_ms").asDouble() > 0);
+        }
+        assertTrue(Files.readString(md).contains("`bucket < 10` (10%)"), Files.readString(md));
+        assertTrue(Files.isRegularFile(work.resolve(FiltersBench.SCORES)));
     }
 
     @Test

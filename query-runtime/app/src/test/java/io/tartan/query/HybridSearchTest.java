@@ -93,6 +93,30 @@ class HybridSearchTest {
     }
 
     @Test
+    void aFilterAllowingNoMoreThanTheProbeFoundRanksEveryAllowedDocument() {
+        // lang = 'en' allows the 200 even documents: more than ndocs 64 (no exhaustive fallback) but no more than the
+        // probed cells hold. The queries target odd documents, so the allowed set's best are weaker matches whose
+        // tokens often lie outside the probed cells: every allowed document must be a candidate, not only the
+        // probed ones, and the filtered top 10 must then match exact MaxSim over the allowed documents
+        SearchParams p = SearchParams.defaults().withNcells(4).withNdocs(64).withFilter("lang = 'en'");
+        try (TartanIndex idx = TartanIndex.open(ix.root.toString())) {
+            double overlap = 0;
+            int queries = 0;
+            for (int target = 1; target < 80; target += 2, queries++) {
+                float[] q = ix.query(target, 16);
+                SearchResult r = idx.search(q, 10, p);
+                assertEquals(200, r.candidates(), "target " + target + ": every allowed document is a candidate");
+                List<String> exact = idx.search(q, 10, p.withMode(SearchParams.Mode.EXACT)).hits().stream()
+                        .map(SearchHit::docId).toList();
+                overlap += io.tartan.query.eval.RetrievalMetrics.overlap(
+                        r.hits().stream().map(SearchHit::docId).toList(), exact, 10);
+            }
+            assertTrue(overlap / queries >= 0.85, "recall@10 vs exact MaxSim over the allowed documents: "
+                    + overlap / queries);
+        }
+    }
+
+    @Test
     void deletedDocumentsNeverComeBack() {
         Path copy = dir.resolve("deleted");
         TestIndex del = TestIndex.build(copy, 70, true);

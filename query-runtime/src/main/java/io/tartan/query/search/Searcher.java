@@ -43,11 +43,13 @@ public final class Searcher {
      * PLAID search restricted to {@code allowed} rows (a metadata filter; null: every live row). The filter applies
      * to the probed candidates before any scoring; when it allows no more documents than ndocs, or the probed cells
      * hold fewer than k allowed ones, every allowed document is scored exactly instead, so a selective filter never
-     * returns fewer than k results while k exist.
+     * returns fewer than k results while k exist; when it allows no more documents than the probe found, every
+     * allowed document is a candidate (ranked and scored like probed ones).
      */
     public SearchResult search(IndexSnapshot snap, float[] vectors, int k, SearchParams params, BitSet allowed) {
         SearchParams.Resolved p = (params == null ? SearchParams.defaults() : params).resolve(k, snap.numCentroids());
-        if (allowed != null && allowed.cardinality() <= p.ndocs()) {
+        int allowedCount = allowed == null ? -1 : allowed.cardinality();
+        if (allowed != null && allowedCount <= p.ndocs()) {
             return exhaustive(snap, vectors, k, allowed);
         }
         QueryMatrix q = QueryMatrix.of(vectors, snap.dim());
@@ -55,7 +57,15 @@ public final class Searcher {
         float[] scores = s.centroidScores;
         kernels.centroidScores(q.transposed(), q.nqPad(), snap.centroids(), snap.numCentroids(), snap.dim(), scores);
         int candidates = CellProbe.candidates(kernels, snap, scores, q.nq(), q.nqPad(), p.ncells(), s);
-        if (allowed != null) {
+        if (allowed != null && allowedCount <= candidates) {
+            // The filter allows no more documents than the probe found: rank every allowed one. That is no more
+            // work than ranking the probed candidates, and misses none of the allowed set's best, which under a
+            // selective filter are often weaker matches whose tokens lie outside the probed cells.
+            candidates = 0;
+            for (int row = allowed.nextSetBit(0); row >= 0; row = allowed.nextSetBit(row + 1)) {
+                s.candidates[candidates++] = row;
+            }
+        } else if (allowed != null) {
             int kept = 0;
             for (int i = 0; i < candidates; i++) {
                 if (allowed.get(s.candidates[i])) {

@@ -151,7 +151,8 @@ class ServerLoadTest {
             BlockingEncoder enc = new BlockingEncoder(TestIndex.DIM, 1, t -> fixture.query(4, 32));
             index.withEncoder(enc);
             SearchServer server = new SearchServer(index, ServerSettings.defaults(0).withWorkers(1, 4).withShutdown(30_000, 1)).start();
-            HttpTestClient c = new HttpTestClient(server.port());
+            int port = server.port(); // Jetty reports -2 once its connector is closed
+            HttpTestClient c = new HttpTestClient(port);
             CompletableFuture<HttpResponse<String>> inFlight = async(c, "/search", "{\"query\": \"in flight\"}");
             assertTrue(enc.entered.await(30, TimeUnit.SECONDS));
             CompletableFuture<Void> closing = CompletableFuture.runAsync(server::close);
@@ -161,7 +162,7 @@ class ServerLoadTest {
                 assertTrue(System.nanoTime() < deadline, "the server stopped accepting new requests");
                 int status;
                 try {
-                    status = new HttpTestClient(server.port()).get("/health").statusCode();
+                    status = new HttpTestClient(port).get("/health").statusCode();
                 } catch (IOException e) {
                     break;
                 }

@@ -40,15 +40,17 @@ final class PageWindowReader {
             return whole;
         }
         ColumnChunkMetaData biggest = null;
+        OffsetIndex pages = null;
         for (ColumnChunkMetaData c : meta.getColumns()) {
-            if (r.readOffsetIndex(c) == null) {
+            OffsetIndex index = r.readOffsetIndex(c);
+            if (index == null) {
                 return whole;
             }
             if (biggest == null || c.getTotalSize() > biggest.getTotalSize()) {
                 biggest = c;
+                pages = index;
             }
         }
-        OffsetIndex pages = r.readOffsetIndex(biggest);
         List<RowRanges> out = new ArrayList<>();
         int from = 0;
         long bytes = 0;

@@ -4,7 +4,8 @@
 # new, …) so drift in machine load hits both alike.
 #   scripts/bench/ab-search.sh OLD_CHECKOUT NEW_CHECKOUT INDEX SYNTH_DIR [ROUNDS, default 2]
 # MODE=headline (default: the FAST and PLAID defaults, 3 passes, then the exhaustive search, which takes minutes at
-# 4x) or MODE=recall (the two defaults after one warm-up pass, no exhaustive search).
+# 4x) or MODE=recall (the two defaults after one warm-up pass, no exhaustive search) or MODE=stages (StageProfile: FAST
+# defaults, the time of each stage, p50 and mean; STAGES_ARGS adds its optional arguments, e.g. "plaid" or "fast 8").
 # A checkout is a clone or `git worktree add DIR <rev>`; each is compiled offline (test classes, no install).
 # Both must read INDEX (build it with the older of the two when the format changed).
 set -euo pipefail
@@ -28,8 +29,13 @@ for r in $(seq 1 "$ROUNDS"); do
   for side in old new; do
     tree=$OLD; [ "$side" = new ] && tree=$NEW
     echo "## round $r, $side ($(git -C "$tree" rev-parse --short HEAD)), load $(cut -d' ' -f1-3 /proc/loadavg)"
+    if [ "${MODE:-headline}" = stages ]; then
+      main=io.tartan.query.search.StageProfile; args=(${STAGES_ARGS:-})
+    else
+      main=io.tartan.query.bench.SynthBenchmark; args=("${MODE:-headline}")
+    fi
     # shellcheck disable=SC2086
     java -Xmx4g $OPENS -Dlog4j2.configurationFile="$NEW/conf/log4j2.properties" -cp "$(classpath "$tree")" \
-      io.tartan.query.bench.SynthBenchmark "$INDEX" "$SYNTH" "${MODE:-headline}"
+      "$main" "$INDEX" "$SYNTH" "${args[@]}"
   done
 done

@@ -17,13 +17,14 @@ final class CellProbe {
 
     /** Writes candidate rows to {@code s.candidates}; returns how many. */
     static int candidates(LateInteractionKernels kernels, IndexSnapshot snap, float[] scores, int nq, int nqPad,
-            int ncells, SearchScratch s) {
+            int ncells, SearchScratch s, StageTimes times) {
         int k = snap.numCentroids();
         int n = Math.min(ncells, k);
         s.ensureProbe((long) nq * n);
         float[] best = s.probeScores;
         int[] cells = s.probeCells;
         kernels.topCells(scores, nqPad, nq, k, n, best, cells);
+        times.lap(StageTimes.Stage.TOP_CELLS);
         int epoch = s.nextEpoch();
         int[] probed = new int[nq * n];
         int np = 0;
@@ -65,6 +66,7 @@ final class CellProbe {
                 }
             }
         }
+        times.lap(StageTimes.Stage.IVF);
         return count;
     }
 }

@@ -15,7 +15,7 @@ final class CentroidRanker {
 
     /** Ranks {@code s.candidates[0..count)} in place; returns the new count. */
     static int rank(LateInteractionKernels kernels, IndexSnapshot snap, float[] scores, int nqPad, int n, int count,
-            boolean int8, SearchScratch s) {
+            boolean int8, SearchScratch s, StageTimes times) {
         if (count <= n) {
             return count;
         }
@@ -24,6 +24,7 @@ final class CentroidRanker {
         TopK top = s.topK.reset(n);
         if (nqPad == 32 && int8) {
             kernels.packScoresInt8x32(scores, snap.numCentroids(), s.int8Scores);
+            times.lap(StageTimes.Stage.RANK_TABLE);
             for (int j = 0; j < count; j++) {
                 int row = s.candidates[j];
                 int m = loc.at(row).cells(loc.local(row), cells);
@@ -33,6 +34,7 @@ final class CentroidRanker {
         } else if (nqPad == 32) {
             // bfloat16 table: half the bytes, so the rows candidates hit at random mostly stay in L2
             kernels.packScores32(scores, snap.numCentroids(), s.packedScores);
+            times.lap(StageTimes.Stage.RANK_TABLE);
             for (int j = 0; j < count; j++) {
                 int row = s.candidates[j];
                 int m = loc.at(row).cells(loc.local(row), cells);
@@ -45,6 +47,8 @@ final class CentroidRanker {
                 top.offer(row, kernels.centroidMaxSim(scores, nqPad, cells, 0, m, null, s.max));
             }
         }
-        return top.copyRows(s.candidates);
+        int kept = top.copyRows(s.candidates);
+        times.lap(StageTimes.Stage.RANK);
+        return kept;
     }
 }

@@ -47,6 +47,13 @@ public final class Searcher {
      * allowed document is a candidate (ranked and scored like probed ones).
      */
     public SearchResult search(IndexSnapshot snap, float[] vectors, int k, SearchParams params, BitSet allowed) {
+        return search(snap, vectors, k, params, allowed, StageTimes.OFF);
+    }
+
+    /** {@link #search(IndexSnapshot, float[], int, SearchParams, BitSet)}, charging each stage's time to {@code times}. */
+    public SearchResult search(IndexSnapshot snap, float[] vectors, int k, SearchParams params, BitSet allowed,
+            StageTimes times) {
+        times.start();
         SearchParams.Resolved p = (params == null ? SearchParams.defaults() : params).resolve(k, snap.numCentroids());
         int allowedCount = allowed == null ? -1 : allowed.cardinality();
         if (allowed != null && allowedCount <= p.ndocs()) {
@@ -55,8 +62,10 @@ public final class Searcher {
         QueryMatrix q = QueryMatrix.of(vectors, snap.dim());
         SearchScratch s = scratch(snap, q);
         float[] scores = s.centroidScores;
+        times.lap(StageTimes.Stage.QUERY);
         kernels.centroidScores(q.transposed(), q.nqPad(), snap.centroids(), snap.numCentroids(), snap.dim(), scores);
-        int candidates = CellProbe.candidates(kernels, snap, scores, q.nq(), q.nqPad(), p.ncells(), s);
+        times.lap(StageTimes.Stage.CENTROID_SCORES);
+        int candidates = CellProbe.candidates(kernels, snap, scores, q.nq(), q.nqPad(), p.ncells(), s, times);
         if (allowed != null && allowedCount <= candidates) {
             // The filter allows no more documents than the probe found: rank every allowed one. That is no more
             // work than ranking the probed candidates, and misses none of the allowed set's best, which under a
@@ -83,13 +92,18 @@ public final class Searcher {
             int ndocs = atMostDocs(snap, p.ndocs());
             count = CentroidPruningFilter.filter(kernels, snap, scores, q.nq(), q.nqPad(), p.threshold(), ndocs, count, s);
         }
+        times.lap(StageTimes.Stage.PRUNE);
         // PLAID keeps the bfloat16 table it was measured with against the reference
         boolean int8 = params == null || params.mode() == SearchParams.Mode.FAST;
-        count = CentroidRanker.rank(kernels, snap, scores, q.nqPad(), p.nexact(), count, int8, s);
+        count = CentroidRanker.rank(kernels, snap, scores, q.nqPad(), p.nexact(), count, int8, s, times);
         ExactScorer exact = new ExactScorer(kernels, snap, q, scores, s.residualTable, s.max);
+        times.lap(StageTimes.Stage.EXACT_TABLE);
         TopK top = s.topK.reset(atMostDocs(snap, k));
         exact.rank(s.candidates, count, top);
-        return result(snap, top, candidates);
+        times.lap(StageTimes.Stage.EXACT);
+        SearchResult r = result(snap, top, candidates);
+        times.lap(StageTimes.Stage.RESULT);
+        return r;
     }
 
     /** {@code n} (a k or an ndocs) capped at the documents served, at least 1: sizes a heap, however big n is. */

@@ -120,4 +120,36 @@ class LateInteractionKernelsTest {
             }
         }
     }
+
+    /**
+     * The int8 table rounds exactly as {@code Math.round} does, ties and near-ties included (a vector floor of
+     * {@code x + 0.5} would turn 0.49999997 into 1), for table lengths that leave a scalar tail on any vector width.
+     */
+    @Test
+    void int8PackRoundsLikeMathRound() {
+        // with max |score| 127 the step is 1, so the scaled values are the scores themselves
+        float[] edges = {127f, -127f, 0.5f, -0.5f, 1.5f, -1.5f, 2.5f, -2.5f, 0.49999997f, -0.49999997f,
+                0.50000006f, -0.50000006f, 126.5f, -126.5f, 0f, -0f, 3.4999998f, -3.5000002f, 0.75f, -0.75f};
+        Random rnd = new Random(11);
+        for (int centroids : new int[] {1, 3, 37}) {
+            float[] scores = new float[centroids * 32];
+            for (int j = 0; j < scores.length; j++) {
+                scores[j] = j < edges.length ? edges[j] : (rnd.nextFloat() * 2 - 1) * 127;
+            }
+            scores[0] = 127f;
+            byte[] a = new byte[scores.length];
+            byte[] b = new byte[scores.length];
+            assertEquals(ref.packScoresInt8x32(scores, centroids, a), simd.packScoresInt8x32(scores, centroids, b));
+            for (int j = 0; j < scores.length; j++) {
+                assertEquals((byte) Math.round(scores[j]), a[j], "reference at " + scores[j]);
+                assertEquals(a[j], b[j], "vector at " + scores[j]);
+            }
+            // a table whose max is not 127: the step is max/127 and every entry still rounds as the reference
+            for (int j = 0; j < scores.length; j++) {
+                scores[j] = (rnd.nextFloat() * 2 - 1) * 0.8f;
+            }
+            assertEquals(ref.packScoresInt8x32(scores, centroids, a), simd.packScoresInt8x32(scores, centroids, b));
+            assertArrayEquals(a, b);
+        }
+    }
 }

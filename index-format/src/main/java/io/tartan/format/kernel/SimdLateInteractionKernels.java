@@ -5,7 +5,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -17,9 +16,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class SimdLateInteractionKernels implements LateInteractionKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Ints and bytes with as many lanes as {@link #S}: the int8 pack converts float → int → byte lane for lane. */
-    private static final VectorSpecies<Integer> SI = VectorSpecies.of(int.class, S.vectorShape());
-    private static final VectorSpecies<Byte> SB = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * 8));
     private static final ScalarLateInteractionKernels REF = ScalarLateInteractionKernels.INSTANCE;
 
     @Override
@@ -309,19 +305,8 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
         }
         float step = max > 0 ? max / 127 : 1f;
         float inv = 1 / step;
-        // Math.round, lane-wise and exactly: truncate, then step by the exact fraction (x - trunc(x) is exact for
-        // |x| ≤ 127), up at ≥ .5 and down below −.5; x + 0.5 then floor would misround 0.49999997
-        j = 0;
-        for (; j + L <= n; j += L) {
-            FloatVector x = FloatVector.fromArray(S, scores, j).mul(inv);
-            IntVector t = (IntVector) x.convert(VectorOperators.F2I, 0);
-            FloatVector frac = x.sub((FloatVector) t.convert(VectorOperators.I2F, 0));
-            t = t.add(1, frac.compare(VectorOperators.GE, 0.5f).cast(SI))
-                    .sub(1, frac.compare(VectorOperators.LT, -0.5f).cast(SI));
-            ((ByteVector) t.convertShape(VectorOperators.I2B, SB, 0)).intoArray(packed, j);
-        }
-        for (; j < n; j++) {
-            packed[j] = (byte) Math.round(scores[j] * inv);
+        for (j = 0; j < n; j++) {
+            packed[j] = (byte) ScalarLateInteractionKernels.roundHalfUp(scores[j] * inv);
         }
         return step;
     }

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Per-thread working memory of one search, reused across queries so the hot path allocates nothing sized by the
- * index. Candidate de-duplication uses epoch stamps instead of clearing arrays between queries.
+ * index. Probed-cell de-duplication uses epoch stamps instead of clearing arrays between queries.
  *
  * <p>The query-sized arrays grow with {@code numCentroids × query tokens}; a query longer than {@link
  * #RETAINED_QUERY_TOKENS} tokens gets scratch of its own that is dropped when it ends, so one long query does not
@@ -17,7 +17,8 @@ final class SearchScratch {
     /** The largest length the JVM allocates for an array. */
     static final int MAX_ARRAY_LENGTH = Integer.MAX_VALUE - 8;
 
-    int[] docStamp = new int[0];
+    /** One bit a row, all clear between queries: candidate de-duplication ({@link CellProbe} clears what it sets). */
+    long[] candidateBits = new long[0];
     int[] cellStamp = new int[0];
     int epoch;
     int[] candidates = new int[0];
@@ -55,8 +56,8 @@ final class SearchScratch {
         long scores = (long) numCentroids * nqPad;
         int scoreLen = length(scores, "centroid scores (" + numCentroids + " centroids × " + nqPad + " padded query tokens)");
         int tableLen = length(tableFloats, "the residual lookup table (" + nqPad + " padded query tokens)");
-        if (docStamp.length < numDocs) {
-            docStamp = new int[numDocs];
+        if (candidates.length < numDocs) {
+            candidateBits = new long[(numDocs + 63) >>> 6];
             candidates = new int[numDocs];
         }
         if (cellStamp.length < numCentroids) {
@@ -90,7 +91,6 @@ final class SearchScratch {
     /** A fresh stamp value: array entries equal to it were marked during the current query. */
     int nextEpoch() {
         if (++epoch == Integer.MAX_VALUE) {
-            Arrays.fill(docStamp, 0);
             Arrays.fill(cellStamp, 0);
             epoch = 1;
         }

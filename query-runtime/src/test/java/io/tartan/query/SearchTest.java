@@ -32,6 +32,8 @@ class SearchTest {
     static TartanIndex index;
     /** Decompressed vectors of every document, by doc id: the reference for "exact". */
     static Map<String, float[]> decompressed = new HashMap<>();
+    /** Centroid codes of every document's tokens, by doc id. */
+    static Map<String, int[]> codes = new HashMap<>();
 
     @BeforeAll
     static void build() {
@@ -42,8 +44,11 @@ class SearchTest {
         Manifest m = new ManifestStore(conf, layout).readLatest();
         ResidualCodec codec = index.snapshot().codec();
         for (var shard : m.shards()) {
-            ShardReader.read(conf, layout, shard, ShardSpec.of(m.settings()), row -> decompressed.put(row.docId(),
-                    codec.decompress(row.decodeCodes(m.settings().numCentroids()), row.residuals())));
+            ShardReader.read(conf, layout, shard, ShardSpec.of(m.settings()), row -> {
+                int[] c = row.decodeCodes(m.settings().numCentroids());
+                codes.put(row.docId(), c);
+                decompressed.put(row.docId(), codec.decompress(c, row.residuals()));
+            });
         }
     }
 
@@ -109,6 +114,40 @@ class SearchTest {
         plaid /= 10.0 * queries;
         assertTrue(fast >= 0.9, "fast recall@10 " + fast);
         assertTrue(plaid >= 0.5, "plaid recall@10 " + plaid);
+    }
+
+    /**
+     * FAST's candidates are exactly the documents with a token in one of each query token's ncells best cells, query
+     * after query on one thread (the per-thread candidate marks must start clear every time): counted against a
+     * brute-force probe of the centroids.
+     */
+    @Test
+    void candidatesAreTheDocumentsOfTheProbedCellsOnEveryQuery() {
+        IndexSnapshot snap = index.snapshot();
+        float[] centroids = snap.centroids();
+        int k = snap.numCentroids();
+        for (int ncells : new int[] {1, 4, 2}) {
+            for (int i = 0; i < 12; i++) {
+                float[] q = fixture.query(i * 31 % TestIndex.DOCS, 16);
+                Set<Integer> probed = new HashSet<>();
+                for (int t = 0; t < q.length / TestIndex.DIM; t++) {
+                    Integer[] order = new Integer[k];
+                    float[] sc = new float[k];
+                    for (int c = 0; c < k; c++) {
+                        order[c] = c;
+                        for (int d = 0; d < TestIndex.DIM; d++) {
+                            sc[c] += q[t * TestIndex.DIM + d] * centroids[c * TestIndex.DIM + d];
+                        }
+                    }
+                    java.util.Arrays.sort(order, (a, b) -> Float.compare(sc[b], sc[a]));
+                    probed.addAll(List.of(order).subList(0, ncells));
+                }
+                long expected = codes.values().stream()
+                        .filter(cs -> java.util.Arrays.stream(cs).anyMatch(probed::contains)).count();
+                SearchResult r = index.search(q, 10, SearchParams.defaults().withNcells(ncells));
+                assertEquals(expected, r.candidates(), "query " + i + ", ncells " + ncells);
+            }
+        }
     }
 
     @Test

@@ -151,5 +151,18 @@ class LateInteractionKernelsTest {
             assertEquals(ref.packScoresInt8x32(scores, centroids, a), simd.packScoresInt8x32(scores, centroids, b));
             assertArrayEquals(a, b);
         }
+        // the int8 MaxSim's lane sum at its extremes: every lane -128 or 127, and mixed
+        byte[] table = new byte[3 * 32];
+        for (int j = 0; j < 32; j++) {
+            table[j] = Byte.MIN_VALUE;
+            table[32 + j] = Byte.MAX_VALUE;
+            table[64 + j] = (byte) (j % 2 == 0 ? -128 + j : 127 - j);
+        }
+        for (int[] codes : new int[][] {{0}, {1}, {2}, {0, 2}, {2, 1, 0}}) {
+            assertEquals(ref.int8CentroidMaxSim32(table, codes, 0, codes.length),
+                    simd.int8CentroidMaxSim32(table, codes, 0, codes.length), java.util.Arrays.toString(codes));
+        }
+        assertEquals(-32 * 128, simd.int8CentroidMaxSim32(table, new int[] {0}, 0, 1));
+        assertEquals(32 * 127, simd.int8CentroidMaxSim32(table, new int[] {1}, 0, 1));
     }
 }

@@ -3,7 +3,6 @@ package io.tartan.jobs.stage;
 import io.tartan.format.kmeans.BruteForceAssigner;
 import io.tartan.format.kmeans.KMeans;
 import io.tartan.format.kmeans.SampleKeys;
-import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -97,11 +96,15 @@ public final class GroupedKMeans {
         Broadcast<BruteForceAssigner> coarseB = sc.broadcast(new BruteForceAssigner(coarse, dim));
         Broadcast<int[]> shareB = sc.broadcast(share);
         sc.setJobDescription("pass 1: k-means by group");
-        // a task per group (the partitioner maps group i to partition i): a task holds one group's points, not the
-        // ~g/partitions groups of a partition of the sample, and the largest group alone sets the longest task
+        // a task per group: a task holds one group's points, not the ~g/partitions groups of a partition of the
+        // sample; groups with the most centroids (the most points, the longest fits) are started first
+        long[] weight = new long[g];
+        for (int c = 0; c < g; c++) {
+            weight[c] = sampleCounts[c] * (long) share[c];
+        }
         List<GroupFit> fits = blocks
                 .flatMapToPair(b -> split(b, coarseB.value(), shareB.value(), dim).iterator())
-                .groupByKey(new HashPartitioner(g))
+                .groupByKey(new LargestFirstPartitioner(weight))
                 .map(t -> fitGroup(t._1(), t._2(), shareB.value()[t._1()], dim, niters, seed))
                 .collect();
         coarseB.destroy();

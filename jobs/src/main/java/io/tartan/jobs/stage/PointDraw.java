@@ -5,6 +5,7 @@ import org.apache.spark.api.java.JavaRDD;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 
@@ -57,22 +58,16 @@ public final class PointDraw {
         List<float[]> samples = new ArrayList<>();
         for (int i = 0; i < w.size(); i++) {
             Want want = w.get(i);
-            List<Candidate> all = new ArrayList<>();
+            Candidates all = new Candidates(dim);
             for (Partial p : parts) {
                 all.addAll(p.candidates.get(i));
             }
             long available = want.heldout() ? heldout : training;
-            if (all.size() < Math.min(want.n(), available) && want.share() < 1) {
+            if (all.n < Math.min(want.n(), available) && want.share() < 1) {
                 samples.add(null);
                 continue;
             }
-            all.sort((a, b) -> KMeansInit.compare(a.key, a.id, b.key, b.id));
-            int n = Math.min(want.n(), all.size());
-            float[] out = new float[n * dim];
-            for (int j = 0; j < n; j++) {
-                System.arraycopy(all.get(j).vector, 0, out, j * dim, dim);
-            }
-            samples.add(out);
+            samples.add(all.smallest(want.n()));
         }
         return new Result(training, heldout, samples);
     }
@@ -83,7 +78,67 @@ public final class PointDraw {
         return share >= 1 || ((key ^ Long.MIN_VALUE) >>> 11) * 0x1.0p-53 < share;
     }
 
-    private record Candidate(long key, long id, float[] vector) implements Serializable {
+    /** Keyed points in flat arrays: a partition's candidates serialise as three arrays, not an object each. */
+    private static final class Candidates implements Serializable {
+        private static final long serialVersionUID = 1L;
+        private final int dim;
+        private long[] keys = new long[16];
+        private long[] ids = new long[16];
+        private float[] vectors;
+        private int n;
+
+        Candidates(int dim) {
+            this.dim = dim;
+            this.vectors = new float[16 * dim];
+        }
+
+        void add(long key, long id, float[] from, int at) {
+            grow(n + 1);
+            keys[n] = key;
+            ids[n] = id;
+            System.arraycopy(from, at, vectors, n * dim, dim);
+            n++;
+        }
+
+        void addAll(Candidates o) {
+            grow(n + o.n);
+            System.arraycopy(o.keys, 0, keys, n, o.n);
+            System.arraycopy(o.ids, 0, ids, n, o.n);
+            System.arraycopy(o.vectors, 0, vectors, n * dim, o.n * dim);
+            n += o.n;
+        }
+
+        private void grow(int need) {
+            if (need > keys.length) {
+                int cap = Math.max(need, keys.length * 2);
+                keys = Arrays.copyOf(keys, cap);
+                ids = Arrays.copyOf(ids, cap);
+                vectors = Arrays.copyOf(vectors, Math.multiplyExact(cap, dim));
+            }
+        }
+
+        /** The vectors of the {@code m} smallest (key, id), in that order. */
+        float[] smallest(int m) {
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, (a, b) -> KMeansInit.compare(keys[a], ids[a], keys[b], ids[b]));
+            int out = Math.min(m, n);
+            float[] v = new float[out * dim];
+            for (int j = 0; j < out; j++) {
+                System.arraycopy(vectors, order[j] * dim, v, j * dim, dim);
+            }
+            return v;
+        }
+
+        /** Trims the spare capacity before the partition's result is serialised. */
+        Candidates trimmed() {
+            keys = Arrays.copyOf(keys, n);
+            ids = Arrays.copyOf(ids, n);
+            vectors = Arrays.copyOf(vectors, n * dim);
+            return this;
+        }
     }
 
     /** One partition's counts and candidates. */
@@ -91,13 +146,13 @@ public final class PointDraw {
         private static final long serialVersionUID = 1L;
         long training;
         long heldout;
-        final List<List<Candidate>> candidates = new ArrayList<>();
+        final List<Candidates> candidates = new ArrayList<>();
 
         static Partial of(Iterator<PointBlock> blocks, List<Want> wants, int dim) {
             Partial p = new Partial();
             double[] share = new double[wants.size()];
             for (int i = 0; i < wants.size(); i++) {
-                p.candidates.add(new ArrayList<>());
+                p.candidates.add(new Candidates(dim));
                 share[i] = wants.get(i).share();
             }
             while (blocks.hasNext()) {
@@ -116,13 +171,12 @@ public final class PointDraw {
                         long id = b.ids()[j];
                         long key = KMeansInit.key(w.seed(), id);
                         if (below(key, share[i])) {
-                            float[] v = new float[dim];
-                            System.arraycopy(b.points(), j * dim, v, 0, dim);
-                            p.candidates.get(i).add(new Candidate(key, id, v));
+                            p.candidates.get(i).add(key, id, b.points(), j * dim);
                         }
                     }
                 }
             }
+            p.candidates.replaceAll(Candidates::trimmed);
             return p;
         }
     }

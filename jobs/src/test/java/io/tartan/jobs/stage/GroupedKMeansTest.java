@@ -111,6 +111,15 @@ class GroupedKMeansTest {
     }
 
     @Test
+    void theHeaviestGroupsGetTheFirstPartitions() {
+        LargestFirstPartitioner p = new LargestFirstPartitioner(new long[] {5, 9, 1, 9});
+        assertEquals(4, p.numPartitions());
+        // equal weights: the lower group first
+        assertEquals(List.of(2, 0, 3, 1), List.of(p.getPartition(0), p.getPartition(1), p.getPartition(2),
+                p.getPartition(3)));
+    }
+
+    @Test
     void centroidsAreSharedOutInProportionAndSumToK() {
         int[] share = GroupedKMeans.allocate(10, new long[] {5, 0, 3, 2});
         assertArrayEquals(new int[] {5, 0, 3, 2}, share);

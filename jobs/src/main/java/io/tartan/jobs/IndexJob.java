@@ -24,6 +24,7 @@ import io.tartan.jobs.input.SourceDoc;
 import io.tartan.jobs.pool.TokenPooler;
 import io.tartan.jobs.stage.ConsecutivePartitions;
 import io.tartan.jobs.stage.DistributedKMeans;
+import io.tartan.jobs.stage.GroupedKMeans;
 import io.tartan.jobs.stage.EncodeResources;
 import io.tartan.jobs.stage.EncodedDoc;
 import io.tartan.jobs.stage.EncoderSpec;
@@ -34,6 +35,7 @@ import io.tartan.jobs.stage.KernelUsage;
 import io.tartan.jobs.stage.MemoryPeaks;
 import io.tartan.jobs.stage.PidRangePartitioner;
 import io.tartan.jobs.stage.PointBlock;
+import io.tartan.jobs.stage.PointDraw;
 import io.tartan.jobs.stage.RejectedOutput;
 import io.tartan.jobs.stage.ShardBuilder;
 import io.tartan.jobs.stage.ShardPlan;
@@ -63,6 +65,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Builds an index from a corpus: {@code spark-submit --class io.tartan.jobs.IndexJob tartan-jobs.jar --input URI
@@ -271,44 +274,62 @@ public final class IndexJob {
             // corpus. Deserialized blocks ran a 4 GB driver out of heap on SciFact; serialized ones
             // (MEMORY_AND_DISK_SER) at 4x the synthetic set: Spark stores them in 1 MiB chunks, each a G1 humongous
             // object taking a whole 2 MiB region, so the heap held twice the bytes Spark accounted for
-            JavaRDD<PointBlock> blocks = KMeansSample.points(sample, dim, keep, seed, false)
+            JavaRDD<PointBlock> stored = KMeansSample.pointsAndHeldout(sample, dim, keep, seed)
                     .persist(StorageLevel.DISK_ONLY());
-            cached.add(blocks);
+            cached.add(stored);
+            JavaRDD<PointBlock> blocks = stored.filter(b -> !b.heldout());
+            // the pass that stores the points also draws the codec's held-out sample and the coarse sample of
+            // grouped k-means: each was another read of every sample vector
+            int groups = DistributedKMeans.groups(k, cfg);
+            double heldoutEstimate = sampled._2() * KMeansSample.HELDOUT_SHARE;
+            double trainingEstimate = (sampled._2() - heldoutEstimate) * Math.min(1.0, keep);
+            List<PointDraw.Want> wants = new ArrayList<>();
+            wants.add(new PointDraw.Want(true, DistributedKMeans.codecSampleSeed(seed), cfg.codecSampleTokens(),
+                    heldoutEstimate));
+            if (groups > 1) {
+                wants.add(new PointDraw.Want(false, GroupedKMeans.coarseSampleSeed(seed),
+                        GroupedKMeans.coarseSampleSize(Long.MAX_VALUE, groups), trainingEstimate));
+            }
             sc.setJobDescription("pass 1: k-means training points");
-            long points = clock.time("kmeans", () -> blocks.map(b -> (long) b.size()).fold(0L, Long::sum));
+            PointDraw.Result drawn = clock.time("kmeans", () -> PointDraw.run(stored, dim, wants));
+            long points = drawn.trainingPoints();
             if (points < k) {
                 int smaller = Integer.highestOneBit((int) Math.min(points, Integer.MAX_VALUE));
                 LOG.warn("only {} training points for {} centroids: using k = {}", points, k, smaller);
                 k = smaller;
             }
             int kF = k;
+            // a smaller k can mean other groups: then the coarse sample is drawn again for them
+            float[] coarse = groups > 1 && DistributedKMeans.groups(k, cfg) == groups ? drawn.samples().get(1) : null;
             sc.setJobDescription("pass 1: k-means");
             DistributedKMeans.Result km = clock.time("kmeans", () -> DistributedKMeans.fit(sc, blocks, points, dim, kF,
-                    cfg));
+                    cfg, coarse));
             clock.done("kmeans", "points", points, cfg.kmeansNiters() + " iterations, k = " + k + ", mean cosine "
                     + km.scores());
 
             // pass 1: codec
             sc.setJobDescription("pass 1: codec sample");
             CentroidAssigner assigner = DistributedKMeans.assigner(km.centroids(), dim, cfg, seed);
-            JavaRDD<PointBlock> heldout = KMeansSample.points(sample, dim, 1.0, seed, true);
-            long heldoutEstimate = Math.round(sampled._2() * KMeansSample.HELDOUT_SHARE);
-            float[] held = clock.time("codec", () -> DistributedKMeans.sample(heldout, heldoutEstimate, dim,
-                    cfg.codecSampleTokens(), seed));
+            float[] held = drawn.samples().get(0) != null ? drawn.samples().get(0)
+                    : clock.time("codec", () -> DistributedKMeans.sample(stored.filter(PointBlock::heldout),
+                            drawn.heldoutPoints(), dim, cfg.codecSampleTokens(), seed));
             // a corpus too small to hold tokens out trains the codec on k-means points instead
             float[] codecSample = held.length > 0 ? held : clock.time("codec", () -> DistributedKMeans.sample(blocks,
                     points, dim, cfg.codecSampleTokens(), seed));
+            // the agreement check's brute force runs next to the training: the cores are idle otherwise
+            CompletableFuture<Double> exact = CompletableFuture.supplyAsync(() -> agreement(assigner, codecSample,
+                    dim));
             ResidualCodec codec = clock.time("codec", () -> {
                 ResidualCodec trained = ResidualCodec.train(dim, cfg.nbits(), km.centroids(), codecSample,
                         assigner.assign(codecSample));
                 // compress with exactly what readers will decode
                 return CodecFile.read(CodecFile.write(trained), "trained codec");
             });
-            double exactShare = clock.time("codec", () -> agreement(assigner, codecSample, dim));
+            double exactShare = clock.time("codec", exact::join);
             clock.done("codec", "tokens", codecSample.length / dim, (held.length > 0 ? "held-out" : "training")
                     + " tokens; two-level assignment exact for "
                     + String.format("%.3f", exactShare) + " of sampled tokens");
-            blocks.unpersist(false);
+            stored.unpersist(false);
 
             // pass 2; precomputed vectors come without text: their text indexes hold metadata only
             String textIndex = text ? IndexSettings.TEXT_BM25 : IndexSettings.TEXT_METADATA;

@@ -51,10 +51,19 @@ public final class DistributedKMeans {
      */
     public static Result fit(JavaSparkContext sc, JavaRDD<PointBlock> blocks, long points, int dim, int k,
             IndexConfig cfg) {
+        return fit(sc, blocks, points, dim, k, cfg, null);
+    }
+
+    /**
+     * As {@link #fit(JavaSparkContext, JavaRDD, long, int, int, IndexConfig)}, with the coarse sample of the grouped
+     * fit already drawn ({@link GroupedKMeans#coarseSampleSize}, null: drawn here).
+     */
+    public static Result fit(JavaSparkContext sc, JavaRDD<PointBlock> blocks, long points, int dim, int k,
+            IndexConfig cfg, float[] coarseSample) {
         int groups = groups(k, cfg);
         if (groups > 1) {
             GroupedKMeans.Result g = GroupedKMeans.fit(sc, blocks, points, dim, k, groups, cfg.kmeansNiters(),
-                    cfg.seed());
+                    cfg.seed(), coarseSample);
             List<Double> scores = new ArrayList<>(g.scores());
             sc.setJobDescription("pass 1: k-means refinement");
             Result refined = lloyd(sc, blocks, g.centroids(), dim, cfg, cfg.kmeansNiters(), cfg.kmeansRefineNiters());
@@ -69,7 +78,7 @@ public final class DistributedKMeans {
      * Coarse groups of {@link GroupedKMeans} for {@code k} centroids: {@code kmeans_groups}, or for 0 the two-level
      * assigner's default (≈√(2k)) once k reaches {@link KMeans#TWO_LEVEL_MIN_CENTROIDS}; 1 means flat k-means.
      */
-    static int groups(int k, IndexConfig cfg) {
+    public static int groups(int k, IndexConfig cfg) {
         int g = cfg.kmeansGroups() > 0 ? cfg.kmeansGroups()
                 : k >= KMeans.TWO_LEVEL_MIN_CENTROIDS ? TwoLevelAssigner.defaultGroups(k) : 1;
         return g >= k ? 1 : g;
@@ -164,8 +173,7 @@ public final class DistributedKMeans {
         List<KeyedId> out = new ArrayList<>();
         for (int i = 0; i < b.size(); i++) {
             long key = KMeansInit.key(seed, b.ids()[i]);
-            // the key's place in signed order as a fraction of the long range
-            if (share < 1 && ((key ^ Long.MIN_VALUE) >>> 11) * 0x1.0p-53 >= share) {
+            if (!PointDraw.below(key, share)) {
                 continue;
             }
             out.add(new KeyedId(key, b.ids()[i]));
@@ -192,7 +200,12 @@ public final class DistributedKMeans {
      * @return {@code [n' × dim]} with {@code n' ≤ n}
      */
     public static float[] sample(JavaRDD<PointBlock> blocks, long points, int dim, int n, long seed) {
-        return smallestKeys(blocks, points, dim, n, SampleKeys.key(seed, 0x434F444543L, 0));
+        return smallestKeys(blocks, points, dim, n, codecSampleSeed(seed));
+    }
+
+    /** Key seed of the codec's training sample ({@link #sample}). */
+    public static long codecSampleSeed(long seed) {
+        return SampleKeys.key(seed, 0x434F444543L, 0);
     }
 
     record KeyedId(long key, long id) implements Serializable {

@@ -3,7 +3,6 @@ package io.tartan.jobs.stage;
 import io.tartan.format.kmeans.BruteForceAssigner;
 import io.tartan.format.kmeans.KMeans;
 import io.tartan.format.kmeans.SampleKeys;
-import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -60,18 +59,29 @@ public final class GroupedKMeans {
     public record Result(float[] centroids, List<Double> scores, int groups, int largestGroup) {
     }
 
+    /** Points the coarse fit of {@code groups} groups is trained on. */
+    public static int coarseSampleSize(long points, int groups) {
+        return (int) Math.min(points, (long) groups * COARSE_POINTS_PER_GROUP);
+    }
+
+    /** Key seed of the coarse sample: its points are the ones with the smallest {@code KMeansInit} keys under it. */
+    public static long coarseSampleSeed(long seed) {
+        return SampleKeys.key(seed, COARSE_SALT, 0);
+    }
+
     /**
      * @param points the number of points in {@code blocks}
      * @param groups the number of coarse groups ({@code 2 ≤ groups < k})
      * @param niters Lloyd iterations of each group's fit
+     * @param coarseSample the {@link #coarseSampleSize} points with the smallest keys under {@link #coarseSampleSeed}
+     *                     when already drawn ({@link PointDraw}), else null: drawn here
      */
     public static Result fit(JavaSparkContext sc, JavaRDD<PointBlock> blocks, long points, int dim, int k, int groups,
-            int niters, long seed) {
+            int niters, long seed, float[] coarseSample) {
         long t0 = System.nanoTime();
-        int coarseWanted = (int) Math.min(points, (long) groups * COARSE_POINTS_PER_GROUP);
         sc.setJobDescription("pass 1: k-means coarse sample");
-        float[] sample = DistributedKMeans.smallestKeys(blocks, points, dim, coarseWanted,
-                SampleKeys.key(seed, COARSE_SALT, 0));
+        float[] sample = coarseSample != null ? coarseSample : DistributedKMeans.smallestKeys(blocks, points, dim,
+                coarseSampleSize(points, groups), coarseSampleSeed(seed));
         int g = Math.min(groups, sample.length / dim);
         float[] coarse = KMeans.fit(sample, dim, new KMeans.Params(g, COARSE_NITERS, seed, false)).centroids();
         long[] sampleCounts = new long[g];
@@ -85,11 +95,16 @@ public final class GroupedKMeans {
 
         Broadcast<BruteForceAssigner> coarseB = sc.broadcast(new BruteForceAssigner(coarse, dim));
         Broadcast<int[]> shareB = sc.broadcast(share);
-        int partitions = Math.max(blocks.getNumPartitions(), sc.defaultParallelism());
         sc.setJobDescription("pass 1: k-means by group");
+        // a task per group: a task holds one group's points, not the ~g/partitions groups of a partition of the
+        // sample; groups with the most centroids (the most points, the longest fits) are started first
+        long[] weight = new long[g];
+        for (int c = 0; c < g; c++) {
+            weight[c] = sampleCounts[c] * (long) share[c];
+        }
         List<GroupFit> fits = blocks
                 .flatMapToPair(b -> split(b, coarseB.value(), shareB.value(), dim).iterator())
-                .groupByKey(new HashPartitioner(partitions))
+                .groupByKey(new LargestFirstPartitioner(weight))
                 .map(t -> fitGroup(t._1(), t._2(), shareB.value()[t._1()], dim, niters, seed))
                 .collect();
         coarseB.destroy();

@@ -3,6 +3,7 @@ package io.tartan.jobs.stage;
 import io.tartan.format.kmeans.SampleKeys;
 import org.apache.spark.api.java.JavaRDD;
 
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -42,57 +43,67 @@ public final class KMeansSample {
      */
     public static JavaRDD<PointBlock> points(JavaRDD<EncodedDoc> sample, int dim, double keepShare, long seed,
             boolean heldout) {
-        return sample.mapPartitions(docs -> new Blocks(docs, dim, keepShare, seed, heldout));
+        return sample.mapPartitions(docs -> new Blocks(docs, dim, keepShare, seed, !heldout, heldout));
     }
 
-    /** Fills one block of points at a time from a partition's documents. */
+    /**
+     * The training points and the held-out tokens of the sample documents in one pass, in separate blocks
+     * ({@link PointBlock#heldout()}); a partition's held-out blocks come after its training blocks, except where
+     * one filled up first.
+     */
+    public static JavaRDD<PointBlock> pointsAndHeldout(JavaRDD<EncodedDoc> sample, int dim, double keepShare,
+            long seed) {
+        return sample.mapPartitions(docs -> new Blocks(docs, dim, keepShare, seed, true, true));
+    }
+
+    /** Fills a block of training points and one of held-out tokens from a partition's documents, emitting each when full. */
     private static final class Blocks implements Iterator<PointBlock> {
         private final Iterator<EncodedDoc> docs;
         private final int dim;
         private final double keepShare;
         private final long seed;
-        private final boolean heldout;
-        private EncodedDoc doc;
-        private int token;
+        private final Fill training;
+        private final Fill heldout;
+        /** Blocks filled and not yet handed out, in the order they filled. */
+        private final ArrayDeque<PointBlock> ready = new ArrayDeque<>();
         private PointBlock next;
 
-        Blocks(Iterator<EncodedDoc> docs, int dim, double keepShare, long seed, boolean heldout) {
+        Blocks(Iterator<EncodedDoc> docs, int dim, double keepShare, long seed, boolean training, boolean heldout) {
             this.docs = docs;
             this.dim = dim;
             this.keepShare = keepShare;
             this.seed = seed;
-            this.heldout = heldout;
+            this.training = training ? new Fill(dim, false) : null;
+            this.heldout = heldout ? new Fill(dim, true) : null;
         }
 
-        private boolean kept(long pid, int t) {
-            boolean out = SampleKeys.unit(seed ^ HELDOUT_SALT, pid, t) < HELDOUT_SHARE;
-            return out == heldout
-                    && (heldout || keepShare >= 1 || SampleKeys.unit(seed ^ TOKEN_SALT, pid, t) < keepShare);
-        }
-
+        /** Processes documents until a block is full (or all are done); null at the end. */
         private PointBlock fill() {
-            int capacity = Math.max(1, BLOCK_FLOATS / dim);
-            long[] ids = new long[capacity];
-            float[] pts = new float[capacity * dim];
-            int n = 0;
-            while (n < capacity) {
-                if (doc == null || token == doc.vectors().length / dim) {
-                    if (!docs.hasNext()) {
-                        break;
+            while (ready.isEmpty() && docs.hasNext()) {
+                EncodedDoc doc = docs.next();
+                int n = doc.vectors().length / dim;
+                for (int t = 0; t < n; t++) {
+                    boolean out = SampleKeys.unit(seed ^ HELDOUT_SALT, doc.pid(), t) < HELDOUT_SHARE;
+                    Fill to = out ? heldout : training;
+                    if (to == null || (!out && keepShare < 1
+                            && SampleKeys.unit(seed ^ TOKEN_SALT, doc.pid(), t) >= keepShare)) {
+                        continue;
                     }
-                    doc = docs.next();
-                    token = 0;
-                    continue;
-                }
-                int t = token++;
-                if (kept(doc.pid(), t)) {
-                    ids[n] = PointBlock.pointId(doc.pid(), t);
-                    System.arraycopy(doc.vectors(), t * dim, pts, n * dim, dim);
-                    n++;
+                    PointBlock b = to.add(PointBlock.pointId(doc.pid(), t), doc.vectors(), t * dim);
+                    if (b != null) {
+                        ready.add(b);
+                    }
                 }
             }
-            return n == 0 ? null : n == capacity ? new PointBlock(ids, pts)
-                    : new PointBlock(Arrays.copyOf(ids, n), Arrays.copyOf(pts, n * dim));
+            if (ready.isEmpty()) {
+                for (Fill f : new Fill[] {training, heldout}) {
+                    PointBlock rest = f == null ? null : f.drain();
+                    if (rest != null) {
+                        ready.add(rest);
+                    }
+                }
+            }
+            return ready.poll();
         }
 
         @Override
@@ -110,6 +121,47 @@ public final class KMeansSample {
             }
             PointBlock b = next;
             next = null;
+            return b;
+        }
+    }
+
+    /** One block being filled. */
+    private static final class Fill {
+        private final int dim;
+        private final boolean heldout;
+        private final int capacity;
+        private long[] ids;
+        private float[] pts;
+        private int n;
+
+        Fill(int dim, boolean heldout) {
+            this.dim = dim;
+            this.heldout = heldout;
+            this.capacity = Math.max(1, BLOCK_FLOATS / dim);
+        }
+
+        /** Adds a point; returns the block when this filled it. */
+        PointBlock add(long id, float[] from, int at) {
+            if (ids == null) {
+                ids = new long[capacity];
+                pts = new float[capacity * dim];
+            }
+            ids[n] = id;
+            System.arraycopy(from, at, pts, n * dim, dim);
+            n++;
+            return n == capacity ? drain() : null;
+        }
+
+        /** The points so far as a block (null if none), and a fresh start. */
+        PointBlock drain() {
+            if (n == 0) {
+                return null;
+            }
+            PointBlock b = n == capacity ? new PointBlock(ids, pts, heldout)
+                    : new PointBlock(Arrays.copyOf(ids, n), Arrays.copyOf(pts, n * dim), heldout);
+            ids = null;
+            pts = null;
+            n = 0;
             return b;
         }
     }

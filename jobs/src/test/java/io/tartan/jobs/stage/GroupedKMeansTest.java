@@ -87,6 +87,39 @@ class GroupedKMeansTest {
     }
 
     @Test
+    void aGroupFitTaskHoldsOneGroupNotAPartitionOfTheSample() {
+        // two partitions of ~12k points each: before the task-per-group plan a reduce task gathered ~g/2 groups
+        MemoryPeaks memory = new MemoryPeaks();
+        sc.sc().addSparkListener(memory);
+        DistributedKMeans.Result r;
+        try {
+            r = fit(config(32, 0, 2), 1024, 2);
+            sc.sc().listenerBus().waitUntilEmpty(30_000);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(e);
+        } finally {
+            sc.sc().removeSparkListener(memory);
+            memory.close();
+        }
+        assertEquals(1024 * DIM, r.centroids().length);
+        MemoryPeaks.Summary m = memory.summary();
+        long allPoints = (long) points.length * Float.BYTES;
+        // one group is ~1/32 of the points (the largest a few times that); a partition's groups were half of them
+        assertTrue(m.largestTaskPeakExecutionMemoryBytes() < allPoints / 8,
+                m.largestTaskPeakExecutionMemoryBytes() + " B in the largest task (" + m.largestTaskStage()
+                        + "), all points " + allPoints + " B");
+    }
+
+    @Test
+    void theHeaviestGroupsGetTheFirstPartitions() {
+        LargestFirstPartitioner p = new LargestFirstPartitioner(new long[] {5, 9, 1, 9});
+        assertEquals(4, p.numPartitions());
+        // equal weights: the lower group first
+        assertEquals(List.of(2, 0, 3, 1), List.of(p.getPartition(0), p.getPartition(1), p.getPartition(2),
+                p.getPartition(3)));
+    }
+
+    @Test
     void centroidsAreSharedOutInProportionAndSumToK() {
         int[] share = GroupedKMeans.allocate(10, new long[] {5, 0, 3, 2});
         assertArrayEquals(new int[] {5, 0, 3, 2}, share);

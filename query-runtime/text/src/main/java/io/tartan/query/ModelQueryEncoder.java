@@ -15,7 +15,7 @@ public final class ModelQueryEncoder implements QueryEncoder {
 
     /** Opens the model a config file (or {@code classpath:} location) describes; null means the bundled MiniLM. */
     public static ModelQueryEncoder open(String modelConfig) {
-        EncoderConfig config = modelConfig == null ? EncoderConfig.bundledMiniLm() : EncoderConfig.load(modelConfig);
+        EncoderConfig config = modelConfig == null ? EncoderConfig.bundled() : EncoderConfig.load(modelConfig);
         return new ModelQueryEncoder(TokenEncoders.open(config, EncoderOptions.defaults()));
     }
 

@@ -84,7 +84,7 @@ public final class FloatCorpusRanker {
      * would measure another model, not the compression.
      */
     public static TokenEncoder documentEncoder(String modelConfig, IndexSettings settings) {
-        EncoderConfig config = modelConfig == null ? EncoderConfig.bundledMiniLm() : EncoderConfig.load(modelConfig);
+        EncoderConfig config = modelConfig == null ? EncoderConfig.bundled() : EncoderConfig.load(modelConfig);
         if (settings.docMaxlen() > 0) {
             config = config.withDocMaxlen(settings.docMaxlen());
         }

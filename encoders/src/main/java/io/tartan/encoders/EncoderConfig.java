@@ -2,6 +2,7 @@ package io.tartan.encoders;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything that defines a token encoder: which ONNX graph and tokenizer, how ColBERT formats queries and
@@ -130,6 +131,24 @@ public record EncoderConfig(
    */
   public static EncoderConfig bundled() {
     return load(BUNDLED);
+  }
+
+  /**
+   * The shipped config with this id ({@code SHIPPED_CONFIGS + id + ".json"}, e.g. {@code all-minilm-l6-v2}), if
+   * there is one. Its model files may still be missing: see {@link #filesPresent()}.
+   */
+  public static Optional<EncoderConfig> shipped(String id) {
+    if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+      return Optional.empty();
+    }
+    String location = SHIPPED_CONFIGS + id + ".json";
+    return ModelResource.of(location, "model config").exists() ? Optional.of(load(location)) : Optional.empty();
+  }
+
+  /** Whether the ONNX graph, tokenizer and projection this config names can be read (e.g. its model jar is there). */
+  public boolean filesPresent() {
+    return ModelResource.of(onnx, "ONNX model").exists() && ModelResource.of(tokenizer, "tokenizer").exists()
+        && (projection == null || ModelResource.of(projection, "projection").exists());
   }
 
   /** This config with another doc_maxlen. */

@@ -132,8 +132,9 @@ final class TextBench implements Callable<Integer> {
             List<String> rejects = new ArrayList<>();
             List<EvalQuery> qs = EvalQuery.readJsonl(c.resolve("queries.jsonl"), idx.snapshot().dim(), rejects::add);
             rejects.forEach(r -> LOG.warn("skipped {}", r));
-            LOG.info("evaluating {}: {} queries, default search, exhaustive MaxSim over the index, exact MaxSim "
-                    + "over the corpus encoded again (uncompressed), bm25, rerank and hybrid", name(c), qs.size());
+            LOG.info("evaluating {}: {} queries, default search, exhaustive MaxSim over the index, {}bm25, rerank and "
+                    + "hybrid", name(c), qs.size(), exactFloat ? "exact MaxSim over the corpus encoded again "
+                    + "(uncompressed), " : "");
             EvalReport def;
             Evaluator evaluator = new Evaluator(idx, qrels, K, SearchParams.defaults(), true).compare(TEXT_MODES);
             if (exactFloat) {

@@ -94,6 +94,19 @@ class EncoderConfigTest {
   }
 
   @Test
+  void shippedConfigsAreFoundByIdAndTellWhetherTheirJarIsThere() {
+    EncoderConfig e5 = EncoderConfig.shipped("e5-small-v2").orElseThrow();
+    assertEquals(EncoderConfig.bundled(), e5);
+    assertTrue(e5.filesPresent(), "the bundled model's jar is a dependency");
+    // MiniLM's jar is no dependency any more: its config is shipped, its files are not
+    EncoderConfig minilm = EncoderConfig.shipped("all-minilm-l6-v2").orElseThrow();
+    assertFalse(minilm.filesPresent());
+    assertTrue(EncoderConfig.shipped("no-such-model").isEmpty());
+    assertTrue(EncoderConfig.shipped("../configs/e5-small-v2").isEmpty());
+    assertTrue(EncoderConfig.shipped(null).isEmpty());
+  }
+
+  @Test
   void maxlensMustLeaveRoomForText() {
     assertThrows(IllegalArgumentException.class, () -> EncoderConfig.bundled().withDocMaxlen(3));
     assertThrows(IllegalArgumentException.class, () -> EncoderConfig.bundled().withQueryMaxlen(600));

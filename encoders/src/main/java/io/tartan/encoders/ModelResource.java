@@ -51,6 +51,15 @@ public final class ModelResource {
     return location.startsWith(CLASSPATH_PREFIX);
   }
 
+  /** Whether the file (or classpath resource) can be opened. */
+  public boolean exists() {
+    try (InputStream in = open()) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** All bytes of the file; the error names the file. */
   public byte[] readBytes() {
     try (InputStream in = open()) {

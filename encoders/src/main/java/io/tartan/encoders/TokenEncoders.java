@@ -31,7 +31,7 @@ public final class TokenEncoders {
 
   /** The shared bundled all-MiniLM-L6-v2 encoder on the CPU with default options. */
   public static TokenEncoder sharedDefault() {
-    return shared(EncoderConfig.bundledMiniLm(), EncoderOptions.defaults());
+    return shared(EncoderConfig.bundled(), EncoderOptions.defaults());
   }
 
   /** Frees every shared encoder; later {@link #shared} calls load again. Callers must be done with them. */

@@ -14,14 +14,22 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** ColBERT formatting and vector properties, on the bundled all-MiniLM-L6-v2. */
+/**
+ * ColBERT formatting and vector properties, on the bundled e5-small-v2: its "query: " / "passage: " prefixes come
+ * right after the marker (the document prefix's colon is punctuation, dropped like any other).
+ */
 class BundledEncoderTest {
   private static final String SENTENCE = "The quick brown fox jumps over the lazy dog.";
+  /** e5-small-v2 with its prefixes, as in the manifests of the indexes it built (docs/BENCHMARKS.md). */
+  static final String BUNDLED_CHECKSUM =
+      "sha256:fe2b932a7a0a991a1ac6666f18477fa13960211e363fef6e316a90524329bc2c";
+  static final String UNPREFIXED_CHECKSUM =
+      "sha256:b87106a7e9e5415ebb20ea78a6539d52e3bdd7ca9262e839814e0cdb8d8c7958";
   private final TokenEncoder encoder = TestModels.sharedBundled();
 
   @Test
   void describesItself() {
-    assertEquals("all-minilm-l6-v2", encoder.encoderId());
+    assertEquals("e5-small-v2", encoder.encoderId());
     assertTrue(encoder.name().contains("NOT ColBERT-trained"), encoder.name());
     assertTrue(encoder.checksum().matches("sha256:[0-9a-f]{64}"), encoder.checksum());
     assertEquals(384, encoder.dim());
@@ -33,8 +41,8 @@ class BundledEncoderTest {
   @Test
   void queryIdsMatchTokenizerJsonVocabulary() {
     Map<String, Integer> vocab = TestModels.tokenizerJsonVocab();
-    List<String> expected = new ArrayList<>(List.of("[CLS]", "[unused0]", "the", "quick", "brown", "fox", "jumps",
-        "over", "the", "lazy", "dog", ".", "[SEP]"));
+    List<String> expected = new ArrayList<>(List.of("[CLS]", "[unused0]", "query", ":", "the", "quick", "brown",
+        "fox", "jumps", "over", "the", "lazy", "dog", ".", "[SEP]"));
     while (expected.size() < 32) {
       expected.add("[MASK]");
     }
@@ -47,8 +55,8 @@ class BundledEncoderTest {
   @Test
   void documentIdsMatchTokenizerJsonVocabularyWithoutPunctuation() {
     Map<String, Integer> vocab = TestModels.tokenizerJsonVocab();
-    List<String> expected = List.of("[CLS]", "[unused1]", "the", "quick", "brown", "fox", "jumps", "over", "the",
-        "lazy", "dog", "[SEP]");
+    List<String> expected = List.of("[CLS]", "[unused1]", "passage", "the", "quick", "brown", "fox", "jumps", "over",
+        "the", "lazy", "dog", "[SEP]");
     TokenEmbeddings doc = encoder.encodeDocument(SENTENCE);
     assertEquals(expected, doc.tokens());
     assertArrayEquals(expected.stream().mapToInt(vocab::get).toArray(), doc.tokenIds());
@@ -63,9 +71,9 @@ class BundledEncoderTest {
     for (int i = 0; i < tokens.size(); i++) {
       assertEquals(vocab.get(tokens.get(i)), ids[i], tokens.get(i));
     }
-    String joined = String.join(" ", tokens.subList(2, tokens.size() - 1)).replace(" ##", "");
+    String joined = String.join(" ", tokens.subList(3, tokens.size() - 1)).replace(" ##", "");
     assertEquals("tokenization of unbelievably long words", joined);
-    assertTrue(tokens.size() > 7, "long words split into word pieces: " + tokens);
+    assertTrue(tokens.size() > 8, "long words split into word pieces: " + tokens);
   }
 
   @Test
@@ -77,10 +85,11 @@ class BundledEncoderTest {
       assertEquals("[CLS]", q.tokens().get(0));
       assertEquals("[unused0]", q.tokens().get(1));
     }
+    // a blank query gets no prefix (like a blank document): its rows are the specials and [MASK] alone
     assertEquals(List.of("[CLS]", "[unused0]", "[SEP]"), queries.get(0).tokens().subList(0, 3));
     assertTrue(queries.get(0).tokens().subList(3, 32).stream().allMatch("[MASK]"::equals));
-    assertEquals("[SEP]", queries.get(1).tokens().get(4));
-    assertTrue(queries.get(1).tokens().subList(5, 32).stream().allMatch("[MASK]"::equals));
+    assertEquals("[SEP]", queries.get(1).tokens().get(6));
+    assertTrue(queries.get(1).tokens().subList(7, 32).stream().allMatch("[MASK]"::equals));
     // a long query is cut so that [SEP] is the 32nd token: no [MASK] left
     assertEquals("[SEP]", queries.get(2).tokens().get(31));
     assertFalse(queries.get(2).tokens().contains("[MASK]"));
@@ -102,11 +111,11 @@ class BundledEncoderTest {
     for (String token : doc.tokens()) {
       assertFalse(token.length() == 1 && PunctuationSkiplist.PUNCTUATION.contains(token), "kept " + token);
     }
-    assertEquals(List.of("[CLS]", "[unused1]", "hello", "world", "tests", "a", "b", "quoted", "50", "more", "ok",
-        "[SEP]"), doc.tokens());
+    assertEquals(List.of("[CLS]", "[unused1]", "passage", "hello", "world", "tests", "a", "b", "quoted", "50", "more",
+        "ok", "[SEP]"), doc.tokens());
     TokenEmbeddings query = encoder.encodeQuery("Hello, world!");
-    assertEquals(List.of("[CLS]", "[unused0]", "hello", ",", "world", "!", "[SEP]"),
-        query.tokens().subList(0, 7));
+    assertEquals(List.of("[CLS]", "[unused0]", "query", ":", "hello", ",", "world", "!", "[SEP]"),
+        query.tokens().subList(0, 9));
   }
 
   @Test
@@ -115,7 +124,7 @@ class BundledEncoderTest {
     TokenEmbeddings withComma = encoder.encodeDocument("hello, world");
     TokenEmbeddings without = encoder.encodeDocument("hello world");
     assertEquals(withComma.tokens(), without.tokens());
-    assertTrue(TestModels.maxAbsDiff(withComma.row(3), without.row(3)) > 1e-4);
+    assertTrue(TestModels.maxAbsDiff(withComma.row(4), without.row(4)) > 1e-4);
   }
 
   @Test
@@ -159,7 +168,7 @@ class BundledEncoderTest {
     assertEquals(0, out.get(2).numTokens());
     assertEquals(384, out.get(0).dim());
     assertEquals(0, out.get(0).vectors().length);
-    assertEquals(List.of("[CLS]", "[unused1]", "x", "[SEP]"), out.get(3).tokens());
+    assertEquals(List.of("[CLS]", "[unused1]", "passage", "x", "[SEP]"), out.get(3).tokens());
     assertEquals(0, encoder.encodeDocuments(List.of()).size());
   }
 
@@ -169,8 +178,9 @@ class BundledEncoderTest {
     long start = System.nanoTime();
     TokenEmbeddings doc = encoder.encodeDocument(huge);
     long millis = (System.nanoTime() - start) / 1_000_000;
-    assertEquals(220, doc.numTokens());
-    assertEquals("[SEP]", doc.tokens().get(219));
+    // 220 tokens went into the model; the doc prefix's colon is one of them and its vector is dropped
+    assertEquals(219, doc.numTokens());
+    assertEquals("[SEP]", doc.tokens().get(218));
     // truncation keeps the start of the text: same tokens as a merely long version
     assertEquals(encoder.encodeDocument(TestModels.words(400)).tokens(), doc.tokens());
     assertTrue(millis < 5_000, "took " + millis + " ms");
@@ -213,37 +223,41 @@ class BundledEncoderTest {
     TokenEncoder short16 = TokenEncoders.shared(TestModels.bundled().withDocMaxlen(16).withQueryMaxlen(8),
         TestModels.SMALL_BATCHES);
     TokenEmbeddings doc = short16.encodeDocument(TestModels.words(50));
-    assertEquals(16, doc.numTokens());
-    assertEquals(List.of("[CLS]", "[unused1]"), doc.tokens().subList(0, 2));
-    assertEquals("[SEP]", doc.tokens().get(15));
+    assertEquals(15, doc.numTokens(), "16 model tokens, less the prefix's colon");
+    assertEquals(List.of("[CLS]", "[unused1]", "passage"), doc.tokens().subList(0, 3));
+    assertEquals("[SEP]", doc.tokens().get(14));
     assertEquals(8, short16.encodeQuery(TestModels.words(50)).numTokens());
     assertFalse(short16.checksum().equals(encoder.checksum()), "doc_maxlen is part of the checksum");
   }
 
   @Test
-  void checksumOfConfigsWithoutPrefixesIsUnchanged() {
-    // recorded in the manifests of indexes built before query_prefix/doc_prefix existed; they must still open
-    assertEquals("sha256:e1232a8c42363be73f2f33af72aaead6806d6dbcc3abb4098e087d480fb8845e", encoder.checksum());
+  void checksumIsPinned() {
+    // the bundled model's checksum, recorded in every manifest built with it; it must not drift with refactoring
+    assertEquals(BUNDLED_CHECKSUM, encoder.checksum());
+    // configs without prefixes (indexes built before query_prefix/doc_prefix existed) keep the checksum they had
+    assertEquals(UNPREFIXED_CHECKSUM, plain().checksum());
   }
 
   @Test
   void prefixesAreTokenizedBeforeTheTextAndArePartOfTheChecksum() {
-    TokenEncoder e5Style = TokenEncoders.shared(TestModels.bundled().withPrefixes("query: ", "passage: "),
-        TestModels.SMALL_BATCHES);
-    TokenEmbeddings q = e5Style.encodeQuery("fox");
+    TokenEmbeddings q = encoder.encodeQuery("fox");
     assertEquals(List.of("[CLS]", "[unused0]", "query", ":", "fox", "[SEP]", "[MASK]"), q.tokens().subList(0, 7));
     assertEquals(32, q.numTokens());
-    // the document prefix's colon is punctuation, dropped like any other
-    List<TokenEmbeddings> docs = e5Style.encodeDocuments(Arrays.asList("fox", " ", null));
+    List<TokenEmbeddings> docs = encoder.encodeDocuments(Arrays.asList("fox", " ", null));
     assertEquals(List.of("[CLS]", "[unused1]", "passage", "fox", "[SEP]"), docs.get(0).tokens());
     assertEquals(0, docs.get(1).numTokens(), "a blank document stays empty: no prefix-only vectors");
     assertEquals(0, docs.get(2).numTokens());
     // the prefix is context: the text's own vector differs from the unprefixed one
-    float[] plain = encoder.encodeDocument("fox").row(2);
-    assertTrue(TestModels.maxAbsDiff(plain, docs.get(0).row(3)) > 1e-3);
-    assertFalse(e5Style.checksum().equals(encoder.checksum()), "prefixes change the vectors, so the checksum");
+    TokenEmbeddings unprefixed = plain().encodeDocument("fox");
+    assertEquals(List.of("[CLS]", "[unused1]", "fox", "[SEP]"), unprefixed.tokens());
+    assertTrue(TestModels.maxAbsDiff(unprefixed.row(2), docs.get(0).row(3)) > 1e-3);
+    assertFalse(plain().checksum().equals(encoder.checksum()), "prefixes change the vectors, so the checksum");
     TokenEncoder queryOnly = TokenEncoders.shared(TestModels.bundled().withPrefixes("query: ", ""),
         TestModels.SMALL_BATCHES);
-    assertFalse(queryOnly.checksum().equals(e5Style.checksum()));
+    assertFalse(queryOnly.checksum().equals(encoder.checksum()));
+  }
+
+  private static TokenEncoder plain() {
+    return TokenEncoders.shared(TestModels.bundled().withPrefixes("", ""), TestModels.SMALL_BATCHES);
   }
 }

@@ -50,7 +50,7 @@ public final class DeviceBenchmark {
     if (texts.isEmpty()) {
       throw new IllegalArgumentException("no documents in " + corpus);
     }
-    EncoderConfig config = EncoderConfig.bundledMiniLm();
+    EncoderConfig config = EncoderConfig.bundled();
     ObjectNode root = JSON.createObjectNode();
     root.put("corpus", corpus.toString());
     root.put("documents", texts.size());

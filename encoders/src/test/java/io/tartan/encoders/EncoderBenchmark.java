@@ -33,7 +33,7 @@ public final class EncoderBenchmark {
         .mapToInt(Integer::parseInt).toArray();
 
     List<String> texts = BenchBatches.readCorpus(corpus, docs);
-    EncoderConfig config = EncoderConfig.bundledMiniLm();
+    EncoderConfig config = EncoderConfig.bundled();
     EncoderOptions base = EncoderOptions.defaults().withIntraOpThreads(threads);
     System.out.printf(Locale.ROOT, "# %d docs from %s, %s, %d intra-op threads, %d cores, rounds %d%n",
         texts.size(), corpus, config.id(), threads, Runtime.getRuntime().availableProcessors(), rounds);

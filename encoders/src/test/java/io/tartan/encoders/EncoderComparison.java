@@ -33,7 +33,7 @@ public final class EncoderComparison {
     List<String> texts = BenchBatches.readCorpus(corpus, docs);
     List<EncoderConfig> configs = new ArrayList<>();
     for (String m : opts.required("models").split(",")) {
-      configs.add(m.equals("bundled") ? EncoderConfig.bundledMiniLm() : EncoderConfig.load(m));
+      configs.add(m.equals("bundled") ? EncoderConfig.bundled() : EncoderConfig.load(m));
     }
     List<OnnxTokenEncoder> encoders = new ArrayList<>();
     long[] inputTokens = new long[configs.size()];

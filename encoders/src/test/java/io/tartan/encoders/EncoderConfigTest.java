@@ -18,10 +18,10 @@ class EncoderConfigTest {
 
   @Test
   void bundledConfigPointsAtTheJarResources() {
-    EncoderConfig c = EncoderConfig.bundledMiniLm();
-    assertEquals("all-minilm-l6-v2", c.id());
-    assertEquals("classpath:all-minilm-l6-v2.onnx", c.onnx());
-    assertEquals("classpath:all-minilm-l6-v2-tokenizer.json", c.tokenizer());
+    EncoderConfig c = EncoderConfig.bundled();
+    assertEquals("e5-small-v2", c.id());
+    assertEquals("classpath:e5-small-v2.onnx", c.onnx());
+    assertEquals("classpath:e5-small-v2-tokenizer.json", c.tokenizer());
     assertEquals(InputNames.BERT, c.inputs());
     assertEquals(384, c.hiddenSize());
     assertEquals(384, c.dim());
@@ -31,6 +31,9 @@ class EncoderConfigTest {
     assertEquals(32, c.queryMaxlen());
     assertEquals(220, c.docMaxlen());
     assertTrue(c.queryPadWithMask() && c.queryAttendToMask() && c.docSkipPunctuation());
+    // e5 was trained with these prefixes; without them its vectors are worse (encoders/README.md)
+    assertEquals("query: ", c.queryPrefix());
+    assertEquals("passage: ", c.docPrefix());
   }
 
   @Test
@@ -56,15 +59,15 @@ class EncoderConfigTest {
 
   @Test
   void jsonRoundTrips() throws IOException {
-    EncoderConfig c = EncoderConfig.bundledMiniLm().withDocMaxlen(180);
+    EncoderConfig c = EncoderConfig.bundled().withDocMaxlen(180);
     Path file = Files.writeString(dir.resolve("copy.json"), c.toJson());
     assertEquals(c, EncoderConfig.load(file));
-    assertFalse(c.toJson().contains("prefix"), "no prefix keys when there are none");
-    EncoderConfig e5 = c.withPrefixes("query: ", "passage: ");
-    Path withPrefixes = Files.writeString(dir.resolve("e5.json"), e5.toJson());
-    assertEquals(e5, EncoderConfig.load(withPrefixes));
-    assertEquals("query: ", EncoderConfig.load(withPrefixes).queryPrefix());
-    assertEquals("", c.docPrefix());
+    assertEquals("query: ", EncoderConfig.load(file).queryPrefix());
+    EncoderConfig none = c.withPrefixes("", "");
+    assertFalse(none.toJson().contains("prefix"), "no prefix keys when there are none");
+    Path withoutPrefixes = Files.writeString(dir.resolve("none.json"), none.toJson());
+    assertEquals(none, EncoderConfig.load(withoutPrefixes));
+    assertEquals("", EncoderConfig.load(withoutPrefixes).docPrefix());
   }
 
   @Test
@@ -75,7 +78,7 @@ class EncoderConfigTest {
       assertTrue(c.onnx().startsWith("classpath:io/tartan/encoders/configs/"), c.onnx());
     }
     // selectable sentence models whose ONNX graphs come in langchain4j jars (put on the classpath to use them)
-    for (String name : List.of("e5-small-v2", "e5-small-v2-q", "bge-small-en-v15", "bge-small-en-v15-q",
+    for (String name : List.of("all-minilm-l6-v2", "e5-small-v2-q", "bge-small-en-v15", "bge-small-en-v15-q",
         "all-minilm-l6-v2-q")) {
       EncoderConfig c = EncoderConfig.load("classpath:io/tartan/encoders/configs/" + name + ".json");
       assertEquals(name, c.id());
@@ -91,9 +94,22 @@ class EncoderConfigTest {
   }
 
   @Test
+  void shippedConfigsAreFoundByIdAndTellWhetherTheirJarIsThere() {
+    EncoderConfig e5 = EncoderConfig.shipped("e5-small-v2").orElseThrow();
+    assertEquals(EncoderConfig.bundled(), e5);
+    assertTrue(e5.filesPresent(), "the bundled model's jar is a dependency");
+    // MiniLM's jar is no dependency any more: its config is shipped, its files are not
+    EncoderConfig minilm = EncoderConfig.shipped("all-minilm-l6-v2").orElseThrow();
+    assertFalse(minilm.filesPresent());
+    assertTrue(EncoderConfig.shipped("no-such-model").isEmpty());
+    assertTrue(EncoderConfig.shipped("../configs/e5-small-v2").isEmpty());
+    assertTrue(EncoderConfig.shipped(null).isEmpty());
+  }
+
+  @Test
   void maxlensMustLeaveRoomForText() {
-    assertThrows(IllegalArgumentException.class, () -> EncoderConfig.bundledMiniLm().withDocMaxlen(3));
-    assertThrows(IllegalArgumentException.class, () -> EncoderConfig.bundledMiniLm().withQueryMaxlen(600));
+    assertThrows(IllegalArgumentException.class, () -> EncoderConfig.bundled().withDocMaxlen(3));
+    assertThrows(IllegalArgumentException.class, () -> EncoderConfig.bundled().withQueryMaxlen(600));
   }
 
   @Test

@@ -28,7 +28,7 @@ class ModelFileErrorsTest {
   @Test
   void configWithRelativePathsLoadsAndEncodes() throws IOException {
     Path config = writeConfig(models, "relative.json", "\"onnx\": \"" + onnx.getFileName() + "\", \"tokenizer\": \""
-        + tokenizer.getFileName() + "\"");
+        + tokenizer.getFileName() + "\", \"query_prefix\": \"query: \", \"doc_prefix\": \"passage: \"");
     EncoderConfig loaded = EncoderConfig.load(config);
     assertEquals(onnx.toString(), loaded.onnx());
     assertEquals("relative", loaded.id());

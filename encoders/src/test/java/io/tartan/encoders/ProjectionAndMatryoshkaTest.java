@@ -55,10 +55,11 @@ class ProjectionAndMatryoshkaTest {
 
   @Test
   void matryoshkaKeepsTheFirstDimsAndRenormalises() throws IOException {
-    Path json = dir.resolve("minilm-128.json");
-    Files.writeString(json, "{\"id\": \"minilm-128\", \"onnx\": \"classpath:all-minilm-l6-v2.onnx\","
-        + " \"tokenizer\": \"classpath:all-minilm-l6-v2-tokenizer.json\", \"hidden_size\": 384,"
-        + " \"dim\": 128, \"matryoshka_dims\": [128, 256]}");
+    Path json = dir.resolve("e5-128.json");
+    Files.writeString(json, "{\"id\": \"e5-128\", \"onnx\": \"classpath:" + TestModels.ONNX_RESOURCE + "\","
+        + " \"tokenizer\": \"classpath:" + TestModels.TOKENIZER_RESOURCE + "\", \"hidden_size\": 384,"
+        + " \"dim\": 128, \"matryoshka_dims\": [128, 256],"
+        + " \"query_prefix\": \"query: \", \"doc_prefix\": \"passage: \"}");
     try (TokenEncoder truncated = TokenEncoders.open(EncoderConfig.load(json), TestModels.SMALL_BATCHES)) {
       assertEquals(128, truncated.dim());
       List<TokenEmbeddings> got = truncated.encodeDocuments(DOCS);

@@ -13,8 +13,8 @@ import java.util.Map;
 
 /** The bundled model as the tests use it, and small helpers over token matrices. */
 final class TestModels {
-  static final String ONNX_RESOURCE = "all-minilm-l6-v2.onnx";
-  static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
+  static final String ONNX_RESOURCE = "e5-small-v2.onnx";
+  static final String TOKENIZER_RESOURCE = "e5-small-v2-tokenizer.json";
 
   /** Small batches and windows so that bucketing across several batches and windows is exercised. */
   static final EncoderOptions SMALL_BATCHES = EncoderOptions.defaults()
@@ -23,7 +23,7 @@ final class TestModels {
   private TestModels() {}
 
   static EncoderConfig bundled() {
-    return EncoderConfig.bundledMiniLm();
+    return EncoderConfig.bundled();
   }
 
   /** One encoder for all tests that only need the bundled model. */

@@ -22,7 +22,7 @@ import java.util.Properties;
  * @param output                     index root URI
  * @param format                     {@code jsonl}, {@code parquet}, {@code npy}, {@code parquet-vectors}, or
  *                                   {@code auto} (by file names)
- * @param modelConfig                encoder model config (path or {@code classpath:}); empty = bundled MiniLM
+ * @param modelConfig                encoder model config (path or {@code classpath:}); empty = bundled e5-small-v2
  * @param nbits                      residual bits per dimension (1, 2 or 4)
  * @param docMaxlen                  document length in tokens for the encoder (0 = the model config's)
  * @param queryMaxlen                query length recorded in the index (0 = the model config's)

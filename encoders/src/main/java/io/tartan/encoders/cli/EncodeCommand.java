@@ -77,7 +77,7 @@ public final class EncodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    EncoderConfig config = modelConfig == null ? EncoderConfig.bundledMiniLm() : EncoderConfig.load(modelConfig);
+    EncoderConfig config = modelConfig == null ? EncoderConfig.bundled() : EncoderConfig.load(modelConfig);
     if (docMaxlen != null) {
       config = config.withDocMaxlen(docMaxlen);
     }

@@ -16,8 +16,8 @@ class EncodeCommandTest {
   void printsKeptTokensAndShape() {
     Result r = run("--text", "Hello, world!", "--doc-maxlen", "64", "--threads", "2");
     assertEquals(0, r.code, r.err);
-    assertTrue(r.out.contains("shape: [5 x 384]"), r.out);
-    assertTrue(r.out.contains("[unused1]") && r.out.contains("hello") && !r.out.contains(" , "), r.out);
+    assertTrue(r.out.contains("shape: [6 x 384]"), r.out); // [CLS] [unused1] passage hello world [SEP]
+    assertTrue(r.out.contains("[unused1]") && r.out.contains("passage") && r.out.contains("hello") && !r.out.contains(" , "), r.out);
     assertTrue(r.out.contains("NOT ColBERT-trained"), r.out);
 
     Result q = run("--text", "Hello, world!", "--query", "--query-maxlen", "16", "--values", "0",

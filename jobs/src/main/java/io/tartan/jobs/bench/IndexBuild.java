@@ -55,6 +55,18 @@ record IndexBuild(Path dir, JsonNode summary, boolean reused) {
         }
     }
 
+    /**
+     * An index built elsewhere, measured as it is (never rebuilt nor removed): its figures come from the summary its
+     * build wrote next to the manifest (none, if it has no summary).
+     */
+    static IndexBuild existing(Path dir) {
+        if (!Files.isDirectory(dir.resolve("metadata"))) {
+            throw new IllegalArgumentException("--index " + dir + " is not an index (no metadata/ folder)");
+        }
+        LOG.info("measuring the prebuilt index {}", dir);
+        return new IndexBuild(dir, existingSummary(dir).orElseGet(JSON::createObjectNode), true);
+    }
+
     String uri() {
         return uri(dir);
     }

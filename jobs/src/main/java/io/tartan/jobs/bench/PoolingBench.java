@@ -46,7 +46,7 @@ final class PoolingBench implements Callable<Integer> {
     @Option(names = "--pool-factors", split = ",", defaultValue = "1,2,3", description = "pool factors, one index each (default 1,2,3)")
     List<Integer> poolFactors;
 
-    @Option(names = "--model-config", description = "encoder model config for text (default: bundled all-MiniLM-L6-v2)")
+    @Option(names = "--model-config", description = "encoder model config for text (default: the bundled e5-small-v2)")
     String modelConfig;
 
     @Mixin
@@ -57,7 +57,7 @@ final class PoolingBench implements Callable<Integer> {
         MachineInfo machine = MachineInfo.current();
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.set("machine", machine.toJson());
-        out.put("model", modelConfig == null ? "bundled all-MiniLM-L6-v2 (not ColBERT-trained)" : modelConfig);
+        out.put("model", modelConfig == null ? "bundled e5-small-v2 (not ColBERT-trained)" : modelConfig);
         ArrayNode rows = out.putArray("runs");
         try (BenchSpark spark = new BenchSpark("tartan bench pooling")) {
             for (Path data : datasets) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tartan.encoders.TokenEncoder;
+import io.tartan.query.IndexQueryEncoders;
 import io.tartan.query.ModelQueryEncoder;
 import io.tartan.query.OpenOptions;
 import io.tartan.query.SearchParams;
@@ -30,7 +31,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code tartan bench text}: for each test collection (a folder with corpus.jsonl, queries.jsonl and qrels.tsv, as in
- * ../shared/data), builds an index with IndexJob and the encoder, then evaluates it like {@code tartan eval
+ * ../shared/data), builds an index with IndexJob and the encoder (or takes a prebuilt one, {@code --index}), then
+ * evaluates it like {@code tartan eval
  * --exact}: nDCG@10 / MRR@10 / Recall@100 and latency of the default search, of PLAID mode at ColBERT's defaults and
  * of exact MaxSim over the same index, and the indexing throughput.
  */
@@ -45,8 +47,17 @@ final class TextBench implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "collection folder (corpus.jsonl, queries.jsonl, qrels.tsv or qrels_gain.tsv); repeatable")
     List<Path> collections;
 
-    @Option(names = "--model-config", description = "encoder model config (default: bundled all-MiniLM-L6-v2)")
+    @Option(names = "--model-config", description = "encoder model config (default: the bundled e5-small-v2)")
     String modelConfig;
+
+    @Option(names = "--index", paramLabel = "DIR", description = "a prebuilt index of each --data, in the same order "
+            + "(repeatable): measured as it is, not built; its manifest's encoder must be the model's (checksum checked)")
+    List<Path> indexes = new ArrayList<>();
+
+    @Option(names = "--exact-float", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "also rank by exact MaxSim over uncompressed vectors, which encodes each corpus again "
+                    + "(--no-exact-float leaves that row out)")
+    boolean exactFloat;
 
     @Mixin
     BenchOptions options;
@@ -55,8 +66,17 @@ final class TextBench implements Callable<Integer> {
     public Integer call() {
         MachineInfo machine = MachineInfo.current();
         Map<Path, IndexBuild> builds = new LinkedHashMap<>();
-        try (BenchSpark spark = new BenchSpark("tartan bench text")) {
-            for (Path c : collections) {
+        if (!indexes.isEmpty()) {
+            if (indexes.size() != collections.size()) {
+                throw new IllegalArgumentException("--index given " + indexes.size() + " times for " + collections.size()
+                        + " --data collections: give one prebuilt index per collection, in the same order");
+            }
+            for (int i = 0; i < collections.size(); i++) {
+                builds.put(collections.get(i), IndexBuild.existing(indexes.get(i)));
+            }
+        }
+        try (BenchSpark spark = new BenchSpark("tartan bench text")) { // started only if something is built
+            for (Path c : builds.isEmpty() ? collections : List.<Path>of()) {
                 Path corpus = c.resolve("corpus.jsonl");
                 if (!Files.isRegularFile(corpus)) {
                     throw new IllegalArgumentException(c + " has no corpus.jsonl");
@@ -72,7 +92,7 @@ final class TextBench implements Callable<Integer> {
         }
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         out.set("machine", machine.toJson());
-        out.put("model", modelConfig == null ? "bundled all-MiniLM-L6-v2 (not ColBERT-trained)" : modelConfig);
+        out.put("model", modelConfig == null ? "bundled e5-small-v2 (not ColBERT-trained)" : modelConfig);
         ArrayNode results = out.putArray("collections");
         builds.forEach((c, b) -> results.add(evaluate(c, b)));
         String md = markdown(results, machine);
@@ -102,18 +122,29 @@ final class TextBench implements Callable<Integer> {
         o.put("qrels", qrelsFile.getFileName().toString());
         build.putFigures(o);
         try (TartanIndex idx = TartanIndex.open(build.uri(), OpenOptions.defaults())) {
-            idx.withEncoder(ModelQueryEncoder.open(modelConfig));
+            // refused when the index was built with another model (or the same one with other settings)
+            ModelQueryEncoder queries = IndexQueryEncoders.open(idx.snapshot().manifest().settings(), modelConfig);
+            if (queries == null) {
+                throw new IllegalArgumentException(build.uri() + ": " + IndexQueryEncoders.whyNone(
+                        idx.snapshot().manifest().settings()));
+            }
+            idx.withEncoder(queries);
             List<String> rejects = new ArrayList<>();
             List<EvalQuery> qs = EvalQuery.readJsonl(c.resolve("queries.jsonl"), idx.snapshot().dim(), rejects::add);
             rejects.forEach(r -> LOG.warn("skipped {}", r));
-            LOG.info("evaluating {}: {} queries, default search, exhaustive MaxSim over the index, exact MaxSim "
-                    + "over the corpus encoded again (uncompressed), bm25, rerank and hybrid", name(c), qs.size());
+            LOG.info("evaluating {}: {} queries, default search, exhaustive MaxSim over the index, {}bm25, rerank and "
+                    + "hybrid", name(c), qs.size(), exactFloat ? "exact MaxSim over the corpus encoded again "
+                    + "(uncompressed), " : "");
             EvalReport def;
-            try (TokenEncoder docs = FloatCorpusRanker.documentEncoder(modelConfig,
-                    idx.snapshot().manifest().settings())) {
-                def = new Evaluator(idx, qrels, K, SearchParams.defaults(), true)
-                        .withExactFloat(new FloatCorpusRanker(docs, idx.snapshot()), c.resolve("corpus.jsonl"))
-                        .compare(TEXT_MODES).run(qs, rejects.size());
+            Evaluator evaluator = new Evaluator(idx, qrels, K, SearchParams.defaults(), true).compare(TEXT_MODES);
+            if (exactFloat) {
+                try (TokenEncoder docs = FloatCorpusRanker.documentEncoder(modelConfig,
+                        idx.snapshot().manifest().settings())) {
+                    def = evaluator.withExactFloat(new FloatCorpusRanker(docs, idx.snapshot()), c.resolve("corpus.jsonl"))
+                            .run(qs, rejects.size());
+                }
+            } else {
+                def = evaluator.run(qs, rejects.size());
             }
             LOG.info("evaluating {}: PLAID mode", name(c));
             EvalReport plaid = new Evaluator(idx, qrels, K, SearchParams.plaid(), false).run(qs, rejects.size());
@@ -121,7 +152,9 @@ final class TextBench implements Callable<Integer> {
             o.set("plaid", plaid.toJson());
             o.put("ndcg@10_gap_default_vs_exact", def.exact().ndcg10() - def.search().ndcg10());
             o.put("ndcg@10_gap_plaid_vs_exact", def.exact().ndcg10() - plaid.search().ndcg10());
-            o.put("ndcg@10_compression_loss", def.exactFloat().ndcg10() - def.exact().ndcg10());
+            if (def.exactFloat() != null) {
+                o.put("ndcg@10_compression_loss", def.exactFloat().ndcg10() - def.exact().ndcg10());
+            }
         }
         return o;
     }

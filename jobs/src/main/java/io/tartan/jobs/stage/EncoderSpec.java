@@ -14,7 +14,7 @@ import java.io.Serializable;
  * What every executor needs to open the same encoder: the model config location and the settings that override
  * it. Executors open it through {@link TokenEncoders#shared}, so all tasks of one executor JVM share one ONNX session.
  *
- * @param modelConfig model config path or {@code classpath:}; empty for the bundled all-MiniLM-L6-v2
+ * @param modelConfig model config path or {@code classpath:}; empty for the bundled e5-small-v2
  * @param docMaxlen   0 keeps the config's doc_maxlen
  * @param device      {@code cpu}, {@code cuda:N}, or {@code gpu}: the GPU address Spark assigned the task
  * @param threads     ONNX intra-op threads
@@ -24,7 +24,7 @@ public record EncoderSpec(String modelConfig, int docMaxlen, String device, int 
         implements Serializable {
 
     public EncoderConfig config() {
-        EncoderConfig c = modelConfig == null || modelConfig.isBlank() ? EncoderConfig.bundledMiniLm()
+        EncoderConfig c = modelConfig == null || modelConfig.isBlank() ? EncoderConfig.bundled()
                 : EncoderConfig.load(modelConfig);
         return docMaxlen > 0 ? c.withDocMaxlen(docMaxlen) : c;
     }

@@ -2,6 +2,7 @@ package io.tartan.jobs.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tartan.encoders.EncoderConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -169,5 +170,28 @@ class BenchCommandTest {
                 r.get("ndcg@10_compression_loss").asDouble(), 1e-12);
         assertTrue(Files.readString(md).contains("tiny (qrels_gain.tsv)"));
         assertTrue(Files.readString(md).contains("uncompressed float vectors"));
+
+        // the same index again, prebuilt: measured as it is, no build and (--no-exact-float) no corpus encoding
+        Path built = dir.resolve("work").resolve("text-tiny");
+        Path again = dir.resolve("again.json");
+        assertEquals(0, BenchCommand.run("text", "--data", c.toString(), "--index", built.toString(),
+                "--no-exact-float", "--work", dir.resolve("unused").toString(), "--json", again.toString()));
+        assertFalse(Files.exists(dir.resolve("unused")), "nothing built");
+        JsonNode r2 = JSON.readTree(again.toFile()).get("collections").get(0);
+        assertEquals(6, r2.get("documents").asInt(), "figures from the prebuilt index's build summary");
+        assertEquals(def.get("ndcg@10").asDouble(), r2.get("default").get("ndcg@10").asDouble(), 1e-12);
+        for (String mode : List.of("bm25", "rerank", "hybrid")) {
+            assertEquals(def.get("modes").get(mode).get("ndcg@10").asDouble(),
+                    r2.get("default").get("modes").get(mode).get("ndcg@10").asDouble(), 1e-12, mode);
+        }
+        assertFalse(r2.get("default").has("exact_float"));
+        assertFalse(r2.has("ndcg@10_compression_loss"));
+        // a model whose vectors differ from the index's (e5 without its prefixes) is refused, naming the checksums
+        Path other = Files.writeString(dir.resolve("e5-plain.json"),
+                EncoderConfig.bundled().withPrefixes("", "").toJson());
+        assertEquals(1, BenchCommand.run("text", "--data", c.toString(), "--index", built.toString(),
+                "--no-exact-float", "--model-config", other.toString()));
+        assertEquals(1, BenchCommand.run("text", "--data", c.toString(), "--index", built.toString(),
+                "--index", built.toString()), "one --index per --data");
     }
 }

@@ -130,7 +130,7 @@ class IndexJobTest {
                 && l.contains("mixed.jsonl:4")), "the duplicate names where the id was first seen: " + rejected);
 
         Manifest m = new ManifestStore(new Configuration(), new IndexLayout(out)).readLatest();
-        assertEquals("all-minilm-l6-v2", m.settings().encoderId());
+        assertEquals("e5-small-v2", m.settings().encoderId());
         assertTrue(m.settings().encoderChecksum().startsWith("sha256:"));
         JsonNode summary = new ObjectMapper().readTree(Path.of(out, "metadata", "v1.summary.json").toFile());
         JsonNode memory = summary.get("memory");

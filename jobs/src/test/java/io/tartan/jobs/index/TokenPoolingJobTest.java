@@ -95,7 +95,7 @@ class TokenPoolingJobTest {
         assertEquals(p2.tokens(), summary.get("tokens").asLong());
         assertTrue(summary.get("bytes_per_token").asDouble() > 0);
 
-        // the bundled MiniLM is no ColBERT model and misses some topics unpooled too: every query the unpooled index
+        // the bundled e5-small-v2 is no ColBERT model and misses some topics unpooled too: every query the unpooled index
         // answers on topic, the pooled one answers on topic
         int onTopic = 0;
         try (TartanIndex before = TartanIndex.open(plain); TartanIndex after = TartanIndex.open(pooled)) {

@@ -42,7 +42,7 @@ class ServeCommandTest {
                 "Stock markets fell sharply after the interest rate decision.",
                 "A recipe for sourdough bread with a crisp crust.",
                 "The spacecraft entered orbit around Jupiter's largest moon.");
-        EncoderConfig config = EncoderConfig.bundledMiniLm().withDocMaxlen(64);
+        EncoderConfig config = EncoderConfig.bundled().withDocMaxlen(64);
         try (TokenEncoder enc = TokenEncoders.open(config, EncoderOptions.defaults())) {
             float[][] vecs = enc.encodeDocuments(docs).stream().map(e -> e.vectors().clone()).toArray(float[][]::new);
             float[] all = Arrays.stream(vecs).reduce(new float[0], ServeCommandTest::concat);
@@ -80,7 +80,7 @@ class ServeCommandTest {
     @Test
     void aModelWhoseChecksumDiffersIsRefused() throws Exception {
         Path other = dir.resolve("other-model.json");
-        Files.writeString(other, EncoderConfig.bundledMiniLm().withQueryMaxlen(24).toJson());
+        Files.writeString(other, EncoderConfig.bundled().withQueryMaxlen(24).toJson());
         EncoderMismatchException e = assertThrows(EncoderMismatchException.class,
                 () -> serve("--index", textIndex, "--port", "0", "--poll-seconds", "0", "--model-config", other.toString()));
         assertTrue(e.getMessage().contains("checksum") && e.getMessage().contains("--model-config"), e.getMessage());

@@ -21,7 +21,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Text queries through the bundled all-MiniLM-L6-v2 encoder (a sentence model, not ColBERT-trained). */
+/** Text queries through the bundled e5-small-v2 encoder (a sentence model, not ColBERT-trained). */
 class TextQueryTest {
     @TempDir
     Path dir;

@@ -13,9 +13,9 @@ public final class ModelQueryEncoder implements QueryEncoder {
         this.encoder = encoder;
     }
 
-    /** Opens the model a config file (or {@code classpath:} location) describes; null means the bundled MiniLM. */
+    /** Opens the model a config file (or {@code classpath:} location) describes; null means the bundled e5-small-v2. */
     public static ModelQueryEncoder open(String modelConfig) {
-        EncoderConfig config = modelConfig == null ? EncoderConfig.bundledMiniLm() : EncoderConfig.load(modelConfig);
+        EncoderConfig config = modelConfig == null ? EncoderConfig.bundled() : EncoderConfig.load(modelConfig);
         return new ModelQueryEncoder(TokenEncoders.open(config, EncoderOptions.defaults()));
     }
 

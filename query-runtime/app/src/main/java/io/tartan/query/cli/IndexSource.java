@@ -20,7 +20,7 @@ public final class IndexSource {
     String index;
 
     @Option(names = "--model-config", description = "encoder model config for text queries; its checksum must match the "
-            + "index's encoder-checksum (default: the bundled all-MiniLM-L6-v2 when the index was built with it)")
+            + "index's encoder-checksum (default: the shipped config of the index's encoder, e.g. the bundled e5-small-v2)")
     String modelConfig;
 
     @Option(names = "--version", description = "manifest version to open (default: latest)")

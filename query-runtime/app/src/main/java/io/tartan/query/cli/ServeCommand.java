@@ -128,7 +128,7 @@ public final class ServeCommand implements Callable<Integer> {
     double pollSeconds;
 
     @Option(names = "--model-config", description = "encoder model config for text queries; its checksum must match the "
-            + "index's encoder-checksum (default: the bundled model when the index was built with it)")
+            + "index's encoder-checksum (default: the shipped config of the index's encoder, e.g. the bundled e5-small-v2)")
     String modelConfig;
 
     @Option(names = "--no-text", description = "load no model: accept query vectors only")

@@ -79,12 +79,13 @@ public final class FloatCorpusRanker {
     }
 
     /**
-     * Opens the document encoder the index was built with: {@code modelConfig} (null: the bundled model) at the index's
+     * Opens the document encoder the index was built with: {@code modelConfig} (null: the shipped config of the index's encoder id, else the bundled model) at the index's
      * doc_maxlen; refused when the index records an encoder checksum this model does not match, since other vectors
      * would measure another model, not the compression.
      */
     public static TokenEncoder documentEncoder(String modelConfig, IndexSettings settings) {
-        EncoderConfig config = modelConfig == null ? EncoderConfig.bundledMiniLm() : EncoderConfig.load(modelConfig);
+        EncoderConfig config = modelConfig != null ? EncoderConfig.load(modelConfig)
+                : EncoderConfig.shipped(settings.encoderId()).orElseGet(EncoderConfig::bundled);
         if (settings.docMaxlen() > 0) {
             config = config.withDocMaxlen(settings.docMaxlen());
         }

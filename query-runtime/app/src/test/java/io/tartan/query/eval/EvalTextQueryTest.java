@@ -21,7 +21,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** BEIR-style text queries through the bundled all-MiniLM-L6-v2 encoder, end to end through {@code tartan eval}. */
+/** BEIR-style text queries through the bundled e5-small-v2 encoder, end to end through {@code tartan eval}. */
 class EvalTextQueryTest {
     @TempDir
     Path dir;

@@ -173,8 +173,10 @@ class LocalClusterIT {
         String log = driver.readLog();
         assertTrue(log.contains("encode stage: each task asks for 1.0 GPU(s)"), "the GPU profile applied");
         // k-means and the codec read the encoded sample after a shuffle, so their task sets run on the default
-        // profile (before that shuffle every one of them held a GPU); in that window only a re-run of the encode
-        // stage, for the killed worker's lost shuffle output, may ask for GPUs again
+        // profile (before that shuffle every one of them held a GPU): the pass that stores the points and draws the
+        // codec's and the coarse k-means' samples, the group-by's map side and the group fit (the codec itself then
+        // runs on the driver); in that window only a re-run of the encode stage, for the killed worker's lost
+        // shuffle output, may ask for GPUs again
         String kmeans = log.substring(log.indexOf("stage kmeans: started"), log.indexOf("stage pass2: started"));
         Matcher sets = Pattern.compile("Adding task set \\S+ with \\d+ tasks resource profile (\\d+)").matcher(kmeans);
         int defaultProfileSets = 0;
@@ -183,7 +185,7 @@ class LocalClusterIT {
                 defaultProfileSets++;
             }
         }
-        assertTrue(defaultProfileSets >= 5, "k-means/codec task sets on the default profile: " + defaultProfileSets);
+        assertTrue(defaultProfileSets >= 3, "k-means/codec task sets on the default profile: " + defaultProfileSets);
         assertTrue(log.contains("Lost executor") || log.contains("ExecutorLostFailure"),
                 "the driver saw the executor go");
         assertEquals(ref.fingerprint, IndexFingerprint.of(new Configuration(), out),

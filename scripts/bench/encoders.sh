@@ -11,9 +11,7 @@
 # Environment: SHARED (default ../shared next to the repository), OUT (default target/bench/encoders),
 # COLLECTIONS (default "cranfield cisi"; add scifact for the third, ~6 min a build on an idle 2-core machine),
 # NICE (nice level, default 10), DOCS (documents per model for the throughput run, default 400).
-set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-SHARED="${SHARED:-$ROOT/../shared}"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 OUT="$(mkdir -p "${OUT:-$ROOT/target/bench/encoders}" && cd "${OUT:-$ROOT/target/bench/encoders}" && pwd)"
 COLLECTIONS="${COLLECTIONS:-cranfield cisi}"
 NICE="${NICE:-10}"
@@ -46,7 +44,6 @@ config_of() { # model id -> model config file usable without the jar on the clas
   echo "$OUT/models/$m.json"
 }
 
-load() { cut -d' ' -f1-3 /proc/loadavg; }
 configs=()
 for m in "${models[@]}"; do
   cfg="$(config_of "$m")"
@@ -55,10 +52,10 @@ for m in "${models[@]}"; do
     data="$SHARED/data/$c"
     qrels="$data/qrels.tsv"
     [ -f "$data/qrels_gain.tsv" ] && qrels="$data/qrels_gain.tsv"
-    echo "== $m on $c: build $(date -u +%FT%TZ), load $(load)"
+    echo "== $m on $c: build $(utc_now), load $(load)"
     nice -n "$NICE" "$ROOT/scripts/tartan" index --input "$data/corpus.jsonl" --output "$OUT/idx/$m-$c" \
       --model-config "$cfg" > "$OUT/$m-$c-index.log" 2>&1
-    echo "== $m on $c: eval $(date -u +%FT%TZ), load $(load)"
+    echo "== $m on $c: eval $(utc_now), load $(load)"
     nice -n "$NICE" "$ROOT/scripts/tartan" eval --index "$OUT/idx/$m-$c" --queries "$data/queries.jsonl" \
       --qrels "$qrels" --exhaustive --compare bm25,rerank,hybrid --model-config "$cfg" \
       --json "$OUT/$m-$c.json" | tee "$OUT/$m-$c-eval.txt"
@@ -66,10 +63,10 @@ for m in "${models[@]}"; do
   done
 done
 
-echo "== throughput $(date -u +%FT%TZ), load $(load)"
+echo "== throughput $(utc_now), load $(load)"
 list="$(IFS=,; echo "${configs[*]}")"
 first_corpus="$SHARED/data/$(echo "$COLLECTIONS" | cut -d' ' -f1)/corpus.jsonl"
 (cd "$ROOT" && mvn -B -q -o -pl encoders test-compile >&2 && nice -n "$NICE" java -Xmx4g \
   -cp "encoders/target/test-classes:encoders/target/classes:$(cat encoders/target/classpath.txt)" \
   io.tartan.encoders.EncoderComparison --corpus "$first_corpus" --docs "${DOCS:-400}" --models "$list") | tee "$OUT/throughput.md"
-echo "== done $(date -u +%FT%TZ), load $(load)"
+echo "== done $(utc_now), load $(load)"

@@ -12,9 +12,7 @@
 # NDOCS=N (headline only) generates a smaller synthetic set with $SHARED/bench/gen_synth.py --ndocs N into
 # $OUT/synth-N instead of reading $SYNTH: a smoke test of the script, not a headline figure. The JMH_* variables of
 # scripts/bench-kernels.sh apply to the kernel run.
-set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-SHARED="${SHARED:-$ROOT/../shared}"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SYNTH="${SYNTH:-$SHARED/../synth}"
 SCALING="${SCALING:-$SYNTH,$SHARED/../synth4,$SHARED/../synth10}"
 OUT="${OUT:-$ROOT/target/bench}"
@@ -56,14 +54,14 @@ if [ "$family" = headline ] || [ "$family" = all ]; then
     fi
   fi
   [ -f "$data/docs.npy" ] || { echo "figures.sh: no synthetic data in $data (gen_synth.py --out-dir $data)" >&2; exit 2; }
-  started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-  load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+  started=$(utc_now)
+  load_start=$(load)
   tartan bench synth --data "$data" --nbits 2 --no-curve --work "$OUT/headline" --json "$OUT/headline-synth.json" \
     --md "$OUT/headline-synth.md" "${REUSE_FLAG[@]}" > /dev/null
   "$ROOT/scripts/bench-kernels.sh" -rf json -rff "$OUT/headline-kernels.json" > "$OUT/headline-kernels.log"
-  load_end=$(cut -d' ' -f1-3 /proc/loadavg)
-  cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
+  load_end=$(load)
+  cpu=$(cpu_name)
   tartan bench headline --synth "$OUT/headline-synth.json" --kernels "$OUT/headline-kernels.json" \
-    --command "$cmdline" --cpu "${cpu:-unknown}" --started "$started" --ended "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+    --command "$cmdline" --cpu "${cpu:-unknown}" --started "$started" --ended "$(utc_now)" \
     --load-start "$load_start" --load-end "$load_end" --md "$OUT/headline.md"
 fi

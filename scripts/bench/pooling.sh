@@ -4,15 +4,17 @@
 # search p50/p95 on one thread, build seconds), with the command, CPU, date and load average before and after:
 #   scripts/bench/pooling.sh
 # Text collections are measured by nDCG@10 (bundled encoder), the synthetic set by recall@10 against exact_top10.tsv.
+# A text collection is encoded once (into $OUT/encoded-NAME, as precomputed-vector input) and every pool factor's
+# index is built from those vectors, so three factors cost one encoding.
 # The cheap data sets come first and the table is rewritten after every index, so a run stopped early keeps its rows.
 # Environment: SHARED (default: ../shared next to the repository), SYNTH (gen_synth.py output, default
 # $SHARED/../synth), DATA (comma-separated data set folders, measured in order; default Cranfield, CISI, $SYNTH,
-# SciFact), FACTORS (default 1,2,3), OUT (default target/bench/pooling: indexes, pooling.json, pooling.md), REUSE=1
-# (measure indexes an earlier run left in $OUT). p50 is only meaningful on an idle machine; tokens, bytes and quality
-# do not depend on load.
-set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-SHARED="${SHARED:-$ROOT/../shared}"
+# SciFact), FACTORS (default 1,2,3), MODEL_CONFIG (encoder model config for text, e.g. the e5-small-v2 config
+# scripts/bench/encoders.sh writes; default the bundled encoder), NICE (nice level, default 10), OUT (default
+# target/bench/pooling: encodings, indexes, pooling.json, pooling.md), REUSE=1 (take the encodings and indexes an
+# earlier run left in $OUT). p50 is only meaningful on an idle machine; tokens, bytes and quality do not depend on
+# load.
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SYNTH="${SYNTH:-$SHARED/../synth}"
 DATA="${DATA:-$SHARED/data/cranfield,$SHARED/data/cisi,$SYNTH,$SHARED/data/scifact}"
 FACTORS="${FACTORS:-1,2,3}"
@@ -25,15 +27,16 @@ for d in "${sets[@]}"; do
   args+=(--data "$d")
 done
 [ "${REUSE:-0}" = 1 ] && args+=(--reuse)
-started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
-load_start=$(cut -d' ' -f1-3 /proc/loadavg)
-"$ROOT/scripts/tartan" bench pooling "${args[@]}" --pool-factors "$FACTORS" --work "$OUT" \
+[ -n "${MODEL_CONFIG:-}" ] && args+=(--model-config "$MODEL_CONFIG")
+started=$(utc_now)
+load_start=$(load)
+nice -n "${NICE:-10}" "$ROOT/scripts/tartan" bench pooling "${args[@]}" --pool-factors "$FACTORS" --work "$OUT" \
   --json "$OUT/pooling.json" --md "$OUT/pooling.md" > /dev/null
-load_end=$(cut -d' ' -f1-3 /proc/loadavg)
-cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)
+load_end=$(load)
+cpu=$(cpu_name)
 {
-  echo "Command: \`FACTORS=$FACTORS scripts/bench/pooling.sh\` (data: $DATA)"
-  echo "CPU: ${cpu:-unknown}; started $started, ended $(date -u +%Y-%m-%dT%H:%M:%SZ); load average $load_start → $load_end"
+  echo "Command: \`FACTORS=$FACTORS${MODEL_CONFIG:+ MODEL_CONFIG=$MODEL_CONFIG} scripts/bench/pooling.sh\` (data: $DATA)"
+  echo "CPU: ${cpu:-unknown}; started $started, ended $(utc_now); load average $load_start → $load_end"
   echo
   cat "$OUT/pooling.md"
 } | tee "$OUT/pooling-report.md"

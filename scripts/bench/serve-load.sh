@@ -6,28 +6,20 @@
 # Environment: CLIENTS (8), DURATION (seconds, 20), SLOW (slow-loris connections, 4), THREADS (search threads, 2),
 # WARMUP (unrecorded seconds first, 5), QUEUE (64), PORT (18480), OUT (target/bench: serve-load.json and the server log).
 # A second run with CLIENTS above THREADS + QUEUE shows the bounded queue refusing the excess with 503.
-set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 INDEX="${1:?usage: serve-load.sh INDEX [QUERIES_NPY]}"
 QUERIES="${2:-}"
 OUT="${OUT:-$ROOT/target/bench}"
 PORT="${PORT:-18480}"
 mkdir -p "$OUT"
 cd "$ROOT"
-mvn -q -o -pl query-runtime/app -am -DskipTests test-compile package
-CP="query-runtime/app/target/test-classes:query-runtime/app/target/classes:query-runtime/target/classes"
-CP="$CP:query-runtime/hadoop/target/classes:query-runtime/text/target/classes:index-format/target/classes:encoders/target/classes"
-CP="$CP:$(tr ':' '\n' < query-runtime/app/target/classpath.txt | grep -v '/tartan-' | paste -sd:)"
+build_app_tests
 
 "$ROOT/scripts/tartan" serve --index "$INDEX" --port "$PORT" --threads "${THREADS:-2}" --queue "${QUEUE:-64}" \
   --poll-seconds 0 --no-text > "$OUT/serve-load.server.log" 2>&1 &
 SERVER=$!
 trap 'kill "$SERVER" 2>/dev/null; wait "$SERVER" 2>/dev/null || true' EXIT
-for _ in $(seq 1 600); do
-  curl -sf "http://127.0.0.1:$PORT/health" > /dev/null 2>&1 && break
-  kill -0 "$SERVER" 2>/dev/null || { cat "$OUT/serve-load.server.log" >&2; exit 1; }
-  sleep 0.2
-done
+wait_healthy "$PORT" "$SERVER" "$OUT/serve-load.server.log"
 
 ARGS=(--url "http://127.0.0.1:$PORT" --clients "${CLIENTS:-8}" --seconds "${DURATION:-20}" --slow "${SLOW:-4}"
   --warmup-seconds "${WARMUP:-5}"
@@ -35,5 +27,5 @@ ARGS=(--url "http://127.0.0.1:$PORT" --clients "${CLIENTS:-8}" --seconds "${DURA
 [ -n "$QUERIES" ] && ARGS+=(--queries-npy "$QUERIES")
 echo "| clients | slow-loris | seconds | answered | 503 | failed | p50 ms | p99 ms | queries/s |"
 echo "|---|---|---|---|---|---|---|---|---|"
-java -Xmx1g -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" -cp "$CP" io.tartan.query.bench.ServeLoad "${ARGS[@]}" | tail -1
-echo "machine: $(nproc) CPUs, $(uname -m); load: $(uptime | sed 's/.*load average/load average/'); $(date -u +%FT%TZ)"
+BENCH_HEAP=1g bench_java io.tartan.query.bench.ServeLoad "${ARGS[@]}" | tail -1
+machine_line

@@ -192,6 +192,17 @@ public final class IndexSnapshot {
         return t;
     }
 
+    /**
+     * Gives up the text index readers this snapshot opened, if any (its index is closing; a snapshot merely replaced
+     * gives them up when it becomes unreachable).
+     */
+    void releaseTextIndexes() {
+        TextIndexes t = text;
+        if (t != null) {
+            t.close();
+        }
+    }
+
     /** The live rows as a bitset (computed once per snapshot). */
     public java.util.BitSet liveRows() {
         java.util.BitSet l = liveRows;

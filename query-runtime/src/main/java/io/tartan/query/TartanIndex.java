@@ -250,5 +250,7 @@ public final class TartanIndex implements AutoCloseable {
         if (e != null) {
             e.close();
         }
+        current.get().releaseTextIndexes();
+        reader.textCache().close();
     }
 }

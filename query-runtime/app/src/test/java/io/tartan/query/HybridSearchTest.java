@@ -3,6 +3,7 @@ package io.tartan.query;
 import io.tartan.query.text.FilterSyntaxException;
 import io.tartan.query.text.Fusion;
 import io.tartan.query.text.MetadataFilter;
+import org.apache.lucene.index.IndexReader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -175,6 +176,56 @@ class HybridSearchTest {
                 assertTrue(before.get(i) == after.get(i), "shard " + i + "'s text reader was reopened");
             }
         }
+    }
+
+    @Test
+    void closingTheIndexClosesItsTextIndexReaders() {
+        TartanIndex idx = TartanIndex.open(ix.root.toString());
+        assertEquals(TestIndex.docId(11), idx.search("uniqueword11", 5, mode(SearchParams.Mode.BM25)).hits().get(0).docId());
+        List<IndexReader> shards = shardReaders(idx);
+        assertFalse(shards.isEmpty());
+        shards.forEach(r -> assertTrue(r.getRefCount() > 0));
+        idx.close();
+        for (IndexReader r : shards) {
+            assertEquals(0, r.getRefCount(), "a shard's text index reader is still open after close");
+        }
+        idx.close();
+    }
+
+    @Test
+    void aReplacedSnapshotsTextIndexReadersCloseOnceItIsReleased() throws InterruptedException {
+        Path copy = dir.resolve("replaced");
+        TestIndex re = TestIndex.build(copy, 70, true);
+        try (TartanIndex idx = TartanIndex.open(copy.toString())) {
+            assertEquals(TestIndex.docId(11), idx.search("uniqueword11", 5, mode(SearchParams.Mode.BM25)).hits().get(0).docId());
+            List<IndexReader> old = shardReaders(idx);
+            // what loading a snapshot that shares no shard with this one does: the cache lets go of every reader
+            idx.textIndexCache().retain(List.of());
+            assertEquals(0, idx.textIndexCache().size());
+            assertEquals(TestIndex.docId(12), idx.search("uniqueword12", 5, mode(SearchParams.Mode.BM25)).hits().get(0).docId(),
+                    "the snapshot served still answers: its readers stay open while it uses them");
+            old.forEach(r -> assertTrue(r.getRefCount() > 0));
+
+            re.delete(11);
+            assertTrue(idx.refresh());
+            assertTrue(idx.search("uniqueword11", 5, mode(SearchParams.Mode.BM25)).hits().isEmpty());
+            assertFalse(shardReaders(idx).stream().anyMatch(old::contains), "the new snapshot opened its own readers");
+            // the old snapshot is unreachable now: its readers close when the collector finds it so
+            for (int i = 0; i < 200 && old.stream().anyMatch(r -> r.getRefCount() > 0); i++) {
+                System.gc();
+                Thread.sleep(50);
+            }
+            for (IndexReader r : old) {
+                assertEquals(0, r.getRefCount(), "a reader of the replaced snapshot was never closed");
+            }
+            assertEquals(TestIndex.docId(12), idx.search("uniqueword12", 5, mode(SearchParams.Mode.BM25)).hits().get(0).docId());
+        }
+    }
+
+    /** The snapshot's shard text index readers (the children of its MultiReader). */
+    private static List<IndexReader> shardReaders(TartanIndex idx) {
+        return idx.snapshot().textIndexes().searcher().getIndexReader().getContext().children().stream()
+                .map(c -> (IndexReader) c.reader()).toList();
     }
 
     private static List<Object> leaves(TartanIndex idx) {

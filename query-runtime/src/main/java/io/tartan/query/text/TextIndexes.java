@@ -14,7 +14,11 @@ import org.apache.lucene.index.MultiReader;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.search.IndexSearcher;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
+import java.lang.ref.Cleaner;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
@@ -25,17 +29,31 @@ import java.util.Map;
  * BM25's document frequencies and average length are those of the whole index, not of a shard. Lucene documents
  * map to snapshot rows through their stored pids; documents outside the served slices map to no row. The shards'
  * readers come from a {@link TextIndexCache}, so a reload reopens only the text indexes of shards it has not seen.
+ *
+ * <p>Each holds a reference to its shard readers until {@link #close} or, without it, until its MultiReader becomes
+ * unreachable (no query and no snapshot holds it any more): then a {@link Cleaner} gives the references up, and the
+ * readers the cache dropped meanwhile close.
  */
 public final class TextIndexes implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TextIndexes.class);
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "tartan-text-index-release");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Cleaner.Cleanable release;
     private final boolean text;
     private final MultiReader reader;
     private final IndexSearcher searcher;
     private final int[] rowOfDoc;
     private final int[] docOfRow;
 
-    private TextIndexes(boolean text, MultiReader reader, int[] rowOfDoc, int[] docOfRow) {
+    private TextIndexes(boolean text, MultiReader reader, IndexReader[] shards, int[] rowOfDoc, int[] docOfRow) {
         this.text = text;
         this.reader = reader;
+        // registered on the MultiReader, which every search over these readers reaches (its IndexSearcher does); the
+        // action holds the shard readers only
+        this.release = CLEANER.register(reader, new Release(shards));
         this.searcher = new IndexSearcher(reader);
         this.searcher.setSimilarity(TextIndexSchema.similarity());
         this.rowOfDoc = rowOfDoc;
@@ -63,7 +81,7 @@ public final class TextIndexes implements AutoCloseable {
                     throw new IndexFormatException("manifest v" + m.version() + ": shard " + seg.shardPath()
                             + " has no text index");
                 }
-                TextIndexCache.Entry e = cache.get(f, source);
+                TextIndexCache.Entry e = cache.acquire(f, source);
                 readers[i] = e.reader();
                 pids[i] = e.pids();
                 maxDoc += e.reader().maxDoc();
@@ -84,10 +102,15 @@ public final class TextIndexes implements AutoCloseable {
                 }
                 docBase += pids[i].length;
             }
-            // the shard readers belong to the cache and may serve other snapshots: closing this one must not close them
-            return new TextIndexes(m.settings().hasText(), new MultiReader(readers, false), rowOfDoc, docOfRow);
+            // takes a reference of its own to each shard reader (shared with the cache and other snapshots), given
+            // up by Release, never by closing the MultiReader
+            return new TextIndexes(m.settings().hasText(), new MultiReader(readers, false), readers, rowOfDoc,
+                    docOfRow);
         } catch (IOException e) {
             throw new UncheckedIOException("text indexes of v" + m.version() + ": " + e.getMessage(), e);
+        } finally {
+            // the references acquire() handed out kept the readers open until the MultiReader took its own
+            new Release(readers).run();
         }
     }
 
@@ -120,12 +143,33 @@ public final class TextIndexes implements AutoCloseable {
         }
     }
 
+    /**
+     * Gives up this snapshot's references to the shard readers now (once; later calls do nothing): a query still
+     * running on them fails, so call it only when none can be.
+     */
     @Override
     public void close() {
+        release.clean();
+    }
+
+    /** Gives up one reference to a shard reader; one that cannot close is logged, not thrown (nothing is lost). */
+    static void decRef(IndexReader r) {
         try {
-            reader.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            r.decRef();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("closing a text index reader failed: {}", e.toString());
+        }
+    }
+
+    /** This snapshot's references to its shard readers (null entries: not acquired). */
+    private record Release(IndexReader[] shards) implements Runnable {
+        @Override
+        public void run() {
+            for (IndexReader r : shards) {
+                if (r != null) {
+                    decRef(r);
+                }
+            }
         }
     }
 }

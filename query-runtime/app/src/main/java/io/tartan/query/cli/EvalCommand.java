@@ -107,7 +107,7 @@ public final class EvalCommand implements Callable<Integer> {
             EvalReport report;
             if (exactFloat) {
                 IndexSettings settings = idx.snapshot().manifest().settings();
-                try (TokenEncoder docs = FloatCorpusRanker.documentEncoder(source.modelConfig, settings)) {
+                try (TokenEncoder docs = FloatCorpusRanker.documentEncoder(source.access.modelConfig, settings)) {
                     report = evaluator.withExactFloat(new FloatCorpusRanker(docs, idx.snapshot()), corpus)
                             .run(qs, rejects.size());
                 }

@@ -11,7 +11,6 @@ import io.tartan.query.server.RequestLimits;
 import io.tartan.query.server.RouterSettings;
 import io.tartan.query.server.SearchServer;
 import io.tartan.query.server.ServerSettings;
-import io.tartan.query.hadoop.HadoopStorageProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -127,21 +126,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--poll-seconds", defaultValue = "10", description = "check for a newer snapshot this often; 0 = never")
     double pollSeconds;
 
-    @Option(names = "--model-config", description = "encoder model config for text queries; its checksum must match the "
-            + "index's encoder-checksum (default: the shipped config of the index's encoder, e.g. the bundled e5-small-v2)")
-    String modelConfig;
-
     @Option(names = "--no-text", description = "load no model: accept query vectors only")
     boolean noText;
-
-    @Option(names = "--cache-dir", description = "local cache for remote index files")
-    Path cacheDir;
 
     @Mixin
     SearchOptions search;
 
     @Mixin
-    HadoopOptions hadoop;
+    IndexAccess access;
 
     public static void main(String[] args) {
         System.exit(Cli.execute("serve", new ServeCommand(), args));
@@ -188,10 +180,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (route != null) {
             return startRouter(settings);
         }
-        OpenOptions opts = OpenOptions.defaults().withStorage(new HadoopStorageProvider(hadoop.configuration()));
-        if (cacheDir != null) {
-            opts = opts.withCacheDir(cacheDir, false);
-        }
+        OpenOptions opts = access.openOptions(null);
         if (partition != null) {
             opts = opts.withPartition(partition.index(), partition.count());
         }
@@ -241,7 +230,7 @@ public final class ServeCommand implements Callable<Integer> {
             return;
         }
         IndexSettings s = idx.snapshot().manifest().settings();
-        ModelQueryEncoder e = IndexQueryEncoders.open(s, modelConfig);
+        ModelQueryEncoder e = IndexQueryEncoders.open(s, access.modelConfig);
         if (e == null) {
             String why = IndexQueryEncoders.whyNone(s);
             idx.withoutEncoder(why);

@@ -23,10 +23,8 @@ public final class CandidatePoolMerger {
     public static CandidatePool merge(CandidatePool a, CandidatePool b) {
         if (a.version() != b.version() || a.k() != b.k() || a.ndocs() != b.ndocs() || a.nexact() != b.nexact()
                 || a.pruning() != b.pruning()) {
-            throw new IllegalArgumentException("merging candidate pools of different searches: v" + a.version() + " k "
-                    + a.k() + " ndocs " + a.ndocs() + " nexact " + a.nexact() + (a.pruning() ? " pruned" : "") + " and v"
-                    + b.version() + " k " + b.k() + " ndocs " + b.ndocs() + " nexact " + b.nexact()
-                    + (b.pruning() ? " pruned" : ""));
+            throw new IllegalArgumentException("merging candidate pools of different searches: " + describe(a)
+                    + " and " + describe(b));
         }
         List<Entry> all = new ArrayList<>(a.size() + b.size());
         Set<Long> seen = new HashSet<>();
@@ -55,8 +53,13 @@ public final class CandidatePoolMerger {
             approx[i] = e.approx();
             exact[i] = e.pool.exactScores()[e.at];
         }
-        return new CandidatePool(a.version(), a.k(), a.ndocs(), a.nexact(), a.pruning(), a.candidates() + b.candidates(),
-                pids, ids, pruned, approx, exact);
+        return new CandidatePool(a.version(), a.k(), a.ndocs(), a.nexact(), a.pruning(),
+                a.candidates() + b.candidates(), pids, ids, pruned, approx, exact);
+    }
+
+    private static String describe(CandidatePool p) {
+        return "v" + p.version() + " k " + p.k() + " ndocs " + p.ndocs() + " nexact " + p.nexact()
+                + (p.pruning() ? " pruned" : "");
     }
 
     /** The merge of every pool (at least one). */

@@ -41,7 +41,8 @@ import java.util.concurrent.Callable;
  *       the index was built with (checked against the manifest);</li>
  *   <li>search: every executor loads the snapshot once per JVM (through the query runtime's local file cache) and
  *       searches its blocks with the chosen mode; with {@code --index-partitions n}, each task searches one index
- *       partition for one block and the partial top-k lists are merged per query;</li>
+ *       partition for one block and the partial answers (top-k lists in exact mode, candidate pools in FAST and
+ *       PLAID) are merged per query into exactly the single plan's result;</li>
  *   <li>write the results, then the rejects, then {@code _SUCCESS} (the summary), last.</li>
  * </ol>
  * See {@link SearchOutput} for the output folder.
@@ -108,8 +109,8 @@ public final class SearchJob implements Callable<Integer> {
     int encoderBatchSize;
 
     @Option(names = {"--index-partitions", "--index_partitions"}, defaultValue = "1",
-            description = "search the index in this many partitions and merge each query's top-k (default "
-                    + "${DEFAULT-VALUE}: every task searches the whole snapshot)")
+            description = "search the index in this many partitions and merge each query's answers, to the same "
+                    + "results (default ${DEFAULT-VALUE}: every task searches the whole snapshot)")
     int indexPartitions;
 
     @Option(names = {"--queries-per-task", "--queries_per_task"}, defaultValue = "1000",

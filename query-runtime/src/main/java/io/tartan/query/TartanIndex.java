@@ -179,6 +179,29 @@ public final class TartanIndex implements AutoCloseable {
         return queries.parallelStream().map(q -> ModeSearch.run(searcher, snap, null, () -> q, k, params)).toList();
     }
 
+    /**
+     * This snapshot's (partition's) candidate pool for a PLAID or FAST search ({@link Searcher#candidatePool}): the
+     * pools of every partition, merged by {@link io.tartan.query.search.CandidatePoolMerger}, give exactly the
+     * whole index's {@link #search(float[], int, SearchParams)} result.
+     *
+     * @throws IllegalArgumentException for a mode other than fast or plaid, or with a filter
+     */
+    public io.tartan.query.search.CandidatePool candidatePool(float[] queryVectors, int k, SearchParams params) {
+        SearchParams p = params == null ? SearchParams.defaults() : params;
+        if (p.mode() != SearchParams.Mode.FAST && p.mode() != SearchParams.Mode.PLAID) {
+            throw new IllegalArgumentException("candidate pools are for the fast and plaid modes, not "
+                    + p.mode().label() + " (exact results of partitions merge as they are: SearchResult.merge)");
+        }
+        if (p.filter() != null) {
+            throw new IllegalArgumentException("candidate pools take no filter: which stages a filtered search runs "
+                    + "depends on counts over the whole index");
+        }
+        if (k <= 0) {
+            throw new IllegalArgumentException("k must be positive, got " + k);
+        }
+        return searcher.candidatePool(current.get(), queryVectors, k, p);
+    }
+
     /** Exact MaxSim over every live document (decompressed index); slow, the reference for recall. */
     public SearchResult searchExact(float[] queryVectors, int k) {
         return searchExact(queryVectors, k, SearchParams.defaults());

@@ -60,11 +60,28 @@ final class TestIndex {
      * ({@link #text}), its metadata is {@code lang} ("en" for even d, "fr" for odd) and {@code year} (2000 + d % 30).
      */
     static TestIndex build(Path root, int shardDocs, boolean text) {
+        return build(root, shardDocs, text, false);
+    }
+
+    /**
+     * As {@link #build(Path)}, but documents {@code DOCS/2 …} are twins of documents {@code 0 …} (the same vectors,
+     * so the same scores for any query): ties that only the pid breaks.
+     */
+    static TestIndex buildWithTwins(Path root) {
+        return build(root, 70, false, true);
+    }
+
+    private static TestIndex build(Path root, int shardDocs, boolean text, boolean twins) {
         Random rnd = new Random(7);
         float[] centres = unitRows(rnd, CENTRES, DIM);
         float[][] docs = new float[DOCS][];
         int[][] docCentres = new int[DOCS][];
         for (int d = 0; d < DOCS; d++) {
+            if (twins && d >= DOCS / 2) {
+                docCentres[d] = docCentres[d - DOCS / 2];
+                docs[d] = docs[d - DOCS / 2];
+                continue;
+            }
             int len = 8 + rnd.nextInt(25);
             docCentres[d] = new int[6];
             for (int j = 0; j < 6; j++) {

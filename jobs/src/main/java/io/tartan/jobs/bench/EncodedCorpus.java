@@ -3,12 +3,16 @@ package io.tartan.jobs.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.tartan.encoders.TokenEmbeddings;
 import io.tartan.encoders.TokenEncoder;
 import io.tartan.jobs.IndexConfig;
 import io.tartan.jobs.input.CorpusReaders;
+import io.tartan.jobs.input.HadoopConf;
 import io.tartan.jobs.input.NpyCorpusReader;
 import io.tartan.jobs.input.SourceDoc;
+import io.tartan.jobs.pool.TokenPooler;
+import io.tartan.jobs.stage.Batched;
+import io.tartan.jobs.stage.DocVectors;
+import io.tartan.jobs.stage.EncodedDoc;
 import io.tartan.jobs.stage.EncoderSpec;
 import io.tartan.jobs.stage.InputValidation;
 import io.tartan.jobs.stage.PidRangePartitioner;
@@ -39,7 +43,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 
 /**
@@ -70,6 +73,8 @@ record EncodedCorpus(Path dir, long documents, long tokens, long rejected, doubl
     static final String MARKER = "encoding.json";
     /** Documents a partition at most: ~100 MB of vectors at 512 tokens × 384 dims. */
     private static final int DOCS_PER_PART = 128;
+    /** The encoding is stored unpooled: each index built from it pools with its own factor. */
+    private static final TokenPooler UNPOOLED = new TokenPooler(1);
 
     /**
      * Encodes {@code corpus} into {@code dir}, or with {@code reuse} takes an encoding already there that was made from
@@ -116,11 +121,12 @@ record EncodedCorpus(Path dir, long documents, long tokens, long rejected, doubl
             // the driver holds one partition at a time when writing: ranges of at most DOCS_PER_PART documents
             int parts = (int) Math.max(Math.max(1, sc.defaultParallelism()), (docs + DOCS_PER_PART - 1) / DOCS_PER_PART);
             int batch = Math.max(1, cfg.encoderBatchSize());
+            HadoopConf conf = new HadoopConf(sc.hadoopConfiguration());
             // balanced consecutive ranges in input order: every core encodes, and reading the partitions in order
             // writes the documents in input order
             JavaRDD<Encoded> encoded = in.valid().zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()))
                     .repartitionAndSortWithinPartitions(new PidRangePartitioner(parts, docs))
-                    .values().mapPartitions(it -> new Encoding(it, spec, batch))
+                    .values().mapPartitions(it -> encoding(it, spec, conf, batch))
                     .persist(StorageLevel.DISK_ONLY());
             TokenEncoder enc = spec.open();
             Written w;
@@ -263,60 +269,26 @@ record EncodedCorpus(Path dir, long documents, long tokens, long rejected, doubl
     private record Encoded(String id, float[] vectors) implements Serializable {
     }
 
-    /** Encodes a partition's documents a batch at a time, lazily: a task holds one batch of vectors. */
-    private static final class Encoding implements Iterator<Encoded> {
-        private final Iterator<SourceDoc> in;
-        private final EncoderSpec spec;
-        private final int batch;
-        private final List<Encoded> ready = new ArrayList<>();
-        private final long t0 = System.nanoTime();
-        private int next;
-        private long docs;
-        private long tokens;
-        private boolean done;
-
-        Encoding(Iterator<SourceDoc> in, EncoderSpec spec, int batch) {
-            this.in = in;
-            this.spec = spec;
-            this.batch = batch;
-        }
-
-        @Override
-        public boolean hasNext() {
-            if (next < ready.size()) {
-                return true;
+    /**
+     * Encodes a partition's documents a batch at a time, lazily (a task holds one batch of vectors), through the
+     * build's own {@link DocVectors} with nothing pooled: the vectors a build from the text would pool.
+     */
+    private static Iterator<Encoded> encoding(Iterator<SourceDoc> in, EncoderSpec spec, HadoopConf conf, int batch) {
+        DocVectors vectors = new DocVectors(spec, UNPOOLED, conf);
+        long t0 = System.nanoTime();
+        return new Batched<SourceDoc, Encoded>(in, batch, docs -> {
+            List<EncodedDoc> v = vectors.of(docs);
+            List<Encoded> out = new ArrayList<>(docs.size());
+            for (int i = 0; i < docs.size(); i++) {
+                out.add(new Encoded(docs.get(i).id(), v.get(i).vectors()));
             }
-            if (done) {
-                return false;
-            }
-            ready.clear();
-            next = 0;
-            List<SourceDoc> batchDocs = new ArrayList<>(batch);
-            while (batchDocs.size() < batch && in.hasNext()) {
-                batchDocs.add(in.next());
-            }
-            if (batchDocs.isEmpty()) {
-                done = true;
-                TaskContext tc = TaskContext.get();
-                LOG.info("range {}: {} documents encoded, {} tokens, {} s", tc == null ? "?" : tc.partitionId(), docs,
-                        tokens, String.format("%.1f", (System.nanoTime() - t0) / 1e9));
-                return false;
-            }
-            List<TokenEmbeddings> e = spec.open().encodeDocuments(batchDocs.stream().map(SourceDoc::text).toList());
-            for (int i = 0; i < batchDocs.size(); i++) {
-                ready.add(new Encoded(batchDocs.get(i).id(), e.get(i).vectors()));
-                tokens += e.get(i).numTokens();
-            }
-            docs += batchDocs.size();
-            return true;
-        }
-
-        @Override
-        public Encoded next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            return ready.get(next++);
-        }
+            return out;
+        }, () -> {
+            TaskContext tc = TaskContext.get();
+            LOG.info("range {}: {} documents encoded, {} tokens, {} s", tc == null ? "?" : tc.partitionId(),
+                    vectors.encodedDocs(), vectors.encodedTokens(),
+                    String.format("%.1f", (System.nanoTime() - t0) / 1e9));
+            vectors.close();
+        });
     }
 }

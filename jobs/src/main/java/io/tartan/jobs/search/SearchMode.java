@@ -32,4 +32,13 @@ public enum SearchMode {
     public SearchResult search(TartanIndex index, float[] query, int k, SearchParams params) {
         return this == EXACT ? index.searchExact(query, k) : index.search(query, k, params);
     }
+
+    /**
+     * Whether one index partition's top-k lists merge to the whole index's top-k. Exact MaxSim scores each document
+     * on its own, so they do; FAST and PLAID cut to the best candidates by approximate scores compared across the
+     * whole index, so partitions must send their candidate pools instead ({@link QueryPool}).
+     */
+    public boolean topKListsMerge() {
+        return this == EXACT;
+    }
 }

@@ -1,6 +1,7 @@
 package io.tartan.jobs.search;
 
 import io.tartan.jobs.stage.PidRangePartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import scala.Tuple2;
@@ -17,9 +18,11 @@ import java.util.stream.IntStream;
  *   <li>{@link #single}: one task per block of queries; each searches the whole snapshot, loaded once per executor.
  *   </li>
  *   <li>{@link #partitioned}: the index in {@code n} partitions (for an index larger than one executor's memory);
- *       one task per (index partition, block of queries), each loading only its partition once per executor; the
- *       {@code n} partial top-k lists of a query are merged by {@code reduceByKey} ({@link TopKMerge}). Partitions
- *       share the codec and hold disjoint documents, so the merge equals the single plan's top-k.</li>
+ *       one task per (index partition, block of queries), each loading only its partition once per executor; a
+ *       query's {@code n} partial answers are merged by {@code reduceByKey}. Partitions share the codec and hold
+ *       disjoint documents, so the merge equals the single plan's top-k (ids and scores): exact mode merges top-k
+ *       lists ({@link TopKMerge}); FAST and PLAID merge candidate pools ({@link QueryPool}), because their
+ *       approximate stages keep a top-N over the whole index that no partition's own top-k reproduces.</li>
  * </ul>
  */
 public final class SearchPlan {
@@ -42,16 +45,23 @@ public final class SearchPlan {
         List<Integer> indexParts = IntStream.range(0, partitions).boxed().toList();
         int k = task.k();
         // cartesian: task (i, j) pairs index partition i with query block j, so each task loads one partition
-        return sc.parallelize(indexParts, partitions).cartesian(queries)
-                .mapPartitions(pairs -> task.runPairs(pairs, partitions))
-                .mapToPair(h -> new Tuple2<>(h.key(), h))
-                .reduceByKey(blocks, (a, b) -> TopKMerge.merge(a, b, k))
-                .mapPartitions(SearchPlan::inKeyOrder);
+        JavaPairRDD<Integer, SearchQuery> pairs = sc.parallelize(indexParts, partitions).cartesian(queries);
+        if (task.mode().topKListsMerge()) {
+            return pairs.mapPartitions(p -> task.runPairs(p, partitions))
+                    .mapToPair(h -> new Tuple2<>(h.key(), h))
+                    .reduceByKey(blocks, (a, b) -> TopKMerge.merge(a, b, k))
+                    .mapPartitions(it -> inKeyOrder(it, h -> h));
+        }
+        return pairs.mapPartitions(p -> task.poolPairs(p, partitions))
+                .mapToPair(q -> new Tuple2<>(q.key(), q))
+                .reduceByKey(blocks, QueryPool::merge)
+                .mapPartitions(it -> inKeyOrder(it, QueryPool::hits));
     }
 
-    private static java.util.Iterator<QueryHits> inKeyOrder(java.util.Iterator<Tuple2<Long, QueryHits>> it) {
+    private static <T> java.util.Iterator<QueryHits> inKeyOrder(java.util.Iterator<Tuple2<Long, T>> it,
+            java.util.function.Function<T, QueryHits> hits) {
         List<QueryHits> block = new ArrayList<>();
-        it.forEachRemaining(t -> block.add(t._2()));
+        it.forEachRemaining(t -> block.add(hits.apply(t._2())));
         block.sort(Comparator.comparingLong(QueryHits::key));
         return block.iterator();
     }

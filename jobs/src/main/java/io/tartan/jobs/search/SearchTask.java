@@ -48,8 +48,22 @@ record SearchTask(String index, long version, HadoopConf conf, String cacheDir, 
         };
     }
 
-    /** The partitioned plan's task body: every pair of one task names the same index partition. */
+    /** The partitioned plan's task body for modes whose top-k lists merge: every pair names the same partition. */
     Iterator<QueryHits> runPairs(Iterator<Tuple2<Integer, SearchQuery>> pairs, int partitions) {
+        return eachPair(pairs, partitions, this::search);
+    }
+
+    /** The partitioned plan's task body for FAST and PLAID: each query's candidate pool on the task's partition. */
+    Iterator<QueryPool> poolPairs(Iterator<Tuple2<Integer, SearchQuery>> pairs, int partitions) {
+        return eachPair(pairs, partitions, this::pool);
+    }
+
+    private interface PartitionSearch<T> {
+        T apply(TartanIndex idx, SearchQuery q, SearchParams params);
+    }
+
+    private <T> Iterator<T> eachPair(Iterator<Tuple2<Integer, SearchQuery>> pairs, int partitions,
+            PartitionSearch<T> search) {
         return new Iterator<>() {
             private final SearchParams params = params();
             private TartanIndex idx;
@@ -60,12 +74,12 @@ record SearchTask(String index, long version, HadoopConf conf, String cacheDir, 
             }
 
             @Override
-            public QueryHits next() {
+            public T next() {
                 Tuple2<Integer, SearchQuery> p = pairs.next();
                 if (idx == null) {
                     idx = open(p._1(), partitions);
                 }
-                return search(idx, p._2(), params);
+                return search.apply(idx, p._2(), params);
             }
         };
     }
@@ -84,5 +98,13 @@ record SearchTask(String index, long version, HadoopConf conf, String cacheDir, 
                 (System.nanoTime() - t0) / 1e6);
         searched.add(1);
         return h;
+    }
+
+    private QueryPool pool(TartanIndex idx, SearchQuery q, SearchParams params) {
+        long t0 = System.nanoTime();
+        QueryPool p = new QueryPool(q.key(), q.id(), idx.candidatePool(q.vectors(), k, params),
+                (System.nanoTime() - t0) / 1e6);
+        searched.add(1);
+        return p;
     }
 }

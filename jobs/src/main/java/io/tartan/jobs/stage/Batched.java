@@ -11,7 +11,7 @@ import java.util.function.Function;
  * Maps an iterator batch by batch, lazily: a partition streams through a stage with one batch in memory, which is
  * what lets a task encode or compress a shard far larger than its heap.
  */
-final class Batched<T, R> implements Iterator<R> {
+public final class Batched<T, R> implements Iterator<R> {
     private final Iterator<T> in;
     private final int size;
     private final Function<List<T>, List<R>> fn;
@@ -19,7 +19,7 @@ final class Batched<T, R> implements Iterator<R> {
     private Iterator<R> current = Collections.emptyIterator();
     private boolean ended;
 
-    Batched(Iterator<T> in, int size, Function<List<T>, List<R>> fn, Runnable onEnd) {
+    public Batched(Iterator<T> in, int size, Function<List<T>, List<R>> fn, Runnable onEnd) {
         this.in = in;
         this.size = size;
         this.fn = fn;

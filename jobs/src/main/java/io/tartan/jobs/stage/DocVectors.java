@@ -25,9 +25,10 @@ import java.util.Map;
  * Gives the token vectors of a batch of documents inside one task, whatever the input: text is encoded (one shared
  * encoder per executor JVM), inline vectors are returned as they are, {@code .npy} references are read back; then
  * each document is token-pooled when the index pools ({@link TokenPooler}), so k-means, the codec and the shards all
- * see the vectors the index stores. Not thread-safe; one per task.
+ * see the vectors the index stores. Not thread-safe; one per task. Public for the encodings that must equal a build's
+ * (the bench's encode-once corpus).
  */
-final class DocVectors implements Closeable {
+public final class DocVectors implements Closeable {
     private final EncoderSpec encoder;
     private final TokenPooler pooler;
     private final HadoopConf conf;
@@ -42,14 +43,14 @@ final class DocVectors implements Closeable {
     /** A task that encodes logs its rate this often: stages of a few long tasks would otherwise be silent. */
     private static final long LOG_EVERY_NANOS = 30_000_000_000L;
 
-    DocVectors(EncoderSpec encoder, TokenPooler pooler, HadoopConf conf) {
+    public DocVectors(EncoderSpec encoder, TokenPooler pooler, HadoopConf conf) {
         this.encoder = encoder;
         this.pooler = pooler;
         this.conf = conf;
     }
 
     /** Vectors of each document as the index stores them, in order (pids are the caller's; -1 here). */
-    List<EncodedDoc> of(List<SourceDoc> docs) {
+    public List<EncodedDoc> of(List<SourceDoc> docs) {
         List<float[]> raw = unpooled(docs);
         List<EncodedDoc> out = new ArrayList<>(raw.size());
         long t0 = System.nanoTime();
@@ -147,15 +148,15 @@ final class DocVectors implements Closeable {
         }
     }
 
-    long encodedDocs() {
+    public long encodedDocs() {
         return encodedDocs;
     }
 
-    long encodedTokens() {
+    public long encodedTokens() {
         return encodedTokens;
     }
 
-    double encodeSeconds() {
+    public double encodeSeconds() {
         return encodeNanos / 1e9;
     }
 

@@ -14,7 +14,7 @@ import java.util.Random;
  * together sentences of one topic, so that a query about a topic has clear answers and a top-10 is meaningful.
  */
 public final class TextCorpus {
-    static final String[][] TOPICS = {
+    public static final String[][] TOPICS = {
         {"Photosynthesis converts sunlight, water and carbon dioxide into glucose.", "Chlorophyll in plant leaves "
                 + "absorbs red and blue light.", "Plants release oxygen as a by-product of photosynthesis."},
         {"The French Revolution began in 1789 in Paris.", "The storming of the Bastille became a symbol of the "

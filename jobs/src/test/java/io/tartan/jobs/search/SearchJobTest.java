@@ -228,7 +228,7 @@ class SearchJobTest {
         assertEquals(a.byQuery(), b.byQuery());
 
         // real partitions of the snapshot (disjoint documents, one codec): exhaustive MaxSim merged over the
-        // partitions equals the single plan exactly; approximate modes search each partition on its own
+        // partitions equals the single plan exactly (FAST and PLAID: the next test)
         String exactSingle = tmp.resolve("out-exact-single").toString();
         SearchJob.parse("--index", index, "--queries", queries.toString(), "--output", exactSingle, "-k", "8",
                 "--mode", "exact").run(sc);
@@ -238,6 +238,44 @@ class SearchJobTest {
         SearchResults c = SearchResults.read(new Configuration(), real);
         assertEquals(SearchResults.read(new Configuration(), exactSingle).byQuery(), c.byQuery(),
                 "the partitioned plan equals the single plan");
+    }
+
+    @Test
+    void fastAndPlaidOverRealPartitionsEqualTheSinglePlanForEveryQuery() throws IOException {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < TextCorpus.QUERIES.size(); i++) {
+            lines.add(json("q" + i, TextCorpus.QUERIES.get(i)));
+        }
+        for (int t = 0; t < TextCorpus.TOPICS.length; t++) {
+            for (int j = 0; j < TextCorpus.TOPICS[t].length; j++) {
+                lines.add(json("s" + t + "-" + j, TextCorpus.TOPICS[t][j]));
+            }
+        }
+        Path queries = Files.write(tmp.resolve("approximate.jsonl"), lines);
+        // ndocs 8 (nexact = k = 8): the single node scores exactly only its 8 best candidates by centroid-only score,
+        // so a partition's own top-8 often holds a document the single node never scores; the partitions' top-k lists
+        // then merge to a different result, their candidate pools to the same
+        for (String mode : List.of("fast", "plaid")) {
+            for (String ndocs : List.of("8", "256")) {
+                String single = tmp.resolve("out-" + mode + "-" + ndocs + "-single").toString();
+                SearchJob.parse("--index", index, "--queries", queries.toString(), "--output", single, "-k", "8",
+                        "--mode", mode, "--ndocs", ndocs).run(sc);
+                SearchResults a = SearchResults.read(new Configuration(), single);
+                assertEquals(lines.size(), a.queryOrder().size());
+                for (String n : List.of("2", "3")) {
+                    String merged = tmp.resolve("out-" + mode + "-" + ndocs + "-" + n).toString();
+                    SearchJob.parse("--index", index, "--queries", queries.toString(), "--output", merged, "-k", "8",
+                            "--mode", mode, "--ndocs", ndocs, "--index-partitions", n, "--queries-per-task", "10")
+                            .run(sc);
+                    SearchResults b = SearchResults.read(new Configuration(), merged);
+                    assertEquals(a.queryOrder(), b.queryOrder());
+                    for (String q : a.queryOrder()) {
+                        assertEquals(a.byQuery().get(q), b.byQuery().get(q),
+                                mode + ", ndocs " + ndocs + ", " + n + " partitions, query " + q);
+                    }
+                }
+            }
+        }
     }
 
     @Test

@@ -19,36 +19,59 @@ final class CentroidRanker {
         if (count <= n) {
             return count;
         }
+        TopK top = s.topK.reset(n);
+        score(kernels, snap, scores, nqPad, s.candidates, count, int8, s, times, top, null);
+        int kept = top.copyRows(s.candidates);
+        times.lap(StageTimes.Stage.RANK);
+        return kept;
+    }
+
+    /**
+     * The approximate score of every one of {@code rows[0..count)}, into {@code out} (same positions), whatever the
+     * count: a partition's candidate pool needs them even where its own search would skip the stage.
+     */
+    static void scores(LateInteractionKernels kernels, IndexSnapshot snap, float[] scores, int nqPad, int[] rows,
+            int count, boolean int8, SearchScratch s, float[] out) {
+        score(kernels, snap, scores, nqPad, rows, count, int8, s, StageTimes.OFF, null, out);
+    }
+
+    /** Scores {@code rows[0..count)} into {@code top} or, if it is null, into {@code out}. */
+    private static void score(LateInteractionKernels kernels, IndexSnapshot snap, float[] scores, int nqPad,
+            int[] rows, int count, boolean int8, SearchScratch s, StageTimes times, TopK top, float[] out) {
         int[] cells = DocBuffers.get(snap.maxDoclen(), snap.residualBytesPerToken()).cells;
         RowLocator loc = new RowLocator(snap);
-        TopK top = s.topK.reset(n);
         if (nqPad == 32 && int8) {
             kernels.packScoresInt8x32(scores, snap.numCentroids(), s.int8Scores);
             times.lap(StageTimes.Stage.RANK_TABLE);
             for (int j = 0; j < count; j++) {
-                int row = s.candidates[j];
+                int row = rows[j];
                 int m = loc.at(row).cells(loc.local(row), cells);
                 // in steps of the table: the common scale does not change the order
-                top.offer(row, kernels.int8CentroidMaxSim32(s.int8Scores, cells, 0, m));
+                keep(top, out, j, row, kernels.int8CentroidMaxSim32(s.int8Scores, cells, 0, m));
             }
         } else if (nqPad == 32) {
             // bfloat16 table: half the bytes, so the rows candidates hit at random mostly stay in L2
             kernels.packScores32(scores, snap.numCentroids(), s.packedScores);
             times.lap(StageTimes.Stage.RANK_TABLE);
             for (int j = 0; j < count; j++) {
-                int row = s.candidates[j];
+                int row = rows[j];
                 int m = loc.at(row).cells(loc.local(row), cells);
-                top.offer(row, kernels.packedCentroidMaxSim32(s.packedScores, cells, 0, m, null, s.max));
+                keep(top, out, j, row, kernels.packedCentroidMaxSim32(s.packedScores, cells, 0, m, null, s.max));
             }
         } else {
             for (int j = 0; j < count; j++) {
-                int row = s.candidates[j];
+                int row = rows[j];
                 int m = loc.at(row).cells(loc.local(row), cells);
-                top.offer(row, kernels.centroidMaxSim(scores, nqPad, cells, 0, m, null, s.max));
+                keep(top, out, j, row, kernels.centroidMaxSim(scores, nqPad, cells, 0, m, null, s.max));
             }
         }
-        int kept = top.copyRows(s.candidates);
-        times.lap(StageTimes.Stage.RANK);
-        return kept;
+    }
+
+    private static void keep(TopK top, float[] out, int j, int row, float score) {
+        if (top != null) {
+            top.offer(row, score);
+        } else {
+            out[j] = score;
+        }
     }
 }

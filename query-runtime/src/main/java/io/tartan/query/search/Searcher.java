@@ -106,6 +106,90 @@ public final class Searcher {
         return r;
     }
 
+    /**
+     * This snapshot's (typically one partition's) share of a PLAID or FAST search for the top {@code k}, to be merged
+     * with the other partitions' by {@link CandidatePoolMerger} into exactly the single node's result. Partitions
+     * share the centroids, so stage 1 probes the same cells everywhere and the single node's candidates are the
+     * union of the partitions'. Each later stage keeps a top-N by a score that does not depend on the other
+     * documents, so the single node's survivors that lie in this partition are among this partition's survivors:
+     * <ul>
+     *   <li>without pruning: the pool is this partition's best {@code nexact} by centroid-only score, all scored
+     *       exactly;</li>
+     *   <li>with pruning: the pool is this partition's best {@code ndocs} by pruned score, each with its
+     *       centroid-only score. Which of them the single node ranks into its best {@code nexact} depends on the other
+     *       partitions, so an entry is scored exactly unless {@code nexact} entries of this pool beat it in both
+     *       orders: those are all kept by the single node's stage 2 whenever it is, and would push it out of stage
+     *       3.</li>
+     * </ul>
+     * No metadata filter: which stages a filtered search runs depends on counts over the whole index (allowed rows
+     * against ndocs and against the candidates, allowed candidates against k), which one partition does not know.
+     */
+    public CandidatePool candidatePool(IndexSnapshot snap, float[] vectors, int k, SearchParams params) {
+        SearchParams.Resolved p = (params == null ? SearchParams.defaults() : params).resolve(k, snap.numCentroids());
+        QueryMatrix q = QueryMatrix.of(vectors, snap.dim());
+        SearchScratch s = scratch(snap, q);
+        float[] scores = s.centroidScores;
+        kernels.centroidScores(q.transposed(), q.nqPad(), snap.centroids(), snap.numCentroids(), snap.dim(), scores);
+        int candidates = CellProbe.candidates(kernels, snap, scores, q.nq(), q.nqPad(), p.ncells(), s, StageTimes.OFF);
+        int count = candidates;
+        float[] pruned = null;
+        if (p.pruning()) {
+            count = CentroidPruningFilter.filter(kernels, snap, scores, q.nq(), q.nqPad(), p.threshold(),
+                    atMostDocs(snap, p.ndocs()), count, s);
+            pruned = new float[count];
+            s.topK.copyScores(pruned);
+        }
+        boolean int8 = params == null || params.mode() == SearchParams.Mode.FAST;
+        int[] rows = java.util.Arrays.copyOf(s.candidates, count);
+        float[] approx = new float[count];
+        CentroidRanker.scores(kernels, snap, scores, q.nqPad(), rows, count, int8, s, approx);
+        if (!p.pruning() && count > p.nexact()) {
+            TopK top = s.topK.reset(p.nexact());
+            for (int j = 0; j < count; j++) {
+                top.offer(rows[j], approx[j]);
+            }
+            count = top.copyRows(rows);
+            top.copyScores(approx);
+            rows = java.util.Arrays.copyOf(rows, count);
+            approx = java.util.Arrays.copyOf(approx, count);
+        }
+        ExactScorer exact = new ExactScorer(kernels, snap, q, scores, s.residualTable, s.max);
+        boolean[] reach = pruned == null ? null : reachStageFour(rows, pruned, approx, p.nexact());
+        long[] pids = new long[count];
+        String[] ids = new String[count];
+        float[] exactScores = new float[count];
+        for (int j = 0; j < count; j++) {
+            pids[j] = snap.pid(rows[j]);
+            if (reach == null || reach[j]) {
+                ids[j] = snap.docId(rows[j]);
+                exactScores[j] = exact.score(rows[j]);
+            } else {
+                exactScores[j] = Float.NaN;
+            }
+        }
+        return new CandidatePool(snap.version(), k, p.ndocs(), p.nexact(), p.pruning(), candidates, pids, ids, pruned,
+                approx, exactScores);
+    }
+
+    /**
+     * Which entries fewer than {@code nexact} others beat in both pruned and centroid-only score (ties: smaller row,
+     * which is pid order): taken in pruned order, those an {@code nexact}-heap of centroid-only scores admits.
+     */
+    private static boolean[] reachStageFour(int[] rows, float[] pruned, float[] approx, int nexact) {
+        Integer[] order = new Integer[rows.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, (a, b) -> pruned[a] != pruned[b] ? Float.compare(pruned[b], pruned[a])
+                : Integer.compare(rows[a], rows[b]));
+        TopK best = new TopK(nexact);
+        boolean[] reach = new boolean[rows.length];
+        for (int i : order) {
+            reach[i] = best.offer(rows[i], approx[i]);
+        }
+        return reach;
+    }
+
     /** {@code n} (a k or an ndocs) capped at the documents served, at least 1: sizes a heap, however big n is. */
     private static int atMostDocs(IndexSnapshot snap, int n) {
         return Math.min(n, Math.max(1, snap.numDocs()));

@@ -37,7 +37,8 @@ public final class TopK {
         return s1 < s2 || (s1 == s2 && r1 > r2);
     }
 
-    public void offer(int row, float score) {
+    /** Offers an entry; returns whether it is now among the best {@code capacity} (it may be pushed out later). */
+    public boolean offer(int row, float score) {
         if (size < cap) {
             int i = size++;
             while (i > 0) {
@@ -51,9 +52,12 @@ public final class TopK {
             }
             scores[i] = score;
             rows[i] = row;
+            return true;
         } else if (worse(scores[0], rows[0], score, row)) {
             siftDown(row, score);
+            return true;
         }
+        return false;
     }
 
     private void siftDown(int row, float score) {
@@ -96,6 +100,12 @@ public final class TopK {
     /** Rows in heap order (unsorted), for feeding the next stage. */
     public int copyRows(int[] out) {
         System.arraycopy(rows, 0, out, 0, size);
+        return size;
+    }
+
+    /** Scores in heap order, matching {@link #copyRows}. */
+    public int copyScores(float[] out) {
+        System.arraycopy(scores, 0, out, 0, size);
         return size;
     }
 }

@@ -31,6 +31,12 @@ public final class StageProfile {
                 .withNgroups(args.length > 6 && !args[6].equals("-") ? Integer.parseInt(args[6]) : null);
         int passes = args.length > 5 ? Integer.parseInt(args[5]) : 3;
         SearchParams.Resolved p = sp.resolve(10, snap.numCentroids());
+        if (p.ngroups() > 0) {
+            long t0 = System.nanoTime();
+            CentroidGroups g = snap.centroidGroups();
+            System.out.printf("centroid groups: %d, built in %.0f ms (first use), %.1f MB heap%n", g.groups(),
+                    (System.nanoTime() - t0) / 1e6, g.heapBytes() / 1e6);
+        }
         Searcher searcher = new Searcher();
         int nq = queries.size();
         StageTimes.Stage[] stages = StageTimes.Stage.values();

@@ -8,7 +8,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -104,9 +103,9 @@ class CoarseCentroidSearchTest {
         int queries = 40;
         for (int i = 0; i < queries; i++) {
             float[] q = fixture.query(i * 11 % TestIndex.DOCS, 32);
-            Set<String> exact = ids(index.searchExact(q, 10));
-            one += overlap(exact, index.search(q, 10, fast(1)));
-            two += overlap(exact, index.search(q, 10, fast(2)));
+            Set<String> exact = SearchTest.ids(index.searchExact(q, 10));
+            one += SearchTest.overlap(exact, index.search(q, 10, fast(1)));
+            two += SearchTest.overlap(exact, index.search(q, 10, fast(2)));
         }
         one /= 10.0 * queries;
         two /= 10.0 * queries;
@@ -146,19 +145,5 @@ class CoarseCentroidSearchTest {
                 assertTrue(allowed.get(index.snapshot().rowOf(h.docId())), h.docId());
             }
         }
-    }
-
-    private static Set<String> ids(SearchResult r) {
-        Set<String> s = new HashSet<>();
-        r.hits().forEach(h -> s.add(h.docId()));
-        return s;
-    }
-
-    private static int overlap(Set<String> exact, SearchResult r) {
-        int n = 0;
-        for (SearchHit h : r.hits()) {
-            n += exact.contains(h.docId()) ? 1 : 0;
-        }
-        return n;
     }
 }

@@ -214,7 +214,7 @@ class SearchTest {
         return s;
     }
 
-    private static int overlap(Set<String> exact, SearchResult r) {
+    static int overlap(Set<String> exact, SearchResult r) {
         int n = 0;
         for (SearchHit h : r.hits()) {
             if (exact.contains(h.docId())) {

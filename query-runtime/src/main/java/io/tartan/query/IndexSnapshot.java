@@ -35,6 +35,7 @@ public final class IndexSnapshot {
     private final java.util.function.Supplier<TextIndexes> textLoader;
     private volatile TextIndexes text;
     private volatile java.util.BitSet liveRows;
+    private volatile io.tartan.query.search.CentroidGroups centroidGroups;
 
     IndexSnapshot(Manifest manifest, ResidualCodec codec, Partition partition, List<ShardSlice> slices, long numTokens,
             long loadMillis, java.util.function.Supplier<TextIndexes> textLoader) {
@@ -57,6 +58,19 @@ public final class IndexSnapshot {
         this.numTokens = numTokens;
         this.maxDoclen = maxLen;
         this.loadMillis = loadMillis;
+    }
+
+    /**
+     * The coarse level over the centroids FAST search's {@code ngroups} uses, built on first use (k-means over the
+     * centroids; shared with other snapshots of the same codec).
+     */
+    public io.tartan.query.search.CentroidGroups centroidGroups() {
+        io.tartan.query.search.CentroidGroups g = centroidGroups;
+        if (g == null) {
+            g = io.tartan.query.search.CentroidGroups.of(codec);
+            centroidGroups = g;
+        }
+        return g;
     }
 
     public Manifest manifest() {

@@ -18,9 +18,13 @@ import io.tartan.query.text.Fusion;
  * @param ncells                 cells (centroids) probed per query token
  * @param centroidScoreThreshold stage-2 pruning threshold; in FAST mode null means no pruning stage
  * @param ndocs                  candidates kept after stage 2; stage 3 keeps ndocs/4 (at least k) for exact scoring
+ * @param ngroups                FAST mode: coarse centroid groups expanded per query token instead of scoring every
+ *                               centroid (0: score every centroid; null: {@link #fastNgroups}); see
+ *                               {@code CoarseCentroidScores}. Ignored in PLAID mode and where a
+ *                               centroid_score_threshold is given (pruning needs every centroid's score).
  */
 public record SearchParams(Mode mode, Integer ncells, Float centroidScoreThreshold, Integer ndocs, Fusion fusion,
-        Float alpha, Integer depth, String filter) {
+        Float alpha, Integer depth, String filter, Integer ngroups) {
     /**
      * {@code exact}: exhaustive MaxSim; {@code bm25}: BM25 over the text indexes; {@code rerank}: BM25's best
      * {@code depth} rescored by exact MaxSim; {@code hybrid}: the best {@code depth} of FAST MaxSim and of BM25, fused.
@@ -64,7 +68,13 @@ public record SearchParams(Mode mode, Integer ncells, Float centroidScoreThresho
 
     /** Knobs of the MaxSim modes only, no filter. */
     public SearchParams(Mode mode, Integer ncells, Float centroidScoreThreshold, Integer ndocs) {
-        this(mode, ncells, centroidScoreThreshold, ndocs, null, null, null, null);
+        this(mode, ncells, centroidScoreThreshold, ndocs, null, null, null, null, null);
+    }
+
+    /** All knobs but ngroups (its default for the mode). */
+    public SearchParams(Mode mode, Integer ncells, Float centroidScoreThreshold, Integer ndocs, Fusion fusion,
+            Float alpha, Integer depth, String filter) {
+        this(mode, ncells, centroidScoreThreshold, ndocs, fusion, alpha, depth, filter, null);
     }
 
     public SearchParams {
@@ -86,6 +96,9 @@ public record SearchParams(Mode mode, Integer ncells, Float centroidScoreThresho
         if (ncells != null && ncells <= 0) {
             throw new IllegalArgumentException("ncells must be positive, got " + ncells);
         }
+        if (ngroups != null && ngroups < 0) {
+            throw new IllegalArgumentException("ngroups must be >= 0 (0: score every centroid), got " + ngroups);
+        }
         if (ndocs != null && ndocs <= 0) {
             throw new IllegalArgumentException("ndocs must be positive, got " + ndocs);
         }
@@ -105,36 +118,41 @@ public record SearchParams(Mode mode, Integer ncells, Float centroidScoreThresho
     }
 
     public SearchParams withNcells(Integer n) {
-        return new SearchParams(mode, n, centroidScoreThreshold, ndocs, fusion, alpha, depth, filter);
+        return new SearchParams(mode, n, centroidScoreThreshold, ndocs, fusion, alpha, depth, filter, ngroups);
     }
 
     public SearchParams withCentroidScoreThreshold(Float t) {
-        return new SearchParams(mode, ncells, t, ndocs, fusion, alpha, depth, filter);
+        return new SearchParams(mode, ncells, t, ndocs, fusion, alpha, depth, filter, ngroups);
     }
 
     public SearchParams withNdocs(Integer n) {
-        return new SearchParams(mode, ncells, centroidScoreThreshold, n, fusion, alpha, depth, filter);
+        return new SearchParams(mode, ncells, centroidScoreThreshold, n, fusion, alpha, depth, filter, ngroups);
     }
 
     public SearchParams withMode(Mode m) {
-        return new SearchParams(m, ncells, centroidScoreThreshold, ndocs, fusion, alpha, depth, filter);
+        return new SearchParams(m, ncells, centroidScoreThreshold, ndocs, fusion, alpha, depth, filter, ngroups);
     }
 
     public SearchParams withFusion(Fusion f) {
-        return new SearchParams(mode, ncells, centroidScoreThreshold, ndocs, f, alpha, depth, filter);
+        return new SearchParams(mode, ncells, centroidScoreThreshold, ndocs, f, alpha, depth, filter, ngroups);
     }
 
     public SearchParams withAlpha(Float a) {
-        return new SearchParams(mode, ncells, centroidScoreThreshold, ndocs, fusion, a, depth, filter);
+        return new SearchParams(mode, ncells, centroidScoreThreshold, ndocs, fusion, a, depth, filter, ngroups);
     }
 
     public SearchParams withDepth(Integer d) {
-        return new SearchParams(mode, ncells, centroidScoreThreshold, ndocs, fusion, alpha, d, filter);
+        return new SearchParams(mode, ncells, centroidScoreThreshold, ndocs, fusion, alpha, d, filter, ngroups);
     }
 
     /** A metadata filter (README "Filters"); null or blank for none. */
     public SearchParams withFilter(String f) {
-        return new SearchParams(mode, ncells, centroidScoreThreshold, ndocs, fusion, alpha, depth, f);
+        return new SearchParams(mode, ncells, centroidScoreThreshold, ndocs, fusion, alpha, depth, f, ngroups);
+    }
+
+    /** Coarse centroid groups expanded per query token in FAST mode; 0 scores every centroid (README "Search"). */
+    public SearchParams withNgroups(Integer n) {
+        return new SearchParams(mode, ncells, centroidScoreThreshold, ndocs, fusion, alpha, depth, filter, n);
     }
 
     public int depthOrDefault() {
@@ -176,7 +194,9 @@ public record SearchParams(Mode mode, Integer ncells, Float centroidScoreThresho
         }
         int n = ndocs != null ? ndocs : defNdocs;
         float t = centroidScoreThreshold != null ? centroidScoreThreshold : defThreshold;
-        return new Resolved(ncells != null ? ncells : defCells, t, n, Math.max(k, n / 4));
+        // PLAID stays the reference algorithm; threshold pruning reads every centroid's score
+        int groups = mode == Mode.PLAID || !Float.isNaN(t) ? 0 : ngroups != null ? ngroups : fastNgroups(numCentroids);
+        return new Resolved(ncells != null ? ncells : defCells, t, n, Math.max(k, n / 4), groups);
     }
 
     /**
@@ -191,6 +211,16 @@ public record SearchParams(Mode mode, Integer ncells, Float centroidScoreThresho
         return (int) Math.max(FAST_NCELLS, Math.min(scaled, 1 << 16));
     }
 
+    /**
+     * FAST's default ngroups: {@value #FAST_NGROUPS} of the √(2k) centroid groups per query token (0 would score
+     * every centroid). Chosen by recall@10 and p50 on the synthetic set at 1× and 4× (docs/BENCHMARKS.md).
+     */
+    public static int fastNgroups(int numCentroids) {
+        return FAST_NGROUPS;
+    }
+
+    static final int FAST_NGROUPS = 0;
+
     /** Defaults of FAST mode for k ≤ 10 at the reference size, chosen from the recall/latency curve in docs/search.md. */
     static final int FAST_NCELLS = 4;
     static final int FAST_NDOCS = 256;
@@ -198,9 +228,10 @@ public record SearchParams(Mode mode, Integer ncells, Float centroidScoreThresho
     static final int FAST_REFERENCE_CENTROIDS = 16384;
 
     /**
-     * @param nexact documents scored exactly in stage 4
+     * @param nexact  documents scored exactly in stage 4
+     * @param ngroups coarse centroid groups expanded per query token; 0: every centroid is scored
      */
-    public record Resolved(int ncells, float threshold, int ndocs, int nexact) {
+    public record Resolved(int ncells, float threshold, int ndocs, int nexact, int ngroups) {
         public boolean pruning() {
             return !Float.isNaN(threshold);
         }

@@ -163,9 +163,9 @@ class SearchTest {
         assertThrows(IllegalArgumentException.class, () -> index.search(new float[TestIndex.DIM + 1], 10));
         assertThrows(IllegalArgumentException.class, () -> SearchParams.defaults().withNcells(0));
         SearchParams.Resolved p = SearchParams.plaid().resolve(10);
-        assertEquals(new SearchParams.Resolved(1, 0.5f, 256, 64), p);
-        assertEquals(new SearchParams.Resolved(2, 0.45f, 1024, 256), SearchParams.plaid().resolve(100));
-        assertEquals(new SearchParams.Resolved(4, 0.4f, 4096, 1024), SearchParams.plaid().resolve(101));
+        assertEquals(new SearchParams.Resolved(1, 0.5f, 256, 64, 0), p);
+        assertEquals(new SearchParams.Resolved(2, 0.45f, 1024, 256, 0), SearchParams.plaid().resolve(100));
+        assertEquals(new SearchParams.Resolved(4, 0.4f, 4096, 1024, 0), SearchParams.plaid().resolve(101));
         assertEquals(4096, SearchParams.plaid().resolve(1000).ndocs());
         assertEquals(4 * 2000, SearchParams.plaid().resolve(2000).ndocs());
     }
@@ -214,7 +214,7 @@ class SearchTest {
         return s;
     }
 
-    private static int overlap(Set<String> exact, SearchResult r) {
+    static int overlap(Set<String> exact, SearchResult r) {
         int n = 0;
         for (SearchHit h : r.hits()) {
             if (exact.contains(h.docId())) {

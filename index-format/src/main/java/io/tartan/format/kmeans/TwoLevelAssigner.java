@@ -15,9 +15,6 @@ import io.tartan.format.kernel.VectorKernels;
  */
 public final class TwoLevelAssigner implements CentroidAssigner {
     private static final long serialVersionUID = 1L;
-    /** Lloyd iterations used to group the centroids; grouping quality saturates quickly. */
-    static final int GROUPING_ITERS = 8;
-
     private final float[] centroids;
     private final int dim;
     private final int k;
@@ -73,9 +70,9 @@ public final class TwoLevelAssigner implements CentroidAssigner {
         return (size + 15) & ~15;
     }
 
-    /** The default number of groups for {@code k} centroids: the power of two nearest √k, at least 1. */
+    /** The default number of groups for {@code k} centroids: the power of two nearest √(2k), at least 1. */
     public static int defaultGroups(int k) {
-        return Math.max(1, Integer.highestOneBit((int) Math.round(Math.sqrt(k) * Math.sqrt(2))));
+        return CentroidGrouping.defaultGroups(k);
     }
 
     /**
@@ -86,23 +83,10 @@ public final class TwoLevelAssigner implements CentroidAssigner {
      * @param seed   seeds the grouping k-means
      */
     public static TwoLevelAssigner build(float[] centroids, int dim, int groups, int nprobe, long seed) {
-        int k = centroids.length / dim;
-        int g = Math.min(k, groups <= 0 ? defaultGroups(k) : groups);
-        float[] centres = KMeans.fit(centroids, dim, new KMeans.Params(g, GROUPING_ITERS, seed, false)).centroids();
-        int[] groupOf = new BruteForceAssigner(centres, dim).assign(centroids);
-        int[] start = new int[g + 1];
-        for (int c : groupOf) {
-            start[c + 1]++;
-        }
-        for (int i = 0; i < g; i++) {
-            start[i + 1] += start[i];
-        }
-        int[] fill = start.clone();
-        int[] members = new int[k];
-        for (int c = 0; c < k; c++) {
-            members[fill[groupOf[c]]++] = c;
-        }
-        return new TwoLevelAssigner(centroids, dim, Math.max(1, Math.min(nprobe, g)), centres, start, members);
+        CentroidGrouping grouping = CentroidGrouping.of(centroids, dim, groups, seed);
+        int g = grouping.groups();
+        return new TwoLevelAssigner(centroids, dim, Math.max(1, Math.min(nprobe, g)), grouping.centres(),
+                grouping.start(), grouping.members());
     }
 
     @Override

@@ -65,6 +65,7 @@ class ServerRequestTest {
                 "{\"mode\": \"fast\"}", SearchParams.defaults(),
                 "{\"ncells\": 2}", SearchParams.defaults().withNcells(2),
                 "{\"ndocs\": 5}", SearchParams.defaults().withNdocs(5),
+                "{\"ngroups\": 1}", SearchParams.defaults().withNgroups(1),
                 "{\"centroid_score_threshold\": 0.3}", SearchParams.defaults().withCentroidScoreThreshold(0.3f),
                 "{}", SearchParams.defaults(),
                 "{\"mode\": \"PLAID\", \"ndocs\": 40}", SearchParams.plaid().withNdocs(40));
@@ -96,6 +97,8 @@ class ServerRequestTest {
                 {"{\"mode\": \"fastest\"}", "params.mode"},
                 {"{\"ncells\": 1.5}", "params.ncells"},
                 {"{\"ndocs\": -1}", "params.ndocs"},
+                {"{\"ngroups\": -1}", "params.ngroups"},
+                {"{\"ngroups\": 1.5}", "params.ngroups"},
                 {"{\"centroid_score_threshold\": \"high\"}", "centroid_score_threshold"},
                 {"[1]", "\"params\""},
         };

@@ -25,10 +25,21 @@ final class CellProbe {
         int[] cells = s.probeCells;
         kernels.topCells(scores, nqPad, nq, k, n, best, cells);
         times.lap(StageTimes.Stage.TOP_CELLS);
+        return fromCells(snap, nq * n, s, times);
+    }
+
+    /**
+     * The live documents under the cells {@code s.probeCells[0..total)} (entries whose {@code s.probeScores} is
+     * −∞ are no cells: a token with fewer scored centroids than ncells), written to {@code s.candidates} in row
+     * order; returns how many.
+     */
+    static int fromCells(IndexSnapshot snap, int total, SearchScratch s, StageTimes times) {
+        float[] best = s.probeScores;
+        int[] cells = s.probeCells;
         int epoch = s.nextEpoch();
-        int[] probed = new int[nq * n];
+        int[] probed = new int[total];
         int np = 0;
-        for (int e = 0; e < nq * n; e++) {
+        for (int e = 0; e < total; e++) {
             int c = cells[e];
             if (best[e] != Float.NEGATIVE_INFINITY && s.cellStamp[c] != epoch) {
                 s.cellStamp[c] = epoch;

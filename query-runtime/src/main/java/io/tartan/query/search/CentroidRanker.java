@@ -13,6 +13,22 @@ final class CentroidRanker {
     private CentroidRanker() {
     }
 
+    /**
+     * {@link #rank} over the int8 table already in {@code s.int8Scores} (32 query-token columns), as {@link
+     * CoarseCentroidScores} builds it.
+     */
+    static int rankInt8(LateInteractionKernels kernels, IndexSnapshot snap, int n, int count, SearchScratch s,
+            StageTimes times) {
+        if (count <= n) {
+            return count;
+        }
+        TopK top = s.topK.reset(n);
+        scoreInt8(kernels, snap, s, s.candidates, count, top, null);
+        int kept = top.copyRows(s.candidates);
+        times.lap(StageTimes.Stage.RANK);
+        return kept;
+    }
+
     /** Ranks {@code s.candidates[0..count)} in place; returns the new count. */
     static int rank(LateInteractionKernels kernels, IndexSnapshot snap, float[] scores, int nqPad, int n, int count,
             boolean int8, SearchScratch s, StageTimes times) {
@@ -43,12 +59,7 @@ final class CentroidRanker {
         if (nqPad == 32 && int8) {
             kernels.packScoresInt8x32(scores, snap.numCentroids(), s.int8Scores);
             times.lap(StageTimes.Stage.RANK_TABLE);
-            for (int j = 0; j < count; j++) {
-                int row = rows[j];
-                int m = loc.at(row).cells(loc.local(row), cells);
-                // in steps of the table: the common scale does not change the order
-                keep(top, out, j, row, kernels.int8CentroidMaxSim32(s.int8Scores, cells, 0, m));
-            }
+            scoreInt8(kernels, snap, s, rows, count, top, out);
         } else if (nqPad == 32) {
             // bfloat16 table: half the bytes, so the rows candidates hit at random mostly stay in L2
             kernels.packScores32(scores, snap.numCentroids(), s.packedScores);
@@ -64,6 +75,19 @@ final class CentroidRanker {
                 int m = loc.at(row).cells(loc.local(row), cells);
                 keep(top, out, j, row, kernels.centroidMaxSim(scores, nqPad, cells, 0, m, null, s.max));
             }
+        }
+    }
+
+    /** The int8 table's centroid-only MaxSim of {@code rows[0..count)}, into {@code top} or {@code out}. */
+    private static void scoreInt8(LateInteractionKernels kernels, IndexSnapshot snap, SearchScratch s, int[] rows,
+            int count, TopK top, float[] out) {
+        int[] cells = DocBuffers.get(snap.maxDoclen(), snap.residualBytesPerToken()).cells;
+        RowLocator loc = new RowLocator(snap);
+        for (int j = 0; j < count; j++) {
+            int row = rows[j];
+            int m = loc.at(row).cells(loc.local(row), cells);
+            // in steps of the table: the common scale does not change the order
+            keep(top, out, j, row, kernels.int8CentroidMaxSim32(s.int8Scores, cells, 0, m));
         }
     }
 

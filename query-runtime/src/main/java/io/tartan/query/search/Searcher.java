@@ -62,10 +62,19 @@ public final class Searcher {
         QueryMatrix q = QueryMatrix.of(vectors, snap.dim());
         SearchScratch s = scratch(snap, q);
         float[] scores = s.centroidScores;
+        // ngroups: score the expanded groups' centroids only (0, a PLAID search and pruning resolve it to 0)
+        CoarseCentroidScores coarse = p.ngroups() > 0 && q.nqPad() == CoarseCentroidScores.NQ_PAD
+                ? CoarseCentroidScores.get() : null;
         times.lap(StageTimes.Stage.QUERY);
-        kernels.centroidScores(q.transposed(), q.nqPad(), snap.centroids(), snap.numCentroids(), snap.dim(), scores);
-        times.lap(StageTimes.Stage.CENTROID_SCORES);
-        int candidates = CellProbe.candidates(kernels, snap, scores, q.nq(), q.nqPad(), p.ncells(), s, times);
+        int candidates;
+        if (coarse != null) {
+            int probes = coarse.probe(kernels, snap.centroidGroups(), q, p.ngroups(), p.ncells(), s, times);
+            candidates = CellProbe.fromCells(snap, probes, s, times);
+        } else {
+            kernels.centroidScores(q.transposed(), q.nqPad(), snap.centroids(), snap.numCentroids(), snap.dim(), scores);
+            times.lap(StageTimes.Stage.CENTROID_SCORES);
+            candidates = CellProbe.candidates(kernels, snap, scores, q.nq(), q.nqPad(), p.ncells(), s, times);
+        }
         if (allowed != null && allowedCount <= candidates) {
             // The filter allows no more documents than the probe found: rank every allowed one. That is no more
             // work than ranking the probed candidates, and misses none of the allowed set's best, which under a
@@ -95,7 +104,16 @@ public final class Searcher {
         times.lap(StageTimes.Stage.PRUNE);
         // PLAID keeps the bfloat16 table it was measured with against the reference
         boolean int8 = params == null || params.mode() == SearchParams.Mode.FAST;
-        count = CentroidRanker.rank(kernels, snap, scores, q.nqPad(), p.nexact(), count, int8, s, times);
+        if (coarse == null) {
+            count = CentroidRanker.rank(kernels, snap, scores, q.nqPad(), p.nexact(), count, int8, s, times);
+        } else {
+            if (count > p.nexact()) {
+                coarse.int8Table(kernels, s);
+                times.lap(StageTimes.Stage.RANK_TABLE);
+                count = CentroidRanker.rankInt8(kernels, snap, p.nexact(), count, s, times);
+            }
+            coarse.exactRows(kernels, snap, q, s.candidates, count, s);
+        }
         ExactScorer exact = new ExactScorer(kernels, snap, q, scores, s.residualTable, s.max);
         times.lap(StageTimes.Stage.EXACT_TABLE);
         TopK top = s.topK.reset(atMostDocs(snap, k));
@@ -126,6 +144,11 @@ public final class Searcher {
      */
     public CandidatePool candidatePool(IndexSnapshot snap, float[] vectors, int k, SearchParams params) {
         SearchParams.Resolved p = (params == null ? SearchParams.defaults() : params).resolve(k, snap.numCentroids());
+        if (p.ngroups() > 0) {
+            // imputed centroid scores depend on which groups the query expanded: not the same on every partition
+            throw new IllegalArgumentException("candidate pools score every centroid: ngroups must be 0, got "
+                    + p.ngroups());
+        }
         QueryMatrix q = QueryMatrix.of(vectors, snap.dim());
         SearchScratch s = scratch(snap, q);
         float[] scores = s.centroidScores;

@@ -33,8 +33,12 @@ public final class SearchOptions {
     @Option(names = "--ndocs", description = "candidates kept after stage 2; stage 3 keeps ndocs/4 (default: from k and mode)")
     Integer ndocs;
 
+    @Option(names = "--ngroups", description = "FAST: coarse centroid groups expanded per query token, 0 scores every "
+            + "centroid (default: from the index)")
+    Integer ngroups;
+
     public SearchParams params() {
         return new SearchParams(SearchParams.Mode.parse(mode), ncells, centroidScoreThreshold, ndocs,
-                fusion == null ? null : Fusion.parse(fusion), alpha, depth, filter);
+                fusion == null ? null : Fusion.parse(fusion), alpha, depth, filter, ngroups);
     }
 }

@@ -24,7 +24,7 @@ import java.util.Set;
  * IllegalArgumentException} (400) with a message naming the field.
  *
  * <p>{@code params} may hold any subset of {@code mode}, {@code ncells}, {@code centroid_score_threshold},
- * {@code ndocs}, {@code fusion}, {@code alpha} and {@code depth}; a missing one takes the server's default
+ * {@code ndocs}, {@code ngroups}, {@code fusion}, {@code alpha} and {@code depth}; a missing one takes the server's default
  * ({@code tartan serve --ncells …}) and, where that is unset too, the default of the mode for the request's k (see
  * {@link SearchParams}), exactly as {@code tartan search} does. {@code "mode": "exact"} is exhaustive MaxSim over the
  * index and takes no other parameter. {@code "filter"} restricts every mode to the documents whose metadata match;
@@ -34,8 +34,8 @@ final class SearchApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> SEARCH_FIELDS = Set.of("query", "vectors", "k", "params", "filter", "fields");
     private static final Set<String> RERANK_FIELDS = Set.of("query", "vectors", "doc_ids");
-    private static final Set<String> PARAMS = Set.of("mode", "ncells", "centroid_score_threshold", "ndocs", "fusion",
-            "alpha", "depth");
+    private static final Set<String> PARAMS = Set.of("mode", "ncells", "centroid_score_threshold", "ndocs", "ngroups",
+            "fusion", "alpha", "depth");
     static final int DEFAULT_K = 10;
 
     private final TartanIndex index;
@@ -201,6 +201,15 @@ final class SearchApi {
             // within the limit, more candidates than documents means all of them
             ndocs = Math.min(positiveInt(p, "ndocs", "max_ndocs", limits.maxNdocs()), Math.max(1, index.snapshot().numDocs()));
         }
+        Integer ngroups = defaults.ngroups();
+        if (p.has("ngroups")) {
+            // no limit needed: more groups than the index has means all of them (the work of scoring every centroid)
+            JsonNode v = p.get("ngroups");
+            if (!v.canConvertToInt() || !v.isIntegralNumber() || v.intValue() < 0) {
+                throw new IllegalArgumentException("params.ngroups must be an integer >= 0 (0: score every centroid), got " + v);
+            }
+            ngroups = v.intValue();
+        }
         Float t = defaults.centroidScoreThreshold();
         if (p.has("centroid_score_threshold")) {
             JsonNode v = p.get("centroid_score_threshold");
@@ -229,7 +238,7 @@ final class SearchApi {
             }
             alpha = v.floatValue();
         }
-        return new SearchParams(mode, ncells, t, ndocs, fusion, alpha, depth, defaults.filter());
+        return new SearchParams(mode, ncells, t, ndocs, fusion, alpha, depth, defaults.filter(), ngroups);
     }
 
     private static void exactOnly(JsonNode p) {

@@ -16,7 +16,7 @@ import java.util.Arrays;
  * Where a search's time goes: the synthetic queries one at a time on 1 thread through {@link Searcher} (the served
  * code path, timed at each stage boundary by {@link StageTimes}), one warm-up pass and {@code passes} timed ones;
  * prints each stage's p50 and mean, the p50/p95 of the whole query, mean candidates and recall@10 against
- * exact_top10.tsv. Usage: {@code StageProfile <index> <synth> [fast|plaid] [ncells] [ndocs] [passes]} (default: FAST
+ * exact_top10.tsv. Usage: {@code StageProfile <index> <synth> [fast|plaid] [ncells] [ndocs] [passes] [ngroups]} (default: FAST
  * with its defaults for the index, 3 passes).
  */
 public final class StageProfile {
@@ -27,9 +27,16 @@ public final class StageProfile {
         SearchParams.Mode mode = args.length > 2 ? SearchParams.Mode.valueOf(args[2].toUpperCase()) : SearchParams.Mode.FAST;
         SearchParams sp = (mode == SearchParams.Mode.PLAID ? SearchParams.plaid() : SearchParams.defaults())
                 .withNcells(args.length > 3 && !args[3].equals("-") ? Integer.parseInt(args[3]) : null)
-                .withNdocs(args.length > 4 && !args[4].equals("-") ? Integer.parseInt(args[4]) : null);
+                .withNdocs(args.length > 4 && !args[4].equals("-") ? Integer.parseInt(args[4]) : null)
+                .withNgroups(args.length > 6 && !args[6].equals("-") ? Integer.parseInt(args[6]) : null);
         int passes = args.length > 5 ? Integer.parseInt(args[5]) : 3;
         SearchParams.Resolved p = sp.resolve(10, snap.numCentroids());
+        if (p.ngroups() > 0) {
+            long t0 = System.nanoTime();
+            CentroidGroups g = snap.centroidGroups();
+            System.out.printf("centroid groups: %d, built in %.0f ms (first use), %.1f MB heap%n", g.groups(),
+                    (System.nanoTime() - t0) / 1e6, g.heapBytes() / 1e6);
+        }
         Searcher searcher = new Searcher();
         int nq = queries.size();
         StageTimes.Stage[] stages = StageTimes.Stage.values();
@@ -38,6 +45,7 @@ public final class StageProfile {
         StageTimes times = new StageTimes();
         long hits = 0;
         double cands = 0;
+        double scored = 0;
         for (int rep = -1; rep < passes; rep++) {
             for (int qi = 0; qi < nq; qi++) {
                 times.clear();
@@ -47,6 +55,7 @@ public final class StageProfile {
                         hits += queries.isExactTop10(qi, h.docId()) ? 1 : 0;
                     }
                     cands += r.candidates();
+                    scored += p.ngroups() > 0 ? CoarseCentroidScores.get().scored() : snap.numCentroids();
                     continue;
                 }
                 int at = rep * nq + qi;
@@ -56,9 +65,9 @@ public final class StageProfile {
                 total[at] = times.totalNanos() / 1e6;
             }
         }
-        System.out.printf("%s, kernels %s, %d centroids, %d docs, ncells %d ndocs %d nexact %d, mean candidates %.0f, "
+        System.out.printf("%s, kernels %s, %d centroids, %d docs, ncells %d ndocs %d nexact %d ngroups %d, mean candidates %.0f, mean centroids scored in stage 1 %.0f, "
                         + "%d queries x %d passes, load %s%n", mode, searcher.kernels().name(), snap.numCentroids(),
-                snap.numDocs(), p.ncells(), p.ndocs(), p.nexact(), cands / nq, nq, passes,
+                snap.numDocs(), p.ncells(), p.ndocs(), p.nexact(), p.ngroups(), cands / nq, scored / nq, nq, passes,
                 Files.readString(Path.of("/proc/loadavg")).trim());
         for (StageTimes.Stage s : stages) {
             double[] x = t[s.ordinal()];

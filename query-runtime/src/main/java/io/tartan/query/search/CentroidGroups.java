@@ -1,0 +1,77 @@
+package io.tartan.query.search;
+
+import io.tartan.format.codec.ResidualCodec;
+import io.tartan.format.kmeans.CentroidGrouping;
+
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * A coarse level over an index's centroids for FAST search's {@code ngroups} setting ({@link CoarseCentroidScores}):
+ * the centroids grouped by k-means over them ({@link CentroidGrouping}, √(2k) groups, as the build's two-level
+ * assignment groups them), each group's member vectors copied contiguously so a group is scored with one block
+ * product. O(centroids) heap: one more copy of the centroid matrix and a group id per centroid.
+ *
+ * <p>Built on first use per codec and shared by every snapshot that serves the same codec object (a reload that
+ * keeps the codec keeps its groups); the grouping is deterministic (fixed seed), so a rebuild gives the same groups.
+ */
+public final class CentroidGroups {
+    /** Seeds the grouping k-means: a fixed seed makes the grouping, and so search results, reproducible. */
+    static final long SEED = 0x7a27a9L;
+    private static final Map<ResidualCodec, CentroidGroups> BY_CODEC = new WeakHashMap<>();
+
+    final CentroidGrouping grouping;
+    /** Group g's member vectors {@code [size(g) × dim]}, in {@code grouping.members()} order. */
+    final float[][] vectors;
+    /** Each centroid's index in {@code grouping.members()}. */
+    final int[] position;
+    /** The most members of any group. */
+    final int maxGroupSize;
+    /** Time the grouping took to build, ms (reported in logs and benchmarks). */
+    final long buildMillis;
+
+    private CentroidGroups(float[] centroids, int dim) {
+        long t0 = System.nanoTime();
+        this.grouping = CentroidGrouping.of(centroids, dim, 0, SEED);
+        int g = grouping.groups();
+        this.vectors = new float[g][];
+        int[] members = grouping.members();
+        this.position = new int[members.length];
+        for (int j = 0; j < members.length; j++) {
+            position[members[j]] = j;
+        }
+        int most = 0;
+        for (int i = 0; i < g; i++) {
+            most = Math.max(most, grouping.size(i));
+            int from = grouping.start()[i];
+            float[] v = new float[grouping.size(i) * dim];
+            for (int j = 0; j < grouping.size(i); j++) {
+                System.arraycopy(centroids, members[from + j] * dim, v, j * dim, dim);
+            }
+            vectors[i] = v;
+        }
+        this.maxGroupSize = most;
+        this.buildMillis = (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    /** The groups of {@code codec}'s centroids, built on the first call for that codec. */
+    public static CentroidGroups of(ResidualCodec codec) {
+        synchronized (BY_CODEC) {
+            return BY_CODEC.computeIfAbsent(codec, c -> new CentroidGroups(c.centroids(), c.dim()));
+        }
+    }
+
+    public int groups() {
+        return grouping.groups();
+    }
+
+    public long buildMillis() {
+        return buildMillis;
+    }
+
+    /** Heap bytes: the grouped centroid copy, group ids and member lists, group centres. */
+    public long heapBytes() {
+        long k = grouping.numCentroids();
+        return 4L * (k * grouping.dim() + 3 * k + grouping.centres().length + grouping.groups() + 1);
+    }
+}

@@ -33,7 +33,7 @@ import java.util.List;
  */
 public final class DistributedKMeans {
     private static final Logger LOG = LoggerFactory.getLogger(DistributedKMeans.class);
-    /** Coarse groups from which the default {@code kmeans_refine_niters} (-1) adds one flat step: {@link #refineNiters}. */
+    /** Coarse groups from which the default {@code kmeans_refine_niters} (-1) adds one flat step. */
     public static final int REFINE_MIN_GROUPS = 256;
 
     private DistributedKMeans() {

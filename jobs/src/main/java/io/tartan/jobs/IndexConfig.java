@@ -26,7 +26,8 @@ import java.util.Properties;
  * @param nbits                      residual bits per dimension (1, 2 or 4)
  * @param docMaxlen                  document length in tokens for the encoder (0 = the model config's)
  * @param queryMaxlen                query length recorded in the index (0 = the model config's)
- * @param ncentroids                 number of centroids (0 = ColBERT's 2^⌊log2(16·√N_embeddings)⌋)
+ * @param ncentroids                 number of centroids (0 = ColBERT's 2^⌊log2(16·√N_embeddings)⌋, doubled
+ *                                   once when that leaves more than 256 tokens a centroid)
  * @param kmeansNiters               Lloyd iterations
  * @param kmeansMaxPointsPerCentroid cap on k-means training points per centroid (ColBERT/faiss: 256)
  * @param sampleDocs                 documents encoded for k-means (0 = ColBERT's min(1 + 16·√(120·N), N))
@@ -50,7 +51,8 @@ import java.util.Properties;
  * @param encoderId                  encoder id recorded for precomputed vectors
  * @param kmeansGroups               coarse groups k-means fits its centroids in (0 = ≈√(2k) from k = 1024 on, else
  *                                   flat); 1 = flat k-means over all points
- * @param kmeansRefineNiters         flat Lloyd iterations over all points after the grouped fit
+ * @param kmeansRefineNiters         flat Lloyd iterations over all points after the grouped fit (-1 = one once
+ *                                   the fit has 256 coarse groups or more, i.e. k ≥ 32,768 by default; else none)
  * @param poolFactor                 token pooling (ColBERT/PyLate {@code pool_factor}): each document keeps
  *                                   {@code max(1, ⌊tokens / pool_factor⌋)} Ward-clustered, mean-pooled vectors;
  *                                   1 = off ({@link io.tartan.jobs.pool.TokenPooler})
@@ -81,7 +83,7 @@ public record IndexConfig(
         d.put("kmeans_niters", "4");
         d.put("kmeans_max_points_per_centroid", "256");
         d.put("kmeans_groups", "0");
-        d.put("kmeans_refine_niters", "0");
+        d.put("kmeans_refine_niters", "-1");
         d.put("sample_docs", "0");
         d.put("sample_fraction", "0");
         d.put("seed", "123");
@@ -188,11 +190,12 @@ public record IndexConfig(
         require(nbits == 1 || nbits == 2 || nbits == 4, "nbits must be 1, 2 or 4, got " + nbits);
         require(docMaxlen >= 0 && queryMaxlen >= 0, "doc_maxlen and query_maxlen must be >= 0");
         require(poolFactor >= 1, "pool_factor must be >= 1 (1 = no pooling), got " + poolFactor);
-        require(ncentroids >= 0, "ncentroids must be >= 0 (0 = ColBERT's formula), got " + ncentroids);
+        require(ncentroids >= 0, "ncentroids must be >= 0 (0 = from the corpus: ColBERT's formula), got " + ncentroids);
         require(kmeansNiters >= 0, "kmeans_niters must be >= 0, got " + kmeansNiters);
         require(kmeansMaxPointsPerCentroid >= 1, "kmeans_max_points_per_centroid must be >= 1");
         require(kmeansGroups >= 0, "kmeans_groups must be >= 0 (0 = from k, 1 = flat k-means), got " + kmeansGroups);
-        require(kmeansRefineNiters >= 0, "kmeans_refine_niters must be >= 0, got " + kmeansRefineNiters);
+        require(kmeansRefineNiters >= -1, "kmeans_refine_niters must be >= 0, or -1 for one step from 256 coarse "
+                + "groups on, got " + kmeansRefineNiters);
         require(sampleDocs >= 0, "sample_docs must be >= 0");
         require(sampleFraction >= 0 && sampleFraction <= 1, "sample_fraction must be in [0, 1], got " + sampleFraction);
         require(shardTargetMb > 0, "shard_target_mb must be > 0, got " + shardTargetMb);

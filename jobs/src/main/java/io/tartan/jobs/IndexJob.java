@@ -304,8 +304,9 @@ public final class IndexJob {
             sc.setJobDescription("pass 1: k-means");
             DistributedKMeans.Result km = clock.time("kmeans", () -> DistributedKMeans.fit(sc, blocks, points, dim, kF,
                     cfg, coarse));
-            clock.done("kmeans", "points", points, cfg.kmeansNiters() + " iterations, k = " + k + ", mean cosine "
-                    + km.scores());
+            int refine = DistributedKMeans.groups(kF, cfg) > 1 ? DistributedKMeans.refineNiters(kF, cfg) : 0;
+            clock.done("kmeans", "points", points, cfg.kmeansNiters() + " iterations" + (refine > 0 ? " + " + refine
+                    + " flat" : "") + ", k = " + k + ", mean cosine " + km.scores());
 
             // pass 1: codec
             sc.setJobDescription("pass 1: codec sample");

@@ -89,4 +89,17 @@ class KMeansTest {
         assertEquals(256, ColbertSizing.numCentroids(600));
         assertEquals(16, ColbertSizing.numCentroids(1));
     }
+
+    @Test
+    void centroidsDoubleOnceWhenColbertsRuleLeavesMoreThan256TokensACentroid() {
+        // the synthetic set at 4× and 10×: ColBERT's rule gives both 32,768; 12M tokens would be 366 a centroid
+        assertEquals(32_768, ColbertSizing.numCentroids(4_801_650));
+        assertEquals(65_536, ColbertSizing.numCentroids(11_997_933));
+        // the bound itself: 256 tokens a centroid of ColBERT's 32,768
+        assertEquals(32_768, ColbertSizing.numCentroids(256L * 32_768));
+        assertEquals(65_536, ColbertSizing.numCentroids(256L * 32_768 + 1));
+        // never more than one doubling: 600M tokens (MS MARCO-sized), ColBERT 262,144
+        assertEquals(524_288, ColbertSizing.numCentroids(600_000_000L));
+        assertEquals(1 << 30, ColbertSizing.numCentroids(Long.MAX_VALUE / 2));
+    }
 }

@@ -22,6 +22,9 @@ class IndexConfigTest {
         assertEquals(6, c.kmeansNiters());
         assertEquals(123, c.seed());
         assertEquals(256, c.kmeansMaxPointsPerCentroid());
+        // the shipped file keeps the defaults' rules: k from the corpus, the flat step from 256 groups on
+        assertEquals(0, c.ncentroids());
+        assertEquals(-1, c.kmeansRefineNiters());
         assertEquals("auto", c.format());
     }
 

@@ -22,8 +22,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -41,17 +39,15 @@ import java.util.concurrent.TimeoutException;
  */
 public final class PartitionRouter implements AutoCloseable {
     private final RouterSettings settings;
-    private final ExecutorService io;
     private final HttpClient client;
 
     public PartitionRouter(RouterSettings settings) {
         this.settings = settings;
-        this.io = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "tartan-route");
-            t.setDaemon(true);
-            return t;
-        });
-        this.client = HttpClient.newBuilder().executor(io).version(HttpClient.Version.HTTP_1_1)
+        // The client's own tasks run where they are triggered (the caller writes, the client's selector thread reads
+        // the answers) instead of hopping to a pool thread for each step: its callbacks here only keep the answer's
+        // bytes, the caller parses them, so nothing blocks the selector. Connections to the partitions are kept
+        // alive and reused (HTTP/1.1, one per request in flight).
+        this.client = HttpClient.newBuilder().executor(Runnable::run).version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofMillis(settings.partitionTimeoutMs())).build();
     }
 
@@ -70,6 +66,10 @@ public final class PartitionRouter implements AutoCloseable {
         }
     }
 
+    /** One partition's answer as it came, parsed ({@link #reply}) by the thread that waits for it. */
+    private record Answer(URI url, HttpResponse<byte[]> response, String error) {
+    }
+
     /**
      * Routes one {@code POST /search} body (see README "Serving over HTTP") and merges the top {@code k}.
      *
@@ -77,12 +77,12 @@ public final class PartitionRouter implements AutoCloseable {
      * @throws RoutingException when there is no result to give, with the status and JSON to answer
      */
     public RoutedResult search(byte[] body, int k, boolean requireComplete) {
-        List<CompletableFuture<Reply>> calls = new ArrayList<>();
+        List<CompletableFuture<Answer>> calls = new ArrayList<>();
         for (URI u : settings.partitions()) {
             calls.add(call(u, "/search", HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .header("Content-Type", "application/json")));
         }
-        List<Reply> replies = calls.stream().map(CompletableFuture::join).toList();
+        List<Reply> replies = calls.stream().map(c -> reply(c.join())).toList();
         List<Reply> ok = new ArrayList<>();
         List<PartitionFailure> failed = new ArrayList<>();
         for (Reply r : replies) {
@@ -155,14 +155,14 @@ public final class PartitionRouter implements AutoCloseable {
      * is not one index cut into as many partitions as there are URLs, or differing versions; empty when all is well.
      */
     public List<String> check() {
-        List<CompletableFuture<Reply>> calls = new ArrayList<>();
+        List<CompletableFuture<Answer>> calls = new ArrayList<>();
         for (URI u : settings.partitions()) {
             calls.add(call(u, "/health", HttpRequest.newBuilder().GET()));
         }
         List<String> problems = new ArrayList<>();
         List<Reply> ok = new ArrayList<>();
-        for (CompletableFuture<Reply> c : calls) {
-            Reply r = c.join();
+        for (CompletableFuture<Answer> c : calls) {
+            Reply r = reply(c.join());
             if (r.ok()) {
                 ok.add(r);
             } else {
@@ -208,7 +208,7 @@ public final class PartitionRouter implements AutoCloseable {
         return new RoutingException(502, JsonReplies.error(message));
     }
 
-    private CompletableFuture<Reply> call(URI base, String path, HttpRequest.Builder b) {
+    private CompletableFuture<Answer> call(URI base, String path, HttpRequest.Builder b) {
         long timeout = settings.partitionTimeoutMs();
         b.uri(base.resolve(path)).timeout(Duration.ofMillis(timeout));
         if (settings.partitionToken() != null) {
@@ -217,10 +217,15 @@ public final class PartitionRouter implements AutoCloseable {
         return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray())
                 // the request timeout covers the response headers; this bounds a body that trickles in too
                 .orTimeout(timeout, TimeUnit.MILLISECONDS)
-                .handle((res, failure) -> failure == null ? reply(base, res) : new Reply(base, null, 0, why(failure, timeout)));
+                .handle((res, failure) -> new Answer(base, res, failure == null ? null : why(failure, timeout)));
     }
 
-    private static Reply reply(URI base, HttpResponse<byte[]> res) {
+    private static Reply reply(Answer a) {
+        if (a.error != null) {
+            return new Reply(a.url, null, 0, a.error);
+        }
+        URI base = a.url;
+        HttpResponse<byte[]> res = a.response;
         JsonNode json;
         try {
             json = JsonReplies.JSON.readTree(res.body());
@@ -242,8 +247,8 @@ public final class PartitionRouter implements AutoCloseable {
         return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
     }
 
+    /** Nothing to release: the HTTP client's connections close when it is collected (Java 17 has no close). */
     @Override
     public void close() {
-        io.shutdownNow();
     }
 }

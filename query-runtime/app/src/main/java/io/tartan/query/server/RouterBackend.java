@@ -1,13 +1,13 @@
 package io.tartan.query.server;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tartan.query.cli.JsonQueries;
 
 /**
  * A {@link Backend} that routes searches through a {@link PartitionRouter}. It checks what it can without the index
  * ({@code k} against {@code max_k}; the body size is checked before) and takes off its own field,
- * {@code require_complete}; the partitions check the rest of the request and a 400 of theirs is passed on.
+ * {@code require_complete}, reading no more of the body than that ({@link RoutedRequest}); the partitions check the
+ * rest of the request and a 400 of theirs is passed on.
  */
 final class RouterBackend implements Backend {
     private final PartitionRouter router;
@@ -22,25 +22,9 @@ final class RouterBackend implements Backend {
 
     @Override
     public ObjectNode search(byte[] body) throws Exception {
-        if (body == null || body.length == 0) {
-            throw new IllegalArgumentException("empty request body: send a JSON object");
-        }
-        JsonNode n = JsonReplies.JSON.readTree(body);
-        if (n == null || !n.isObject()) {
-            throw new IllegalArgumentException("request body must be a JSON object");
-        }
-        ObjectNode req = (ObjectNode) n;
-        boolean complete = false;
-        JsonNode rc = req.remove("require_complete");
-        if (rc != null) {
-            if (!rc.isBoolean()) {
-                throw new IllegalArgumentException("\"require_complete\" must be true or false, got " + rc);
-            }
-            complete = rc.booleanValue();
-        }
-        int k = SearchApi.k(req, limits);
+        RoutedRequest req = RoutedRequest.read(body, limits);
         long t0 = System.nanoTime();
-        RoutedResult r = router.search(JsonReplies.JSON.writeValueAsBytes(req), k, complete);
+        RoutedResult r = router.search(req.forward(), req.k(), req.requireComplete());
         long ns = System.nanoTime() - t0;
         stats.searched(ns);
         ObjectNode o = JsonReplies.JSON.createObjectNode();

@@ -19,7 +19,7 @@ import io.tartan.query.text.Fusion;
  * @param centroidScoreThreshold stage-2 pruning threshold; in FAST mode null means no pruning stage
  * @param ndocs                  candidates kept after stage 2; stage 3 keeps ndocs/4 (at least k) for exact scoring
  * @param ngroups                FAST mode: coarse centroid groups expanded per query token instead of scoring every
- *                               centroid (0: score every centroid; null: {@link #fastNgroups}); see
+ *                               centroid (0: score every centroid; null: {@link #FAST_NGROUPS}); see
  *                               {@code CoarseCentroidScores}. Ignored in PLAID mode and where a
  *                               centroid_score_threshold is given (pruning needs every centroid's score).
  */
@@ -195,7 +195,7 @@ public record SearchParams(Mode mode, Integer ncells, Float centroidScoreThresho
         int n = ndocs != null ? ndocs : defNdocs;
         float t = centroidScoreThreshold != null ? centroidScoreThreshold : defThreshold;
         // PLAID stays the reference algorithm; threshold pruning reads every centroid's score
-        int groups = mode == Mode.PLAID || !Float.isNaN(t) ? 0 : ngroups != null ? ngroups : fastNgroups(numCentroids);
+        int groups = mode == Mode.PLAID || !Float.isNaN(t) ? 0 : ngroups != null ? ngroups : FAST_NGROUPS;
         return new Resolved(ncells != null ? ncells : defCells, t, n, Math.max(k, n / 4), groups);
     }
 
@@ -212,13 +212,9 @@ public record SearchParams(Mode mode, Integer ncells, Float centroidScoreThresho
     }
 
     /**
-     * FAST's default ngroups: {@value #FAST_NGROUPS} of the √(2k) centroid groups per query token (0 would score
-     * every centroid). Chosen by recall@10 and p50 on the synthetic set at 1× and 4× (docs/BENCHMARKS.md).
+     * FAST's default ngroups: 0, every centroid scored. Expanding fewer groups keeps recall at 1× of the synthetic set
+     * but costs it at 4× (docs/BENCHMARKS.md, "A coarse level over the centroids").
      */
-    public static int fastNgroups(int numCentroids) {
-        return FAST_NGROUPS;
-    }
-
     static final int FAST_NGROUPS = 0;
 
     /** Defaults of FAST mode for k ≤ 10 at the reference size, chosen from the recall/latency curve in docs/search.md. */

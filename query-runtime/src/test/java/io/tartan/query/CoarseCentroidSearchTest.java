@@ -126,7 +126,7 @@ class CoarseCentroidSearchTest {
         assertEquals(0, SearchParams.plaid().withNgroups(1).resolve(10, 16384).ngroups());
         assertEquals(0, fast(3).withCentroidScoreThreshold(0.4f).resolve(10, 16384).ngroups());
         assertEquals(3, fast(3).resolve(10, 16384).ngroups());
-        assertEquals(SearchParams.fastNgroups(16384), SearchParams.defaults().resolve(10, 16384).ngroups());
+        assertEquals(SearchParams.FAST_NGROUPS, SearchParams.defaults().resolve(10, 16384).ngroups());
         assertThrows(IllegalArgumentException.class, () -> fast(-1));
     }
 

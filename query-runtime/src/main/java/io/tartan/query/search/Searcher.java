@@ -10,6 +10,7 @@ import io.tartan.query.segment.ShardSlice;
 import io.tartan.query.text.Ranked;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 
@@ -102,8 +103,7 @@ public final class Searcher {
             count = CentroidPruningFilter.filter(kernels, snap, scores, q.nq(), q.nqPad(), p.threshold(), ndocs, count, s);
         }
         times.lap(StageTimes.Stage.PRUNE);
-        // PLAID keeps the bfloat16 table it was measured with against the reference
-        boolean int8 = params == null || params.mode() == SearchParams.Mode.FAST;
+        boolean int8 = int8Table(params);
         if (coarse == null) {
             count = CentroidRanker.rank(kernels, snap, scores, q.nqPad(), p.nexact(), count, int8, s, times);
         } else {
@@ -162,8 +162,8 @@ public final class Searcher {
             pruned = new float[count];
             s.topK.copyScores(pruned);
         }
-        boolean int8 = params == null || params.mode() == SearchParams.Mode.FAST;
-        int[] rows = java.util.Arrays.copyOf(s.candidates, count);
+        boolean int8 = int8Table(params);
+        int[] rows = Arrays.copyOf(s.candidates, count);
         float[] approx = new float[count];
         CentroidRanker.scores(kernels, snap, scores, q.nqPad(), rows, count, int8, s, approx);
         if (!p.pruning() && count > p.nexact()) {
@@ -173,8 +173,8 @@ public final class Searcher {
             }
             count = top.copyRows(rows);
             top.copyScores(approx);
-            rows = java.util.Arrays.copyOf(rows, count);
-            approx = java.util.Arrays.copyOf(approx, count);
+            rows = Arrays.copyOf(rows, count);
+            approx = Arrays.copyOf(approx, count);
         }
         ExactScorer exact = new ExactScorer(kernels, snap, q, scores, s.residualTable, s.max);
         boolean[] reach = pruned == null ? null : reachStageFour(rows, pruned, approx, p.nexact());
@@ -203,7 +203,7 @@ public final class Searcher {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> pruned[a] != pruned[b] ? Float.compare(pruned[b], pruned[a])
+        Arrays.sort(order, (a, b) -> pruned[a] != pruned[b] ? Float.compare(pruned[b], pruned[a])
                 : Integer.compare(rows[a], rows[b]));
         TopK best = new TopK(nexact);
         boolean[] reach = new boolean[rows.length];
@@ -211,6 +211,11 @@ public final class Searcher {
             reach[i] = best.offer(rows[i], approx[i]);
         }
         return reach;
+    }
+
+    /** Stage 3's table: int8 for FAST; PLAID keeps the bfloat16 table it was measured with against the reference. */
+    private static boolean int8Table(SearchParams params) {
+        return params == null || params.mode() == SearchParams.Mode.FAST;
     }
 
     /** {@code n} (a k or an ndocs) capped at the documents served, at least 1: sizes a heap, however big n is. */

@@ -304,7 +304,7 @@ public final class IndexJob {
             sc.setJobDescription("pass 1: k-means");
             DistributedKMeans.Result km = clock.time("kmeans", () -> DistributedKMeans.fit(sc, blocks, points, dim, kF,
                     cfg, coarse));
-            int refine = DistributedKMeans.groups(kF, cfg) > 1 ? DistributedKMeans.refineNiters(kF, cfg) : 0;
+            int refine = DistributedKMeans.refineNiters(kF, cfg);
             clock.done("kmeans", "points", points, cfg.kmeansNiters() + " iterations" + (refine > 0 ? " + " + refine
                     + " flat" : "") + ", k = " + k + ", mean cosine " + km.scores());
 

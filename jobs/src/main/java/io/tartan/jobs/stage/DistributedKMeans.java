@@ -87,8 +87,9 @@ public final class DistributedKMeans {
     }
 
     /**
-     * Flat Lloyd steps after the grouped fit of {@code k} centroids: {@code kmeans_refine_niters}, or for -1 (the
-     * default) one step once the grouped fit has {@link #REFINE_MIN_GROUPS} groups or more, else none.
+     * Flat Lloyd steps after the grouped fit of {@code k} centroids: none when the fit is flat ({@link #groups} 1),
+     * else {@code kmeans_refine_niters}, or for -1 (the default) one step once the grouped fit has {@link
+     * #REFINE_MIN_GROUPS} groups or more, else none.
      *
      * <p>A grouped fit places each centroid among its own group's points only; a point whose nearest centroid lies in
      * another group (near a border between coarse regions) pulls the wrong centroid, and the more coarse groups the
@@ -99,10 +100,14 @@ public final class DistributedKMeans {
      * (0.854). The flat step is ColBERT's own update (every point to its nearest centroid of all), run once.
      */
     public static int refineNiters(int k, IndexConfig cfg) {
+        int groups = groups(k, cfg);
+        if (groups <= 1) {
+            return 0;
+        }
         if (cfg.kmeansRefineNiters() >= 0) {
             return cfg.kmeansRefineNiters();
         }
-        return groups(k, cfg) >= REFINE_MIN_GROUPS ? 1 : 0;
+        return groups >= REFINE_MIN_GROUPS ? 1 : 0;
     }
 
     /**

@@ -20,6 +20,23 @@ public interface LateInteractionKernels {
     void centroidScores(float[] qt, int nqPad, float[] centroids, int numCentroids, int dim, float[] out);
 
     /**
+     * The centroid matrix in the layout {@link #centroidScores(float[], int, int, CentroidBlocks, float[])} reads
+     * fastest; prepare it once per codec (by default the row-major matrix alone).
+     */
+    default CentroidBlocks prepareCentroids(float[] centroids, int numCentroids, int dim) {
+        return CentroidBlocks.rowMajor(centroids, numCentroids, dim);
+    }
+
+    /**
+     * {@link #centroidScores(float[], int, float[], int, int, float[])} over prepared centroids, for a query of
+     * {@code nq} real tokens: the padding columns of {@code out} are 0, as they score against zero query columns.
+     * Each score is the same float as the row-major kernel's.
+     */
+    default void centroidScores(float[] qt, int nqPad, int nq, CentroidBlocks centroids, float[] out) {
+        centroidScores(qt, nqPad, centroids.rows(), centroids.numCentroids(), centroids.dim(), out);
+    }
+
+    /**
      * For each of the first {@code nq} query tokens, the {@code n} centroids with the highest scores in a
      * {@code [numCentroids][nqPad]} score table, best first (ties: lower centroid first): token {@code i}'s list is
      * {@code cells[i·n .. i·n + n)} with scores in {@code best}.

@@ -91,8 +91,8 @@ public final class ScalarLateInteractionKernels implements LateInteractionKernel
     /**
      * {@code Math.round(x)} for {@code |x| < 2^23}, without branches: truncate, then step by the exact fraction
      * ({@code x - (int) x} is exact there), up at ≥ .5 and down below −.5. Math.round is not a JIT intrinsic on
-     * Java 17 and costs the int8 table pack ~30% more on a million entries; a vector version (float → int
-     * conversion) is slower still on 17 with AVX2.
+     * Java 17 and costs the int8 table pack ~30% more on a million entries. (The Vector API kernel rounds in vectors
+     * with a magic-number addition instead: a vector float → int conversion is slower still on 17 with AVX2.)
      */
     static int roundHalfUp(float x) {
         int t = (int) x;

@@ -18,7 +18,8 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final VectorSpecies<Integer> IS = S.withLanes(int.class);
-    private static final VectorSpecies<Byte> BS = VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * L));
+    /** Bytes as many as the float lanes, for the int8 pack's narrowing; none below 8 lanes (no 32-bit shape). */
+    private static final VectorSpecies<Byte> BS = L >= 8 ? VectorSpecies.of(byte.class, VectorShape.forBitSize(8 * L)) : null;
     private static final ScalarLateInteractionKernels REF = ScalarLateInteractionKernels.INSTANCE;
 
     @Override
@@ -183,242 +184,23 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
         }
     }
 
-    // ---- experimental variants of centroidScores for 32 query columns on 8-lane vectors (benchmarked in JMH) ----
-
     /**
-     * 6 centroids against 2 query vectors (12 accumulators, 2 query loads and 6 broadcasts per dim), one 16-token
-     * half at a time over a chunk of centroids small enough to stay in L2 for the second half.
+     * Width of {@link CentroidBlocks} on 16-lane vectors: two vectors. On 8 lanes the blocked kernel measured slower
+     * than {@link #centroidScores4} (15 of the 16 registers live, and the tile transpose), so no blocks there.
      */
-    static void centroidScores32x6(float[] qt, float[] centroids, int numCentroids, int dim, float[] out) {
-        final int nqPad = 32;
-        final int chunk = 96;
-        for (int c0 = 0; c0 < numCentroids; c0 += chunk) {
-            int c1 = Math.min(numCentroids, c0 + chunk);
-            for (int h = 0; h < nqPad; h += 2 * L) {
-                int c = c0;
-                for (; c + 5 < c1; c += 6) {
-                    int b = c * dim;
-                    FloatVector x0 = FloatVector.zero(S), x1 = x0, x2 = x0, x3 = x0, x4 = x0, x5 = x0;
-                    FloatVector y0 = x0, y1 = x0, y2 = x0, y3 = x0, y4 = x0, y5 = x0;
-                    for (int d = 0; d < dim; d++) {
-                        int o = d * nqPad + h;
-                        FloatVector q0 = FloatVector.fromArray(S, qt, o);
-                        FloatVector q1 = FloatVector.fromArray(S, qt, o + L);
-                        FloatVector w = FloatVector.broadcast(S, centroids[b + d]);
-                        x0 = q0.fma(w, x0);
-                        y0 = q1.fma(w, y0);
-                        w = FloatVector.broadcast(S, centroids[b + dim + d]);
-                        x1 = q0.fma(w, x1);
-                        y1 = q1.fma(w, y1);
-                        w = FloatVector.broadcast(S, centroids[b + 2 * dim + d]);
-                        x2 = q0.fma(w, x2);
-                        y2 = q1.fma(w, y2);
-                        w = FloatVector.broadcast(S, centroids[b + 3 * dim + d]);
-                        x3 = q0.fma(w, x3);
-                        y3 = q1.fma(w, y3);
-                        w = FloatVector.broadcast(S, centroids[b + 4 * dim + d]);
-                        x4 = q0.fma(w, x4);
-                        y4 = q1.fma(w, y4);
-                        w = FloatVector.broadcast(S, centroids[b + 5 * dim + d]);
-                        x5 = q0.fma(w, x5);
-                        y5 = q1.fma(w, y5);
-                    }
-                    int o = c * nqPad + h;
-                    x0.intoArray(out, o);
-                    y0.intoArray(out, o + L);
-                    x1.intoArray(out, o + nqPad);
-                    y1.intoArray(out, o + nqPad + L);
-                    x2.intoArray(out, o + 2 * nqPad);
-                    y2.intoArray(out, o + 2 * nqPad + L);
-                    x3.intoArray(out, o + 3 * nqPad);
-                    y3.intoArray(out, o + 3 * nqPad + L);
-                    x4.intoArray(out, o + 4 * nqPad);
-                    y4.intoArray(out, o + 4 * nqPad + L);
-                    x5.intoArray(out, o + 5 * nqPad);
-                    y5.intoArray(out, o + 5 * nqPad + L);
-                }
-                for (; c < c1; c++) {
-                    FloatVector x = FloatVector.zero(S), y = x;
-                    for (int d = 0; d < dim; d++) {
-                        FloatVector w = FloatVector.broadcast(S, centroids[c * dim + d]);
-                        x = FloatVector.fromArray(S, qt, d * nqPad + h).fma(w, x);
-                        y = FloatVector.fromArray(S, qt, d * nqPad + h + L).fma(w, y);
-                    }
-                    x.intoArray(out, c * nqPad + h);
-                    y.intoArray(out, c * nqPad + h + L);
-                }
-            }
-        }
-    }
-
-    /** 512-bit vectors: 12 centroids against both query vectors (24 accumulators of the 32 registers). */
-    static void centroidScores2x12(float[] qt, float[] centroids, int numCentroids, int dim, float[] out) {
-        final int nqPad = 2 * L;
-        int c = 0;
-        for (; c + 11 < numCentroids; c += 12) {
-            int b = c * dim;
-            FloatVector x0 = FloatVector.zero(S), x1 = x0, x2 = x0, x3 = x0, x4 = x0, x5 = x0;
-            FloatVector x6 = x0, x7 = x0, x8 = x0, x9 = x0, x10 = x0, x11 = x0;
-            FloatVector y0 = x0, y1 = x0, y2 = x0, y3 = x0, y4 = x0, y5 = x0;
-            FloatVector y6 = x0, y7 = x0, y8 = x0, y9 = x0, y10 = x0, y11 = x0;
-            for (int d = 0; d < dim; d++) {
-                FloatVector q0 = FloatVector.fromArray(S, qt, d * nqPad);
-                FloatVector q1 = FloatVector.fromArray(S, qt, d * nqPad + L);
-                FloatVector w = FloatVector.broadcast(S, centroids[b + d]);
-                x0 = q0.fma(w, x0);
-                y0 = q1.fma(w, y0);
-                w = FloatVector.broadcast(S, centroids[b + dim + d]);
-                x1 = q0.fma(w, x1);
-                y1 = q1.fma(w, y1);
-                w = FloatVector.broadcast(S, centroids[b + 2 * dim + d]);
-                x2 = q0.fma(w, x2);
-                y2 = q1.fma(w, y2);
-                w = FloatVector.broadcast(S, centroids[b + 3 * dim + d]);
-                x3 = q0.fma(w, x3);
-                y3 = q1.fma(w, y3);
-                w = FloatVector.broadcast(S, centroids[b + 4 * dim + d]);
-                x4 = q0.fma(w, x4);
-                y4 = q1.fma(w, y4);
-                w = FloatVector.broadcast(S, centroids[b + 5 * dim + d]);
-                x5 = q0.fma(w, x5);
-                y5 = q1.fma(w, y5);
-                w = FloatVector.broadcast(S, centroids[b + 6 * dim + d]);
-                x6 = q0.fma(w, x6);
-                y6 = q1.fma(w, y6);
-                w = FloatVector.broadcast(S, centroids[b + 7 * dim + d]);
-                x7 = q0.fma(w, x7);
-                y7 = q1.fma(w, y7);
-                w = FloatVector.broadcast(S, centroids[b + 8 * dim + d]);
-                x8 = q0.fma(w, x8);
-                y8 = q1.fma(w, y8);
-                w = FloatVector.broadcast(S, centroids[b + 9 * dim + d]);
-                x9 = q0.fma(w, x9);
-                y9 = q1.fma(w, y9);
-                w = FloatVector.broadcast(S, centroids[b + 10 * dim + d]);
-                x10 = q0.fma(w, x10);
-                y10 = q1.fma(w, y10);
-                w = FloatVector.broadcast(S, centroids[b + 11 * dim + d]);
-                x11 = q0.fma(w, x11);
-                y11 = q1.fma(w, y11);
-            }
-            int o = c * nqPad;
-            x0.intoArray(out, o);
-            y0.intoArray(out, o + L);
-            x1.intoArray(out, o + nqPad);
-            y1.intoArray(out, o + nqPad + L);
-            x2.intoArray(out, o + 2 * nqPad);
-            y2.intoArray(out, o + 2 * nqPad + L);
-            x3.intoArray(out, o + 3 * nqPad);
-            y3.intoArray(out, o + 3 * nqPad + L);
-            x4.intoArray(out, o + 4 * nqPad);
-            y4.intoArray(out, o + 4 * nqPad + L);
-            x5.intoArray(out, o + 5 * nqPad);
-            y5.intoArray(out, o + 5 * nqPad + L);
-            x6.intoArray(out, o + 6 * nqPad);
-            y6.intoArray(out, o + 6 * nqPad + L);
-            x7.intoArray(out, o + 7 * nqPad);
-            y7.intoArray(out, o + 7 * nqPad + L);
-            x8.intoArray(out, o + 8 * nqPad);
-            y8.intoArray(out, o + 8 * nqPad + L);
-            x9.intoArray(out, o + 9 * nqPad);
-            y9.intoArray(out, o + 9 * nqPad + L);
-            x10.intoArray(out, o + 10 * nqPad);
-            y10.intoArray(out, o + 10 * nqPad + L);
-            x11.intoArray(out, o + 11 * nqPad);
-            y11.intoArray(out, o + 11 * nqPad + L);
-        }
-        for (; c < numCentroids; c++) {
-            FloatVector x = FloatVector.zero(S), y = x;
-            for (int d = 0; d < dim; d++) {
-                FloatVector w = FloatVector.broadcast(S, centroids[c * dim + d]);
-                x = FloatVector.fromArray(S, qt, d * nqPad).fma(w, x);
-                y = FloatVector.fromArray(S, qt, d * nqPad + L).fma(w, y);
-            }
-            x.intoArray(out, c * nqPad);
-            y.intoArray(out, c * nqPad + L);
-        }
-    }
-
-    /** 3 centroids against all 4 query vectors (12 accumulators; each query vector loaded once, used for 3 FMAs). */
-    static void centroidScores32x3(float[] qt, float[] centroids, int numCentroids, int dim, float[] out) {
-        final int nqPad = 32;
-        int c = 0;
-        for (; c + 2 < numCentroids; c += 3) {
-            int b = c * dim;
-            FloatVector x0 = FloatVector.zero(S), x1 = x0, x2 = x0, x3 = x0;
-            FloatVector y0 = x0, y1 = x0, y2 = x0, y3 = x0;
-            FloatVector z0 = x0, z1 = x0, z2 = x0, z3 = x0;
-            for (int d = 0; d < dim; d++) {
-                int o = d * nqPad;
-                FloatVector u = FloatVector.broadcast(S, centroids[b + d]);
-                FloatVector v = FloatVector.broadcast(S, centroids[b + dim + d]);
-                FloatVector w = FloatVector.broadcast(S, centroids[b + 2 * dim + d]);
-                FloatVector q = FloatVector.fromArray(S, qt, o);
-                x0 = q.fma(u, x0);
-                y0 = q.fma(v, y0);
-                z0 = q.fma(w, z0);
-                q = FloatVector.fromArray(S, qt, o + L);
-                x1 = q.fma(u, x1);
-                y1 = q.fma(v, y1);
-                z1 = q.fma(w, z1);
-                q = FloatVector.fromArray(S, qt, o + 2 * L);
-                x2 = q.fma(u, x2);
-                y2 = q.fma(v, y2);
-                z2 = q.fma(w, z2);
-                q = FloatVector.fromArray(S, qt, o + 3 * L);
-                x3 = q.fma(u, x3);
-                y3 = q.fma(v, y3);
-                z3 = q.fma(w, z3);
-            }
-            int o = c * nqPad;
-            x0.intoArray(out, o);
-            x1.intoArray(out, o + L);
-            x2.intoArray(out, o + 2 * L);
-            x3.intoArray(out, o + 3 * L);
-            y0.intoArray(out, o + nqPad);
-            y1.intoArray(out, o + nqPad + L);
-            y2.intoArray(out, o + nqPad + 2 * L);
-            y3.intoArray(out, o + nqPad + 3 * L);
-            z0.intoArray(out, o + 2 * nqPad);
-            z1.intoArray(out, o + 2 * nqPad + L);
-            z2.intoArray(out, o + 2 * nqPad + 2 * L);
-            z3.intoArray(out, o + 2 * nqPad + 3 * L);
-        }
-        for (; c < numCentroids; c++) {
-            for (int i0 = 0; i0 < nqPad; i0 += L) {
-                FloatVector a = FloatVector.zero(S);
-                for (int d = 0; d < dim; d++) {
-                    a = FloatVector.fromArray(S, qt, d * nqPad + i0).fma(FloatVector.broadcast(S, centroids[c * dim + d]), a);
-                }
-                a.intoArray(out, c * nqPad + i0);
-            }
-        }
-    }
-
-    /** Block width of {@link #blockCentroids}: two vectors. */
     static final int BLOCK = 2 * L;
 
-    /** Centroids in blocks of {@link #BLOCK}, dim-major inside a block ({@code [block][dim][BLOCK]}), zero-padded. */
-    static float[] blockCentroids(float[] centroids, int numCentroids, int dim) {
-        int blocks = (numCentroids + BLOCK - 1) / BLOCK;
-        float[] out = new float[blocks * dim * BLOCK];
-        for (int c = 0; c < numCentroids; c++) {
-            int b = c / BLOCK, j = c % BLOCK;
-            for (int d = 0; d < dim; d++) {
-                out[(b * dim + d) * BLOCK + j] = centroids[c * dim + d];
-            }
-        }
-        return out;
-    }
-
     /**
-     * Centroid vectors against broadcast query elements: 16 centroids (2 vectors) x 6 query tokens = 12
-     * accumulators, 2 centroid loads and 6 broadcasts per dim; a block's [token][16] tile is transposed into out.
+     * Centroid vectors against broadcast query elements: a block of 2 vectors of centroids x 6 query tokens is 12
+     * accumulators, 2 centroid loads and 6 broadcasts per dim, all from two contiguous streams (the block and the
+     * query); a block's {@code [token][BLOCK]} tile is transposed into {@code out}'s rows. Only the nq real tokens
+     * are computed. Each lane sums its products in dim order with one FMA each, as the row-major kernels do, so the
+     * scores are the same floats.
      */
-    static void centroidScoresBlocked(float[] qt, int nq, float[] blocked, int numCentroids, int dim, float[] out,
-            float[] tile) {
-        final int nqPad = 32;
+    private static void centroidScoresBlocked(float[] qt, int nqPad, int nq, float[] blocked, int numCentroids,
+            int dim, float[] out) {
         final int W = BLOCK;
+        float[] tile = new float[nqPad * W];
         int blocks = (numCentroids + W - 1) / W;
         for (int bk = 0; bk < blocks; bk++) {
             int base = bk * dim * W;
@@ -519,110 +301,18 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
         }
     }
 
-    /** Lane k reads token k of a tile column: offsets k·BLOCK. */
-    private static final int[] TILE_COLUMN = java.util.stream.IntStream.range(0, L).map(k -> k * BLOCK).toArray();
+    @Override
+    public CentroidBlocks prepareCentroids(float[] centroids, int numCentroids, int dim) {
+        return L == 16 ? CentroidBlocks.blocked(centroids, numCentroids, dim, BLOCK)
+                : CentroidBlocks.rowMajor(centroids, numCentroids, dim);
+    }
 
-    static void centroidScoresBlockedGather(float[] qt, int nq, float[] blocked, int numCentroids, int dim, float[] out,
-            float[] tile) {
-        final int nqPad = 32;
-        final int W = BLOCK;
-        int blocks = (numCentroids + W - 1) / W;
-        for (int bk = 0; bk < blocks; bk++) {
-            int base = bk * dim * W;
-            int six = nq / 6;
-            while (six > 0 && (nq - 6 * six) % 4 != 0) {
-                six--; // 32 tokens: 4 groups of 6 and 2 of 4, not 5 of 6 and 2 single tokens
-            }
-            int i = 0;
-            for (; i < 6 * six; i += 6) {
-                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
-                FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0;
-                for (int d = 0; d < dim; d++) {
-                    FloatVector c0 = FloatVector.fromArray(S, blocked, base + d * W);
-                    FloatVector c1 = FloatVector.fromArray(S, blocked, base + d * W + L);
-                    int o = d * nqPad + i;
-                    FloatVector w = FloatVector.broadcast(S, qt[o]);
-                    a0 = c0.fma(w, a0);
-                    b0 = c1.fma(w, b0);
-                    w = FloatVector.broadcast(S, qt[o + 1]);
-                    a1 = c0.fma(w, a1);
-                    b1 = c1.fma(w, b1);
-                    w = FloatVector.broadcast(S, qt[o + 2]);
-                    a2 = c0.fma(w, a2);
-                    b2 = c1.fma(w, b2);
-                    w = FloatVector.broadcast(S, qt[o + 3]);
-                    a3 = c0.fma(w, a3);
-                    b3 = c1.fma(w, b3);
-                    w = FloatVector.broadcast(S, qt[o + 4]);
-                    a4 = c0.fma(w, a4);
-                    b4 = c1.fma(w, b4);
-                    w = FloatVector.broadcast(S, qt[o + 5]);
-                    a5 = c0.fma(w, a5);
-                    b5 = c1.fma(w, b5);
-                }
-                int t = i * W;
-                a0.intoArray(tile, t);
-                b0.intoArray(tile, t + L);
-                a1.intoArray(tile, t + W);
-                b1.intoArray(tile, t + W + L);
-                a2.intoArray(tile, t + 2 * W);
-                b2.intoArray(tile, t + 2 * W + L);
-                a3.intoArray(tile, t + 3 * W);
-                b3.intoArray(tile, t + 3 * W + L);
-                a4.intoArray(tile, t + 4 * W);
-                b4.intoArray(tile, t + 4 * W + L);
-                a5.intoArray(tile, t + 5 * W);
-                b5.intoArray(tile, t + 5 * W + L);
-            }
-            for (; i + 3 < nq; i += 4) {
-                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-                for (int d = 0; d < dim; d++) {
-                    FloatVector c0 = FloatVector.fromArray(S, blocked, base + d * W);
-                    FloatVector c1 = FloatVector.fromArray(S, blocked, base + d * W + L);
-                    int o = d * nqPad + i;
-                    FloatVector w = FloatVector.broadcast(S, qt[o]);
-                    a0 = c0.fma(w, a0);
-                    b0 = c1.fma(w, b0);
-                    w = FloatVector.broadcast(S, qt[o + 1]);
-                    a1 = c0.fma(w, a1);
-                    b1 = c1.fma(w, b1);
-                    w = FloatVector.broadcast(S, qt[o + 2]);
-                    a2 = c0.fma(w, a2);
-                    b2 = c1.fma(w, b2);
-                    w = FloatVector.broadcast(S, qt[o + 3]);
-                    a3 = c0.fma(w, a3);
-                    b3 = c1.fma(w, b3);
-                }
-                int t = i * W;
-                a0.intoArray(tile, t);
-                b0.intoArray(tile, t + L);
-                a1.intoArray(tile, t + W);
-                b1.intoArray(tile, t + W + L);
-                a2.intoArray(tile, t + 2 * W);
-                b2.intoArray(tile, t + 2 * W + L);
-                a3.intoArray(tile, t + 3 * W);
-                b3.intoArray(tile, t + 3 * W + L);
-            }
-            for (; i < nqPad; i++) {
-                FloatVector a = FloatVector.zero(S), b = a;
-                if (i < nq) {
-                    for (int d = 0; d < dim; d++) {
-                        FloatVector w = FloatVector.broadcast(S, qt[d * nqPad + i]);
-                        a = FloatVector.fromArray(S, blocked, base + d * W).fma(w, a);
-                        b = FloatVector.fromArray(S, blocked, base + d * W + L).fma(w, b);
-                    }
-                }
-                a.intoArray(tile, i * W);
-                b.intoArray(tile, i * W + L);
-            }
-            int cEnd = Math.min(W, numCentroids - bk * W);
-            for (int j = 0; j < cEnd; j++) {
-                int o = (bk * W + j) * nqPad;
-                for (int i0 = 0; i0 < nqPad; i0 += L) {
-                    FloatVector.fromArray(S, tile, i0 * W + j, TILE_COLUMN, 0).intoArray(out, o + i0);
-                }
-            }
+    @Override
+    public void centroidScores(float[] qt, int nqPad, int nq, CentroidBlocks centroids, float[] out) {
+        if (centroids.width() == BLOCK && L == 16 && nqPad % L == 0) {
+            centroidScoresBlocked(qt, nqPad, nq, centroids.blocks(), centroids.numCentroids(), centroids.dim(), out);
+        } else {
+            centroidScores(qt, nqPad, centroids.rows(), centroids.numCentroids(), centroids.dim(), out);
         }
     }
 
@@ -634,6 +324,10 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
     public void topCells(float[] scores, int nqPad, int nq, int numCentroids, int n, float[] best, int[] cells) {
         if (nqPad % L != 0) {
             REF.topCells(scores, nqPad, nq, numCentroids, n, best, cells);
+            return;
+        }
+        if (nqPad == 32 && (L == 8 || L == 16)) {
+            topCells32(scores, nq, numCentroids, n, best, cells);
             return;
         }
         java.util.Arrays.fill(best, 0, nq * n, Float.NEGATIVE_INFINITY);
@@ -665,7 +359,7 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
      * {@link #topCells} for 32 columns in one pass over the table (it is read once, not once per query vector): a
      * centroid's 32 scores against the 32 thresholds, one or-ed mask; only lanes that beat it take the insertion.
      */
-    static void topCells32(float[] scores, int nq, int numCentroids, int n, float[] best, int[] cells) {
+    private static void topCells32(float[] scores, int nq, int numCentroids, int n, float[] best, int[] cells) {
         final int nqPad = 32;
         java.util.Arrays.fill(best, 0, nq * n, Float.NEGATIVE_INFINITY);
         java.util.Arrays.fill(cells, 0, nq * n, 0);
@@ -715,38 +409,6 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
             bits &= bits - 1;
             ScalarLateInteractionKernels.insert(best, cells, i * n, n, scores[o + i], c);
             worst[i] = best[i * n + n - 1];
-        }
-    }
-
-    private static final float ROUND_MAGIC = 12582912f; // 1.5 * 2^23: x + M leaves round-half-even(x) in the low bits
-
-    /**
-     * {@link #packScoresInt8x32} with the rounding in vectors: round-half-even by the magic-number addition (no
-     * float-to-int conversion, which Java 17 does not compile to vector code on AVX2), then a +1 where the exact
-     * remainder is +0.5 turns it into Math.round's half-up.
-     */
-    static float packScoresInt8x32v(float[] scores, int numCentroids, byte[] packed) {
-        int n = numCentroids * 32;
-        FloatVector m = FloatVector.zero(S);
-        for (int j = 0; j < n; j += L) {
-            m = m.max(FloatVector.fromArray(S, scores, j).abs());
-        }
-        float max = m.reduceLanes(VectorOperators.MAX);
-        float step = max > 0 ? max / 127 : 1f;
-        packInt8(scores, n, 1 / step, packed);
-        return step;
-    }
-
-    static void packInt8(float[] scores, int n, float inv, byte[] packed) {
-        FloatVector magic = FloatVector.broadcast(S, ROUND_MAGIC);
-        int magicBits = Float.floatToRawIntBits(ROUND_MAGIC);
-        for (int j = 0; j < n; j += L) {
-            FloatVector x = FloatVector.fromArray(S, scores, j).mul(inv);
-            FloatVector t = x.add(magic);
-            FloatVector r = t.sub(magic);
-            IntVector v = t.reinterpretAsInts().sub(magicBits);
-            v = v.add(1, x.sub(r).compare(VectorOperators.EQ, 0.5f).cast(IS));
-            ((ByteVector) v.convertShape(VectorOperators.I2B, BS, 0)).intoArray(packed, j);
         }
     }
 
@@ -840,11 +502,31 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
         }
         float step = max > 0 ? max / 127 : 1f;
         float inv = 1 / step;
-        for (j = 0; j < n; j++) {
+        j = 0;
+        if (BS != null) {
+            FloatVector magic = FloatVector.broadcast(S, ROUND_MAGIC);
+            int magicBits = Float.floatToRawIntBits(ROUND_MAGIC);
+            for (; j + L <= n; j += L) {
+                FloatVector x = FloatVector.fromArray(S, scores, j).mul(inv);
+                FloatVector t = x.add(magic);
+                // t - M is x rounded half-even, exactly; where x is that plus exactly 0.5, Math.round rounds up
+                VectorMask<Integer> up = x.sub(t.sub(magic)).compare(VectorOperators.EQ, 0.5f).cast(IS);
+                IntVector v = t.reinterpretAsInts().sub(magicBits).add(1, up);
+                ((ByteVector) v.convertShape(VectorOperators.I2B, BS, 0)).intoArray(packed, j);
+            }
+        }
+        for (; j < n; j++) {
             packed[j] = (byte) ScalarLateInteractionKernels.roundHalfUp(scores[j] * inv);
         }
         return step;
     }
+
+    /**
+     * 1.5·2^23: for |x| < 2^22, {@code x + M} is a float whose low mantissa bits hold x rounded half-even, so the
+     * int8 pack rounds in vectors without a float-to-int conversion (not compiled to vector code by Java 17 on AVX2,
+     * which is why the pack used to round in scalar code). Scaled scores are within ±127.
+     */
+    private static final float ROUND_MAGIC = 12582912f;
 
     /** One 32-byte load and one byte max per document cell; the 32 maxima are summed once per document. */
     @Override

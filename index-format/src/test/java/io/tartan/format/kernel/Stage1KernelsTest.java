@@ -8,9 +8,14 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The 32-column stage-1 kernels against the scalar reference, at sizes that leave tails everywhere. */
+/**
+ * Stage 1's kernels (Q·Cᵀ over prepared centroids, top cells, the int8 table) against the scalar reference, at sizes
+ * that leave tails everywhere: centroid counts off the block width, dims off the vector length, query lengths that
+ * are not a multiple of any group of tokens or of the lanes.
+ */
 class Stage1KernelsTest {
-    private static final ScalarLateInteractionKernels REF = ScalarLateInteractionKernels.INSTANCE;
+    private static final LateInteractionKernels REF = ScalarLateInteractionKernels.INSTANCE;
+    private final LateInteractionKernels simd = InteractionKernels.simd().orElseThrow();
 
     private static float[] transpose(float[] q, int nq, int nqPad, int dim) {
         float[] qt = new float[dim * nqPad];
@@ -23,66 +28,92 @@ class Stage1KernelsTest {
     }
 
     @Test
-    void variantsMatchScalar() {
+    void preparedCentroidScoresMatchScalarAndTheRowMajorKernelBitForBit() {
         Random rnd = new Random(5);
         for (int dim : new int[] {7, 32, 128}) {
-            for (int k : new int[] {1, 2, 3, 5, 6, 7, 16, 17, 97, 200}) {
-                for (int nq : new int[] {17, 25, 30, 31, 32}) {
+            for (int k : new int[] {1, 2, 3, 17, 31, 32, 33, 97, 200}) {
+                for (int nq : new int[] {1, 5, 16, 17, 25, 30, 31, 32, 40}) {
+                    int nqPad = (nq + 15) / 16 * 16;
                     float[] cents = TestVectors.unitRows(rnd, k, dim);
-                    float[] qt = transpose(TestVectors.unitRows(rnd, nq, dim), nq, 32, dim);
-                    float[] want = new float[k * 32];
-                    REF.centroidScores(qt, 32, cents, k, dim, want);
+                    float[] qt = transpose(TestVectors.unitRows(rnd, nq, dim), nq, nqPad, dim);
                     String at = "dim " + dim + " k " + k + " nq " + nq;
-                    float[] got = new float[k * 32];
-                    SimdLateInteractionKernels.centroidScores32x6(qt, cents, k, dim, got);
-                    assertArrayEquals(want, got, 1e-5f, at);
-                    if (SimdLateInteractionKernels.BLOCK == 16) {
-                        got = new float[k * 32];
-                        SimdLateInteractionKernels.centroidScores32x3(qt, cents, k, dim, got);
-                        assertArrayEquals(want, got, 1e-5f, at);
-                    } else {
-                        got = new float[k * 32];
-                        SimdLateInteractionKernels.centroidScores2x12(qt, cents, k, dim, got);
-                        assertArrayEquals(want, got, 1e-5f, at);
+                    float[] want = new float[k * nqPad];
+                    REF.centroidScores(qt, nqPad, cents, k, dim, want);
+                    float[] rows = new float[k * nqPad];
+                    simd.centroidScores(qt, nqPad, cents, k, dim, rows);
+                    assertArrayEquals(want, rows, 1e-5f, at);
+                    // garbage in out: every entry, padding columns included, must be written
+                    float[] got = new float[k * nqPad];
+                    java.util.Arrays.fill(got, Float.NaN);
+                    simd.centroidScores(qt, nqPad, nq, simd.prepareCentroids(cents, k, dim), got);
+                    assertArrayEquals(rows, got, 0f, at + ": same floats as the row-major kernel");
+                    // a layout another kernel prepared (another block width, or none) still gives the same scores
+                    for (CentroidBlocks other : new CentroidBlocks[] {CentroidBlocks.rowMajor(cents, k, dim),
+                            CentroidBlocks.blocked(cents, k, dim, 8), CentroidBlocks.blocked(cents, k, dim, 64)}) {
+                        java.util.Arrays.fill(got, Float.NaN);
+                        simd.centroidScores(qt, nqPad, nq, other, got);
+                        assertArrayEquals(rows, got, 0f, at + " width " + other.width());
                     }
-                    got = new float[k * 32];
-                    SimdLateInteractionKernels.centroidScoresBlocked(qt, nq,
-                            SimdLateInteractionKernels.blockCentroids(cents, k, dim), k, dim, got, new float[32 * 32]);
-                    assertArrayEquals(want, got, 1e-5f, at);
-                    got = new float[k * 32];
-                    SimdLateInteractionKernels.centroidScoresBlockedGather(qt, nq,
-                            SimdLateInteractionKernels.blockCentroids(cents, k, dim), k, dim, got, new float[32 * 32]);
-                    assertArrayEquals(want, got, 1e-5f, at);
-                    for (int n : new int[] {1, 4, 9}) {
-                        float[] bw = new float[nq * n], bg = new float[nq * n];
-                        int[] cw = new int[nq * n], cg = new int[nq * n];
-                        REF.topCells(want, 32, nq, k, n, bw, cw);
-                        SimdLateInteractionKernels.topCells32(want, nq, k, n, bg, cg);
-                        assertArrayEquals(cw, cg, at);
-                        assertArrayEquals(bw, bg, at);
-                    }
-                    byte[] pw = new byte[k * 32], pg = new byte[k * 32];
-                    assertEquals(REF.packScoresInt8x32(want, k, pw),
-                            SimdLateInteractionKernels.packScoresInt8x32v(want, k, pg), at);
-                    assertArrayEquals(pw, pg, at);
+                    java.util.Arrays.fill(got, Float.NaN);
+                    REF.centroidScores(qt, nqPad, nq, REF.prepareCentroids(cents, k, dim), got);
+                    assertArrayEquals(want, got, 0f, at);
                 }
             }
         }
     }
 
     @Test
-    void vectorInt8RoundsLikeMathRound() {
-        float[] edges = {127f, -127f, 0.5f, -0.5f, 1.5f, -1.5f, 2.5f, -2.5f, 0.49999997f, -0.49999997f,
-                0.50000006f, -0.50000006f, 126.5f, -126.5f, 0f, -0f, 3.4999998f, -3.5000002f, 0.75f, -0.75f};
-        Random rnd = new Random(11);
-        float[] scores = new float[3 * 32];
-        for (int j = 0; j < scores.length; j++) {
-            scores[j] = j < edges.length ? edges[j] : (rnd.nextFloat() * 2 - 1) * 127;
+    void blockedLayoutIsDimMajorInsideZeroPaddedBlocks() {
+        float[] rows = new float[3 * 2];
+        for (int j = 0; j < rows.length; j++) {
+            rows[j] = j + 1; // centroid c, dim d = c·2 + d + 1
         }
-        byte[] a = new byte[scores.length];
-        assertEquals(1f, SimdLateInteractionKernels.packScoresInt8x32v(scores, 3, a));
-        for (int j = 0; j < scores.length; j++) {
-            assertEquals((byte) Math.round(scores[j]), a[j], "at " + scores[j]);
+        CentroidBlocks b = CentroidBlocks.blocked(rows, 3, 2, 4);
+        assertArrayEquals(new float[] {1, 3, 5, 0, 2, 4, 6, 0}, b.blocks());
+        assertEquals(32, b.blockBytes());
+        assertEquals(0, CentroidBlocks.rowMajor(rows, 3, 2).blockBytes());
+    }
+
+    @Test
+    void topCellsMatchScalarWithTiesAndPaddingColumns() {
+        Random rnd = new Random(6);
+        for (int k : new int[] {1, 3, 9, 40, 300}) {
+            for (int nq : new int[] {1, 7, 16, 17, 31, 32, 33}) {
+                int nqPad = (nq + 15) / 16 * 16;
+                float[] scores = new float[k * nqPad];
+                for (int j = 0; j < scores.length; j++) {
+                    // few distinct values: many ties, which rank the lower centroid first
+                    scores[j] = j % nqPad < nq ? rnd.nextInt(7) / 7f - 0.5f : 0f;
+                }
+                for (int n : new int[] {1, 4, 9}) {
+                    float[] bw = new float[nq * n], bg = new float[nq * n];
+                    int[] cw = new int[nq * n], cg = new int[nq * n];
+                    java.util.Arrays.fill(cg, -5);
+                    REF.topCells(scores, nqPad, nq, k, n, bw, cw);
+                    simd.topCells(scores, nqPad, nq, k, n, bg, cg);
+                    String at = "k " + k + " nq " + nq + " n " + n;
+                    assertArrayEquals(cw, cg, at);
+                    assertArrayEquals(bw, bg, at);
+                }
+            }
         }
+    }
+
+    @Test
+    void int8TableMatchesScalar() {
+        Random rnd = new Random(7);
+        for (int k : new int[] {1, 2, 3, 37, 500}) {
+            float[] scores = new float[k * 32];
+            for (int j = 0; j < scores.length; j++) {
+                scores[j] = (rnd.nextFloat() * 2 - 1) * 0.9f;
+            }
+            byte[] want = new byte[scores.length];
+            byte[] got = new byte[scores.length];
+            assertEquals(REF.packScoresInt8x32(scores, k, want), simd.packScoresInt8x32(scores, k, got));
+            assertArrayEquals(want, got, "k " + k);
+        }
+        byte[] zeros = new byte[32];
+        assertEquals(1f, simd.packScoresInt8x32(new float[32], 1, zeros));
+        assertArrayEquals(new byte[32], zeros);
     }
 }

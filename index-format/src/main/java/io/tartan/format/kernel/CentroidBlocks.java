@@ -1,0 +1,37 @@
+package io.tartan.format.kernel;
+
+/**
+ * A centroid matrix prepared once per codec for {@link LateInteractionKernels#centroidScores(float[], int, int,
+ * CentroidBlocks, float[])}: the row-major matrix, and where the kernels that prepared it read another layout, the
+ * centroids in blocks of {@code width}, dim-major inside a block ({@code blocks[(b·dim + d)·width + j]} is dim
+ * {@code d} of centroid {@code b·width + j}; the last block padded with zero centroids). With centroids along the
+ * vector axis, the kernel broadcasts query elements instead of centroid elements and a block of scores is computed
+ * from one contiguous stream.
+ *
+ * @param width 0 where {@code blocks} is null (row-major only)
+ */
+public record CentroidBlocks(float[] rows, int numCentroids, int dim, int width, float[] blocks) {
+    /** The row-major matrix alone: kernels that have no blocked path read {@code rows}. */
+    public static CentroidBlocks rowMajor(float[] rows, int numCentroids, int dim) {
+        return new CentroidBlocks(rows, numCentroids, dim, 0, null);
+    }
+
+    /** Also lays the centroids out in blocks of {@code width} (8 MB more heap at 16,384 × 128). */
+    public static CentroidBlocks blocked(float[] rows, int numCentroids, int dim, int width) {
+        int nb = (numCentroids + width - 1) / width;
+        float[] blocks = new float[nb * dim * width];
+        for (int c = 0; c < numCentroids; c++) {
+            int b = c / width;
+            int j = c % width;
+            for (int d = 0; d < dim; d++) {
+                blocks[(b * dim + d) * width + j] = rows[c * dim + d];
+            }
+        }
+        return new CentroidBlocks(rows, numCentroids, dim, width, blocks);
+    }
+
+    /** Heap bytes of the blocked copy (the rows belong to the codec). */
+    public long blockBytes() {
+        return blocks == null ? 0 : 4L * blocks.length;
+    }
+}

@@ -76,8 +76,8 @@ public final class IndexSnapshot {
     }
 
     /**
-     * The centroid matrix as {@code kernels} prepared it for stage 1's {@code Q·Cᵀ} (a blocked copy on 16-lane
-     * vectors: 8 MB more heap at 16,384 centroids of 128 dims), built on first use by the kernels that ask.
+     * The centroid matrix as {@code kernels} prepared it for stage 1's {@code Q·Cᵀ} (for the Vector API kernels a
+     * grouped copy: 8 MB more heap at 16,384 centroids of 128 dims), built on first use by the kernels that ask.
      */
     public io.tartan.format.kernel.CentroidBlocks centroidBlocks(io.tartan.format.kernel.LateInteractionKernels kernels) {
         io.tartan.format.kernel.CentroidBlocks b = centroidBlocks;

@@ -63,7 +63,7 @@ class SearchTest {
         assertEquals(decompressed.values().stream().mapToInt(v -> v.length / TestIndex.DIM).sum(), s.numTokens());
         Map<String, Long> mem = s.memory();
         assertEquals(s.numTokens() * s.residualBytesPerToken(), mem.get("mapped_residuals"));
-        // the kernels' blocked copy of the centroids, once a search has made it (16-lane vectors only)
+        // the kernels' grouped copy of the centroids, once a search has made it (8- and 16-lane vectors)
         assertEquals(4L * s.numCentroids() * s.dim() + mem.get("heap_centroid_blocks"), mem.get("total"),
                 "the heap holds the centroids, no token data");
         assertTrue(mem.get("mapped_total") > mem.get("mapped_residuals"));

@@ -3,10 +3,10 @@ package io.tartan.format.kernel;
 /**
  * A centroid matrix prepared once per codec for {@link LateInteractionKernels#centroidScores(float[], int, int,
  * CentroidBlocks, float[])}: the row-major matrix, and where the kernels that prepared it read another layout, the
- * centroids in blocks of {@code width}, dim-major inside a block ({@code blocks[(b·dim + d)·width + j]} is dim
- * {@code d} of centroid {@code b·width + j}; the last block padded with zero centroids). With centroids along the
- * vector axis, the kernel broadcasts query elements instead of centroid elements and a block of scores is computed
- * from one contiguous stream.
+ * centroids in groups of {@code width}, dim-major inside a group ({@code blocks[(b·dim + d)·width + j]} is dim
+ * {@code d} of centroid {@code b·width + j}; the last group padded with zero centroids). A kernel that scores a group
+ * of centroids at once broadcasts their elements dim by dim: from this layout those are consecutive floats of one
+ * stream, from the rows they are {@code width} loads 4·dim bytes apart.
  *
  * @param width 0 where {@code blocks} is null (row-major only)
  */
@@ -16,7 +16,7 @@ public record CentroidBlocks(float[] rows, int numCentroids, int dim, int width,
         return new CentroidBlocks(rows, numCentroids, dim, 0, null);
     }
 
-    /** Also lays the centroids out in blocks of {@code width} (8 MB more heap at 16,384 × 128). */
+    /** Also lays the centroids out in groups of {@code width} (8 MB more heap at 16,384 × 128). */
     public static CentroidBlocks blocked(float[] rows, int numCentroids, int dim, int width) {
         int nb = (numCentroids + width - 1) / width;
         float[] blocks = new float[nb * dim * width];

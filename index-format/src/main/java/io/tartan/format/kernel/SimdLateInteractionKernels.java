@@ -185,132 +185,137 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
     }
 
     /**
-     * Width of {@link CentroidBlocks} on 16-lane vectors: two vectors. On 8 lanes the blocked kernel measured slower
-     * than {@link #centroidScores4} (15 of the 16 registers live, and the tile transpose), so no blocks there.
+     * Centroids a group of {@link CentroidBlocks} holds: 8 on 16-lane vectors (2 query vectors x 8 centroids = 16
+     * accumulators of 32 registers), 4 on 8 lanes (8 accumulators of 16 registers, one 16-token half of the query at
+     * a time; the group's 2 KB stay in L1 for the second half). Measured against the alternatives in
+     * docs/BENCHMARKS.md (issue 17).
      */
-    static final int BLOCK = 2 * L;
+    static final int GROUP = L == 16 ? 8 : L == 8 ? 4 : 0;
 
     /**
-     * Centroid vectors against broadcast query elements: a block of 2 vectors of centroids x 6 query tokens is 12
-     * accumulators, 2 centroid loads and 6 broadcasts per dim, all from two contiguous streams (the block and the
-     * query); a block's {@code [token][BLOCK]} tile is transposed into {@code out}'s rows. Only the nq real tokens
-     * are computed. Each lane sums its products in dim order with one FMA each, as the row-major kernels do, so the
-     * scores are the same floats.
+     * {@code Q·Cᵀ} over centroids in groups of {@link #GROUP}, dim-major inside a group: the row-major kernels' work
+     * (2 query-vector loads and one broadcast per centroid and dim, each FMA'd into its own accumulator), but the
+     * broadcasts read one contiguous stream instead of GROUP rows 512 bytes apart, which took 40% of the time off
+     * on both vector widths. Each score is summed in dim order with one FMA a product, as the row-major kernels do,
+     * so the floats are the same. Centroids after the last full group are scored from the rows.
      */
-    private static void centroidScoresBlocked(float[] qt, int nqPad, int nq, float[] blocked, int numCentroids,
+    private static void centroidScoresGrouped(float[] qt, int nqPad, float[] grouped, float[] rows, int numCentroids,
             int dim, float[] out) {
-        final int W = BLOCK;
-        float[] tile = new float[nqPad * W];
-        int blocks = (numCentroids + W - 1) / W;
-        for (int bk = 0; bk < blocks; bk++) {
-            int base = bk * dim * W;
-            int six = nq / 6;
-            while (six > 0 && (nq - 6 * six) % 4 != 0) {
-                six--; // 32 tokens: 4 groups of 6 and 2 of 4, not 5 of 6 and 2 single tokens
+        int full = numCentroids / GROUP * GROUP;
+        for (int c = 0; c < full; c += GROUP) {
+            int b = c * dim;
+            for (int h = 0; h < nqPad; h += 2 * L) {
+                if (GROUP == 8) {
+                    group8(qt, nqPad, h, grouped, b, dim, out, c * nqPad + h);
+                } else {
+                    group4(qt, nqPad, h, grouped, b, dim, out, c * nqPad + h);
+                }
             }
-            int i = 0;
-            for (; i < 6 * six; i += 6) {
-                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
-                FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0;
+        }
+        for (int c = full; c < numCentroids; c++) {
+            for (int i0 = 0; i0 < nqPad; i0 += L) {
+                FloatVector a = FloatVector.zero(S);
                 for (int d = 0; d < dim; d++) {
-                    FloatVector c0 = FloatVector.fromArray(S, blocked, base + d * W);
-                    FloatVector c1 = FloatVector.fromArray(S, blocked, base + d * W + L);
-                    int o = d * nqPad + i;
-                    FloatVector w = FloatVector.broadcast(S, qt[o]);
-                    a0 = c0.fma(w, a0);
-                    b0 = c1.fma(w, b0);
-                    w = FloatVector.broadcast(S, qt[o + 1]);
-                    a1 = c0.fma(w, a1);
-                    b1 = c1.fma(w, b1);
-                    w = FloatVector.broadcast(S, qt[o + 2]);
-                    a2 = c0.fma(w, a2);
-                    b2 = c1.fma(w, b2);
-                    w = FloatVector.broadcast(S, qt[o + 3]);
-                    a3 = c0.fma(w, a3);
-                    b3 = c1.fma(w, b3);
-                    w = FloatVector.broadcast(S, qt[o + 4]);
-                    a4 = c0.fma(w, a4);
-                    b4 = c1.fma(w, b4);
-                    w = FloatVector.broadcast(S, qt[o + 5]);
-                    a5 = c0.fma(w, a5);
-                    b5 = c1.fma(w, b5);
+                    a = FloatVector.fromArray(S, qt, d * nqPad + i0).fma(FloatVector.broadcast(S, rows[c * dim + d]), a);
                 }
-                int t = i * W;
-                a0.intoArray(tile, t);
-                b0.intoArray(tile, t + L);
-                a1.intoArray(tile, t + W);
-                b1.intoArray(tile, t + W + L);
-                a2.intoArray(tile, t + 2 * W);
-                b2.intoArray(tile, t + 2 * W + L);
-                a3.intoArray(tile, t + 3 * W);
-                b3.intoArray(tile, t + 3 * W + L);
-                a4.intoArray(tile, t + 4 * W);
-                b4.intoArray(tile, t + 4 * W + L);
-                a5.intoArray(tile, t + 5 * W);
-                b5.intoArray(tile, t + 5 * W + L);
-            }
-            for (; i + 3 < nq; i += 4) {
-                FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
-                FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-                for (int d = 0; d < dim; d++) {
-                    FloatVector c0 = FloatVector.fromArray(S, blocked, base + d * W);
-                    FloatVector c1 = FloatVector.fromArray(S, blocked, base + d * W + L);
-                    int o = d * nqPad + i;
-                    FloatVector w = FloatVector.broadcast(S, qt[o]);
-                    a0 = c0.fma(w, a0);
-                    b0 = c1.fma(w, b0);
-                    w = FloatVector.broadcast(S, qt[o + 1]);
-                    a1 = c0.fma(w, a1);
-                    b1 = c1.fma(w, b1);
-                    w = FloatVector.broadcast(S, qt[o + 2]);
-                    a2 = c0.fma(w, a2);
-                    b2 = c1.fma(w, b2);
-                    w = FloatVector.broadcast(S, qt[o + 3]);
-                    a3 = c0.fma(w, a3);
-                    b3 = c1.fma(w, b3);
-                }
-                int t = i * W;
-                a0.intoArray(tile, t);
-                b0.intoArray(tile, t + L);
-                a1.intoArray(tile, t + W);
-                b1.intoArray(tile, t + W + L);
-                a2.intoArray(tile, t + 2 * W);
-                b2.intoArray(tile, t + 2 * W + L);
-                a3.intoArray(tile, t + 3 * W);
-                b3.intoArray(tile, t + 3 * W + L);
-            }
-            for (; i < nqPad; i++) {
-                FloatVector a = FloatVector.zero(S), b = a;
-                if (i < nq) {
-                    for (int d = 0; d < dim; d++) {
-                        FloatVector w = FloatVector.broadcast(S, qt[d * nqPad + i]);
-                        a = FloatVector.fromArray(S, blocked, base + d * W).fma(w, a);
-                        b = FloatVector.fromArray(S, blocked, base + d * W + L).fma(w, b);
-                    }
-                }
-                a.intoArray(tile, i * W);
-                b.intoArray(tile, i * W + L);
-            }
-            int cEnd = Math.min(W, numCentroids - bk * W);
-            for (int j = 0; j < cEnd; j++) {
-                int o = (bk * W + j) * nqPad;
-                for (int q = 0; q < nqPad; q++) {
-                    out[o + q] = tile[q * W + j];
-                }
+                a.intoArray(out, c * nqPad + i0);
             }
         }
     }
 
+    /** 8 centroids (group at {@code b}) against query columns {@code [h, h + 2L)}, rows from {@code o} on. */
+    private static void group8(float[] qt, int nqPad, int h, float[] g, int b, int dim, float[] out, int o) {
+        FloatVector x0 = FloatVector.zero(S), x1 = x0, x2 = x0, x3 = x0, x4 = x0, x5 = x0, x6 = x0, x7 = x0;
+        FloatVector y0 = x0, y1 = x0, y2 = x0, y3 = x0, y4 = x0, y5 = x0, y6 = x0, y7 = x0;
+        for (int d = 0; d < dim; d++) {
+            FloatVector q0 = FloatVector.fromArray(S, qt, d * nqPad + h);
+            FloatVector q1 = FloatVector.fromArray(S, qt, d * nqPad + h + L);
+            int e = b + d * 8;
+            FloatVector w = FloatVector.broadcast(S, g[e]);
+            x0 = q0.fma(w, x0);
+            y0 = q1.fma(w, y0);
+            w = FloatVector.broadcast(S, g[e + 1]);
+            x1 = q0.fma(w, x1);
+            y1 = q1.fma(w, y1);
+            w = FloatVector.broadcast(S, g[e + 2]);
+            x2 = q0.fma(w, x2);
+            y2 = q1.fma(w, y2);
+            w = FloatVector.broadcast(S, g[e + 3]);
+            x3 = q0.fma(w, x3);
+            y3 = q1.fma(w, y3);
+            w = FloatVector.broadcast(S, g[e + 4]);
+            x4 = q0.fma(w, x4);
+            y4 = q1.fma(w, y4);
+            w = FloatVector.broadcast(S, g[e + 5]);
+            x5 = q0.fma(w, x5);
+            y5 = q1.fma(w, y5);
+            w = FloatVector.broadcast(S, g[e + 6]);
+            x6 = q0.fma(w, x6);
+            y6 = q1.fma(w, y6);
+            w = FloatVector.broadcast(S, g[e + 7]);
+            x7 = q0.fma(w, x7);
+            y7 = q1.fma(w, y7);
+        }
+        x0.intoArray(out, o);
+        y0.intoArray(out, o + L);
+        x1.intoArray(out, o + nqPad);
+        y1.intoArray(out, o + nqPad + L);
+        x2.intoArray(out, o + 2 * nqPad);
+        y2.intoArray(out, o + 2 * nqPad + L);
+        x3.intoArray(out, o + 3 * nqPad);
+        y3.intoArray(out, o + 3 * nqPad + L);
+        x4.intoArray(out, o + 4 * nqPad);
+        y4.intoArray(out, o + 4 * nqPad + L);
+        x5.intoArray(out, o + 5 * nqPad);
+        y5.intoArray(out, o + 5 * nqPad + L);
+        x6.intoArray(out, o + 6 * nqPad);
+        y6.intoArray(out, o + 6 * nqPad + L);
+        x7.intoArray(out, o + 7 * nqPad);
+        y7.intoArray(out, o + 7 * nqPad + L);
+    }
+
+    /** 4 centroids (group at {@code b}) against query columns {@code [h, h + 2L)}, rows from {@code o} on. */
+    private static void group4(float[] qt, int nqPad, int h, float[] g, int b, int dim, float[] out, int o) {
+        FloatVector x0 = FloatVector.zero(S), x1 = x0, x2 = x0, x3 = x0;
+        FloatVector y0 = x0, y1 = x0, y2 = x0, y3 = x0;
+        for (int d = 0; d < dim; d++) {
+            FloatVector q0 = FloatVector.fromArray(S, qt, d * nqPad + h);
+            FloatVector q1 = FloatVector.fromArray(S, qt, d * nqPad + h + L);
+            int e = b + d * 4;
+            FloatVector w = FloatVector.broadcast(S, g[e]);
+            x0 = q0.fma(w, x0);
+            y0 = q1.fma(w, y0);
+            w = FloatVector.broadcast(S, g[e + 1]);
+            x1 = q0.fma(w, x1);
+            y1 = q1.fma(w, y1);
+            w = FloatVector.broadcast(S, g[e + 2]);
+            x2 = q0.fma(w, x2);
+            y2 = q1.fma(w, y2);
+            w = FloatVector.broadcast(S, g[e + 3]);
+            x3 = q0.fma(w, x3);
+            y3 = q1.fma(w, y3);
+        }
+        x0.intoArray(out, o);
+        y0.intoArray(out, o + L);
+        x1.intoArray(out, o + nqPad);
+        y1.intoArray(out, o + nqPad + L);
+        x2.intoArray(out, o + 2 * nqPad);
+        y2.intoArray(out, o + 2 * nqPad + L);
+        x3.intoArray(out, o + 3 * nqPad);
+        y3.intoArray(out, o + 3 * nqPad + L);
+    }
+
     @Override
     public CentroidBlocks prepareCentroids(float[] centroids, int numCentroids, int dim) {
-        return L == 16 ? CentroidBlocks.blocked(centroids, numCentroids, dim, BLOCK)
+        return GROUP > 0 ? CentroidBlocks.blocked(centroids, numCentroids, dim, GROUP)
                 : CentroidBlocks.rowMajor(centroids, numCentroids, dim);
     }
 
     @Override
     public void centroidScores(float[] qt, int nqPad, int nq, CentroidBlocks centroids, float[] out) {
-        if (centroids.width() == BLOCK && L == 16 && nqPad % L == 0) {
-            centroidScoresBlocked(qt, nqPad, nq, centroids.blocks(), centroids.numCentroids(), centroids.dim(), out);
+        if (GROUP > 0 && centroids.width() == GROUP && nqPad % (2 * L) == 0) {
+            centroidScoresGrouped(qt, nqPad, centroids.blocks(), centroids.rows(), centroids.numCentroids(),
+                    centroids.dim(), out);
         } else {
             centroidScores(qt, nqPad, centroids.rows(), centroids.numCentroids(), centroids.dim(), out);
         }

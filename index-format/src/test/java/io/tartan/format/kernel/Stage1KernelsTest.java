@@ -47,9 +47,10 @@ class Stage1KernelsTest {
                     java.util.Arrays.fill(got, Float.NaN);
                     simd.centroidScores(qt, nqPad, nq, simd.prepareCentroids(cents, k, dim), got);
                     assertArrayEquals(rows, got, 0f, at + ": same floats as the row-major kernel");
-                    // a layout another kernel prepared (another block width, or none) still gives the same scores
+                    // a layout another kernel prepared (another group width, or none) still gives the same scores
                     for (CentroidBlocks other : new CentroidBlocks[] {CentroidBlocks.rowMajor(cents, k, dim),
-                            CentroidBlocks.blocked(cents, k, dim, 8), CentroidBlocks.blocked(cents, k, dim, 64)}) {
+                            CentroidBlocks.blocked(cents, k, dim, 4), CentroidBlocks.blocked(cents, k, dim, 8),
+                            CentroidBlocks.blocked(cents, k, dim, 64)}) {
                         java.util.Arrays.fill(got, Float.NaN);
                         simd.centroidScores(qt, nqPad, nq, other, got);
                         assertArrayEquals(rows, got, 0f, at + " width " + other.width());

@@ -37,16 +37,6 @@ public interface LateInteractionKernels {
     }
 
     /**
-     * {@link #centroidScores(float[], int, int, CentroidBlocks, float[])} and then {@link #topCells} of its table,
-     * with the same results; an implementation may interleave the two so the table is not read back from memory.
-     */
-    default void centroidScoresTopCells(float[] qt, int nqPad, int nq, CentroidBlocks centroids, float[] out, int n,
-            float[] best, int[] cells) {
-        centroidScores(qt, nqPad, nq, centroids, out);
-        topCells(out, nqPad, nq, centroids.numCentroids(), n, best, cells);
-    }
-
-    /**
      * For each of the first {@code nq} query tokens, the {@code n} centroids with the highest scores in a
      * {@code [numCentroids][nqPad]} score table, best first (ties: lower centroid first): token {@code i}'s list is
      * {@code cells[i·n .. i·n + n)} with scores in {@code best}.

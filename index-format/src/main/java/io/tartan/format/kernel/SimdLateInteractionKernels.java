@@ -201,14 +201,8 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
      */
     private static void centroidScoresGrouped(float[] qt, int nqPad, float[] grouped, float[] rows, int numCentroids,
             int dim, float[] out) {
-        centroidScoresGrouped(qt, nqPad, grouped, rows, 0, numCentroids, numCentroids, dim, out);
-    }
-
-    /** Centroids {@code [from, to)}; {@code from} is a multiple of {@link #GROUP}, {@code to} too unless it is k. */
-    private static void centroidScoresGrouped(float[] qt, int nqPad, float[] grouped, float[] rows, int from, int to,
-            int numCentroids, int dim, float[] out) {
-        int full = Math.min(to, numCentroids / GROUP * GROUP);
-        for (int c = from; c < full; c += GROUP) {
+        int full = numCentroids / GROUP * GROUP;
+        for (int c = 0; c < full; c += GROUP) {
             int b = c * dim;
             for (int h = 0; h < nqPad; h += 2 * L) {
                 if (GROUP == 8) {
@@ -218,7 +212,7 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
                 }
             }
         }
-        for (int c = Math.max(from, full); c < to; c++) {
+        for (int c = full; c < numCentroids; c++) {
             for (int i0 = 0; i0 < nqPad; i0 += L) {
                 FloatVector a = FloatVector.zero(S);
                 for (int d = 0; d < dim; d++) {
@@ -328,29 +322,6 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
     }
 
     /**
-     * Centroids a chunk of the fused stage 1 scores before its top cells are taken: 256 rows of 32 scores are 32 KB,
-     * still in L1/L2 when topCells reads them, so the 2 MB table is not read back from L3.
-     */
-    private static final int FUSED_CHUNK = 256;
-
-    @Override
-    public void centroidScoresTopCells(float[] qt, int nqPad, int nq, CentroidBlocks centroids, float[] out, int n,
-            float[] best, int[] cells) {
-        int k = centroids.numCentroids();
-        if (GROUP == 0 || centroids.width() != GROUP || nqPad != 32 || (L != 8 && L != 16)) {
-            centroidScores(qt, nqPad, nq, centroids, out);
-            topCells(out, nqPad, nq, k, n, best, cells);
-            return;
-        }
-        float[] worst = startTopCells(nqPad, nq, n, best, cells);
-        for (int c = 0; c < k; c += FUSED_CHUNK) {
-            int to = Math.min(k, c + FUSED_CHUNK);
-            centroidScoresGrouped(qt, nqPad, centroids.blocks(), centroids.rows(), c, to, k, centroids.dim(), out);
-            topCells32(out, c, to, n, best, cells, worst);
-        }
-    }
-
-    /**
      * One vector compare per 16 query tokens and centroid against the tokens' current n-th best; only lanes that
      * beat it (rare after the first few hundred centroids) take the scalar insertion.
      */
@@ -394,11 +365,7 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
      * centroid's 32 scores against the 32 thresholds, one or-ed mask; only lanes that beat it take the insertion.
      */
     private static void topCells32(float[] scores, int nq, int numCentroids, int n, float[] best, int[] cells) {
-        topCells32(scores, 0, numCentroids, n, best, cells, startTopCells(32, nq, n, best, cells));
-    }
-
-    /** Empties the lists; returns each column's threshold to enter its list (+∞ for padding columns). */
-    private static float[] startTopCells(int nqPad, int nq, int n, float[] best, int[] cells) {
+        final int nqPad = 32;
         java.util.Arrays.fill(best, 0, nq * n, Float.NEGATIVE_INFINITY);
         java.util.Arrays.fill(cells, 0, nq * n, 0);
         float[] worst = new float[nqPad];
@@ -406,15 +373,9 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
         for (int i = nq; i < nqPad; i++) {
             worst[i] = Float.POSITIVE_INFINITY; // padding columns never qualify
         }
-        return worst;
-    }
-
-    /** Continues the lists with the centroids {@code [from, to)}, in order. */
-    private static void topCells32(float[] scores, int from, int to, int n, float[] best, int[] cells, float[] worst) {
-        final int nqPad = 32;
         if (L == 16) {
             FloatVector w0 = FloatVector.fromArray(S, worst, 0), w1 = FloatVector.fromArray(S, worst, L);
-            for (int c = from; c < to; c++) {
+            for (int c = 0; c < numCentroids; c++) {
                 int o = c * nqPad;
                 VectorMask<Float> m0 = FloatVector.fromArray(S, scores, o).compare(VectorOperators.GT, w0);
                 VectorMask<Float> m1 = FloatVector.fromArray(S, scores, o + L).compare(VectorOperators.GT, w1);
@@ -428,7 +389,7 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
         }
         FloatVector w0 = FloatVector.fromArray(S, worst, 0), w1 = FloatVector.fromArray(S, worst, L);
         FloatVector w2 = FloatVector.fromArray(S, worst, 2 * L), w3 = FloatVector.fromArray(S, worst, 3 * L);
-        for (int c = from; c < to; c++) {
+        for (int c = 0; c < numCentroids; c++) {
             int o = c * nqPad;
             VectorMask<Float> m0 = FloatVector.fromArray(S, scores, o).compare(VectorOperators.GT, w0);
             VectorMask<Float> m1 = FloatVector.fromArray(S, scores, o + L).compare(VectorOperators.GT, w1);

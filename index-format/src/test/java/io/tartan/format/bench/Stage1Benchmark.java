@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Stage 1 of a FAST search at the reference size, in ms per query: {@code Q·Cᵀ} for 32 query tokens against 16,384
- * centroids of 128 dims (row-major, and over the kernel's prepared centroids), each token's top 4 cells (and both
- * fused), and the int8 stage-3 table. {@code -jvmArgsAppend -XX:UseAVX=2} measures the 8-lane kernels on an AVX-512 machine.
+ * centroids of 128 dims (row-major, and over the kernel's prepared centroids), each token's top 4 cells, and the int8
+ * stage-3 table. {@code -jvmArgsAppend -XX:UseAVX=2} measures the 8-lane kernels on an AVX-512 machine.
  * On a shared machine {@link Stage1CpuTiming} (thread CPU time, interleaved) is steadier than JMH's wall clock.
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -78,13 +78,6 @@ public class Stage1Benchmark {
     public float[] centroidScoresPrepared() {
         k.centroidScores(qt, 32, NQ, prepared, out);
         return out;
-    }
-
-    /** Q·Cᵀ over the prepared centroids and the top cells in one pass: compare with the sum of the two above. */
-    @Benchmark
-    public int[] centroidScoresTopCells() {
-        k.centroidScoresTopCells(qt, 32, NQ, prepared, out, NCELLS, best, cells);
-        return cells;
     }
 
     @Benchmark

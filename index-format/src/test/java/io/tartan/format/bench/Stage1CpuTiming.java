@@ -17,10 +17,8 @@ public final class Stage1CpuTiming {
         Stage1Benchmark b = new Stage1Benchmark();
         b.kernels = args.length > 1 ? args[1] : "vector-api";
         b.setup();
-        String[] names = {"centroidScoresRows", "centroidScoresPrepared", "topCells", "centroidScoresTopCells",
-            "int8Table"};
-        Runnable[] runs = {b::centroidScoresRows, b::centroidScoresPrepared, b::topCells, b::centroidScoresTopCells,
-            b::int8Table};
+        String[] names = {"centroidScoresRows", "centroidScoresPrepared", "topCells", "int8Table"};
+        Runnable[] runs = {b::centroidScoresRows, b::centroidScoresPrepared, b::topCells, b::int8Table};
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long[][] t = new long[names.length][rounds];
         for (int r = -100; r < rounds; r++) {

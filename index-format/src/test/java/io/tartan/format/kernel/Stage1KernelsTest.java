@@ -64,39 +64,6 @@ class Stage1KernelsTest {
     }
 
     @Test
-    void fusedScoresAndTopCellsEqualTheTwoCallsInTurn() {
-        Random rnd = new Random(8);
-        int dim = 24;
-        for (int k : new int[] {1, 7, 255, 256, 257, 600, 777}) {
-            // clustered queries: near-ties between centroids, and lists that change late in the table
-            float[] cents = TestVectors.unitRows(rnd, k, dim);
-            for (int nq : new int[] {3, 17, 32, 40}) {
-                int nqPad = (nq + 15) / 16 * 16;
-                float[] qt = transpose(TestVectors.clustered(rnd, cents, dim, nq, 0.3f, null), nq, nqPad, dim);
-                for (LateInteractionKernels kern : new LateInteractionKernels[] {simd, REF}) {
-                    CentroidBlocks prepared = kern.prepareCentroids(cents, k, dim);
-                    for (int n : new int[] {1, 4, 9}) {
-                        String at = kern.name() + " k " + k + " nq " + nq + " n " + n;
-                        float[] want = new float[k * nqPad];
-                        float[] bw = new float[nq * n];
-                        int[] cw = new int[nq * n];
-                        kern.centroidScores(qt, nqPad, nq, prepared, want);
-                        kern.topCells(want, nqPad, nq, k, n, bw, cw);
-                        float[] got = new float[k * nqPad];
-                        float[] bg = new float[nq * n];
-                        int[] cg = new int[nq * n];
-                        java.util.Arrays.fill(bg, 9f);
-                        kern.centroidScoresTopCells(qt, nqPad, nq, prepared, got, n, bg, cg);
-                        assertArrayEquals(want, got, 0f, at);
-                        assertArrayEquals(cw, cg, at);
-                        assertArrayEquals(bw, bg, at);
-                    }
-                }
-            }
-        }
-    }
-
-    @Test
     void blockedLayoutIsDimMajorInsideZeroPaddedBlocks() {
         float[] rows = new float[3 * 2];
         for (int j = 0; j < rows.length; j++) {

@@ -7,30 +7,25 @@ import io.tartan.query.segment.ShardSlice;
 
 /**
  * PLAID stage 1: for each query token the {@code ncells} centroids it scores highest against, and the live
- * documents the IVF lists under the union of those cells ({@link LateInteractionKernels#centroidScoresTopCells}
- * scores the centroids and selects the cells in one pass). Each shard's segment has its own IVF over its rows; candidates come out
+ * documents the IVF lists under the union of those cells ({@link LateInteractionKernels#topCells} does the selection
+ * in one pass over the centroid-score table). Each shard's segment has its own IVF over its rows; candidates come out
  * in ascending row order (so grouped by shard).
  */
 final class CellProbe {
     private CellProbe() {
     }
 
-    /**
-     * Scores every centroid against the query into {@code s.centroidScores} ({@code Q·Cᵀ}, {@code [k][nqPad]}), takes
-     * each token's top {@code ncells} in the same pass over the table ({@link
-     * LateInteractionKernels#centroidScoresTopCells}; StageTimes charges both to the centroid scores), and writes the
-     * candidate rows to {@code s.candidates}; returns how many.
-     */
-    static int candidates(LateInteractionKernels kernels, IndexSnapshot snap, QueryMatrix q, int ncells,
-            SearchScratch s, StageTimes times) {
+    /** Writes candidate rows to {@code s.candidates}; returns how many. */
+    static int candidates(LateInteractionKernels kernels, IndexSnapshot snap, float[] scores, int nq, int nqPad,
+            int ncells, SearchScratch s, StageTimes times) {
         int k = snap.numCentroids();
         int n = Math.min(ncells, k);
-        s.ensureProbe((long) q.nq() * n);
-        kernels.centroidScoresTopCells(q.transposed(), q.nqPad(), q.nq(), snap.centroidBlocks(kernels),
-                s.centroidScores, n, s.probeScores, s.probeCells);
-        times.lap(StageTimes.Stage.CENTROID_SCORES);
+        s.ensureProbe((long) nq * n);
+        float[] best = s.probeScores;
+        int[] cells = s.probeCells;
+        kernels.topCells(scores, nqPad, nq, k, n, best, cells);
         times.lap(StageTimes.Stage.TOP_CELLS);
-        return fromCells(snap, q.nq() * n, s, times);
+        return fromCells(snap, nq * n, s, times);
     }
 
     /**

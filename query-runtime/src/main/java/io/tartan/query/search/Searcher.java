@@ -72,7 +72,9 @@ public final class Searcher {
             int probes = coarse.probe(kernels, snap.centroidGroups(), q, p.ngroups(), p.ncells(), s, times);
             candidates = CellProbe.fromCells(snap, probes, s, times);
         } else {
-            candidates = CellProbe.candidates(kernels, snap, q, p.ncells(), s, times);
+            kernels.centroidScores(q.transposed(), q.nqPad(), q.nq(), snap.centroidBlocks(kernels), scores);
+            times.lap(StageTimes.Stage.CENTROID_SCORES);
+            candidates = CellProbe.candidates(kernels, snap, scores, q.nq(), q.nqPad(), p.ncells(), s, times);
         }
         if (allowed != null && allowedCount <= candidates) {
             // The filter allows no more documents than the probe found: rank every allowed one. That is no more
@@ -150,7 +152,8 @@ public final class Searcher {
         QueryMatrix q = QueryMatrix.of(vectors, snap.dim());
         SearchScratch s = scratch(snap, q);
         float[] scores = s.centroidScores;
-        int candidates = CellProbe.candidates(kernels, snap, q, p.ncells(), s, StageTimes.OFF);
+        kernels.centroidScores(q.transposed(), q.nqPad(), q.nq(), snap.centroidBlocks(kernels), scores);
+        int candidates = CellProbe.candidates(kernels, snap, scores, q.nq(), q.nqPad(), p.ncells(), s, StageTimes.OFF);
         int count = candidates;
         float[] pruned = null;
         if (p.pruning()) {

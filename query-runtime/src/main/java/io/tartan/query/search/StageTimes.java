@@ -10,12 +10,9 @@ public final class StageTimes {
     public enum Stage {
         /** the query transposed, per-thread scratch checked */
         QUERY("query matrix + scratch"),
-        /**
-         * stage 1: Q·Cᵀ, every query token against every centroid; with every centroid scored, also the top cells,
-         * which the kernels take in the same pass (TOP_CELLS is then ~0)
-         */
+        /** stage 1: Q·Cᵀ, every query token against every centroid */
         CENTROID_SCORES("stage 1 centroid scores Q·Cᵀ"),
-        /** stage 1: each query token's ncells best centroids (FAST with ngroups; fused into Q·Cᵀ otherwise) */
+        /** stage 1: each query token's ncells best centroids */
         TOP_CELLS("stage 1 top cells"),
         /** candidate generation: the probed cells' IVF lists, de-duplicated */
         IVF("candidates (IVF)"),

@@ -361,8 +361,10 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
     }
 
     /**
-     * {@link #topCells} for 32 columns in one pass over the table (it is read once, not once per query vector): a
-     * centroid's 32 scores against the 32 thresholds, one or-ed mask; only lanes that beat it take the insertion.
+     * {@link #topCells} for 32 columns in one pass over the table (it is read once, not once per query vector). Past
+     * the first few hundred centroids almost none enters a list, so the lane-wise max of 4 centroids (2 on 8 lanes)
+     * is compared with the 32 thresholds first, and only a group that beats one is checked centroid by centroid, in
+     * order: the same lists, ties included, for half the time of a compare per centroid.
      */
     private static void topCells32(float[] scores, int nq, int numCentroids, int n, float[] best, int[] cells) {
         final int nqPad = 32;
@@ -373,37 +375,58 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
         for (int i = nq; i < nqPad; i++) {
             worst[i] = Float.POSITIVE_INFINITY; // padding columns never qualify
         }
+        int c = 0;
         if (L == 16) {
             FloatVector w0 = FloatVector.fromArray(S, worst, 0), w1 = FloatVector.fromArray(S, worst, L);
-            for (int c = 0; c < numCentroids; c++) {
+            // 4 centroids' lane-wise max against the thresholds: one compare for 4 centroids, most of which enter no list
+            for (; c + 3 < numCentroids; c += 4) {
                 int o = c * nqPad;
-                VectorMask<Float> m0 = FloatVector.fromArray(S, scores, o).compare(VectorOperators.GT, w0);
-                VectorMask<Float> m1 = FloatVector.fromArray(S, scores, o + L).compare(VectorOperators.GT, w1);
-                if (m0.or(m1).anyTrue()) {
-                    insertLanes(scores, o, m0.toLong() | m1.toLong() << L, c, n, best, cells, worst);
+                FloatVector a0 = FloatVector.fromArray(S, scores, o).max(FloatVector.fromArray(S, scores, o + nqPad))
+                        .max(FloatVector.fromArray(S, scores, o + 2 * nqPad).max(FloatVector.fromArray(S, scores, o + 3 * nqPad)));
+                FloatVector a1 = FloatVector.fromArray(S, scores, o + L).max(FloatVector.fromArray(S, scores, o + nqPad + L))
+                        .max(FloatVector.fromArray(S, scores, o + 2 * nqPad + L).max(FloatVector.fromArray(S, scores, o + 3 * nqPad + L)));
+                if (a0.compare(VectorOperators.GT, w0).or(a1.compare(VectorOperators.GT, w1)).anyTrue()) {
+                    for (int j = c; j < c + 4; j++) {
+                        topCell(scores, j, n, best, cells, worst);
+                    }
                     w0 = FloatVector.fromArray(S, worst, 0);
                     w1 = FloatVector.fromArray(S, worst, L);
                 }
             }
-            return;
-        }
-        FloatVector w0 = FloatVector.fromArray(S, worst, 0), w1 = FloatVector.fromArray(S, worst, L);
-        FloatVector w2 = FloatVector.fromArray(S, worst, 2 * L), w3 = FloatVector.fromArray(S, worst, 3 * L);
-        for (int c = 0; c < numCentroids; c++) {
-            int o = c * nqPad;
-            VectorMask<Float> m0 = FloatVector.fromArray(S, scores, o).compare(VectorOperators.GT, w0);
-            VectorMask<Float> m1 = FloatVector.fromArray(S, scores, o + L).compare(VectorOperators.GT, w1);
-            VectorMask<Float> m2 = FloatVector.fromArray(S, scores, o + 2 * L).compare(VectorOperators.GT, w2);
-            VectorMask<Float> m3 = FloatVector.fromArray(S, scores, o + 3 * L).compare(VectorOperators.GT, w3);
-            if (m0.or(m1).or(m2.or(m3)).anyTrue()) {
-                insertLanes(scores, o, m0.toLong() | m1.toLong() << L | m2.toLong() << 2 * L | m3.toLong() << 3 * L,
-                        c, n, best, cells, worst);
-                w0 = FloatVector.fromArray(S, worst, 0);
-                w1 = FloatVector.fromArray(S, worst, L);
-                w2 = FloatVector.fromArray(S, worst, 2 * L);
-                w3 = FloatVector.fromArray(S, worst, 3 * L);
+        } else {
+            FloatVector w0 = FloatVector.fromArray(S, worst, 0), w1 = FloatVector.fromArray(S, worst, L);
+            FloatVector w2 = FloatVector.fromArray(S, worst, 2 * L), w3 = FloatVector.fromArray(S, worst, 3 * L);
+            for (; c + 1 < numCentroids; c += 2) {
+                int o = c * nqPad;
+                FloatVector a0 = FloatVector.fromArray(S, scores, o).max(FloatVector.fromArray(S, scores, o + nqPad));
+                FloatVector a1 = FloatVector.fromArray(S, scores, o + L).max(FloatVector.fromArray(S, scores, o + nqPad + L));
+                FloatVector a2 = FloatVector.fromArray(S, scores, o + 2 * L).max(FloatVector.fromArray(S, scores, o + nqPad + 2 * L));
+                FloatVector a3 = FloatVector.fromArray(S, scores, o + 3 * L).max(FloatVector.fromArray(S, scores, o + nqPad + 3 * L));
+                if (a0.compare(VectorOperators.GT, w0).or(a1.compare(VectorOperators.GT, w1))
+                        .or(a2.compare(VectorOperators.GT, w2).or(a3.compare(VectorOperators.GT, w3))).anyTrue()) {
+                    topCell(scores, c, n, best, cells, worst);
+                    topCell(scores, c + 1, n, best, cells, worst);
+                    w0 = FloatVector.fromArray(S, worst, 0);
+                    w1 = FloatVector.fromArray(S, worst, L);
+                    w2 = FloatVector.fromArray(S, worst, 2 * L);
+                    w3 = FloatVector.fromArray(S, worst, 3 * L);
+                }
             }
         }
+        for (; c < numCentroids; c++) {
+            topCell(scores, c, n, best, cells, worst);
+        }
+    }
+
+    /** Centroid c into the lists of the 32 columns whose thresholds its scores beat, in column order. */
+    private static void topCell(float[] scores, int c, int n, float[] best, int[] cells, float[] worst) {
+        int o = c * 32;
+        long bits = 0;
+        for (int i0 = 0; i0 < 32; i0 += L) {
+            bits |= FloatVector.fromArray(S, scores, o + i0).compare(VectorOperators.GT, FloatVector.fromArray(S, worst, i0))
+                    .toLong() << i0;
+        }
+        insertLanes(scores, o, bits, c, n, best, cells, worst);
     }
 
     /** Inserts centroid c into the lists of the query tokens whose bit is set; updates their thresholds. */

@@ -15,6 +15,10 @@ import java.io.Serializable;
  * the token vectors themselves; two tokens are close when they are equally similar to every token of the document.
  * No token is exempt (ColBERT's indexer default, {@code protected_tokens = 0}). Unlike both, the mean is
  * re-normalised: the index's similarity is cosine MaxSim and the residual codec's statistics assume unit vectors.
+ * Both choices were measured against the field's (docs/BENCHMARKS.md, "Why CISI missed"): before quantisation CISI
+ * lost 0.001 nDCG@10 at factor 2 and 0.002 at 3 this way, 0.005 and 0.017 with [CLS] kept out of the clusters as
+ * PyLate does ({@code protected_tokens = 1}), and 0.002 and 0.021 without re-normalising (a mean of dissimilar tokens
+ * is shorter, so it scores less).
  * A cluster whose mean is the zero vector (tokens that cancel out) is stored as its first token.
  *
  * <p>The pooled vectors come in order of each cluster's first token. Deterministic: the same vectors give the same

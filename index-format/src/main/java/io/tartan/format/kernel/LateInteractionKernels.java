@@ -77,11 +77,9 @@ public interface LateInteractionKernels {
     int int8CentroidMaxSim32(byte[] packed, int[] codes, int from, int to);
 
     /**
-     * The residual lookup table of one query: for every byte position {@code b} and packed residual byte value
-     * {@code v}, the contribution to the score against query token {@code i},
+     * The residual lookup table of one query: entry {@code [(b·256 + v)·nqPad + i]} is the contribution of packed
+     * residual byte value {@code v} at byte position {@code b} to the score against query token {@code i}, i.e.
      * {@code Σ_j q_i[b·per + j] · bucketWeights[bucket_j(v)]} over the {@code per = 8 / nbits} dims the byte holds.
-     * Its layout is the implementation's own (the scalar one: entry {@code [(b·256 + v)·nqPad + i]}); only the same
-     * kernels' {@link #residualMaxSim} reads it.
      *
      * @param out at least {@code (dim·nbits/8)·256·nqPad} floats
      */
@@ -92,13 +90,11 @@ public interface LateInteractionKernels {
      * a token's score is {@code (q·c + Σ_b table[b][residual byte b]) · invNorms[t]}, which equals the score against
      * the decompressed (re-normalised) vector {@code normalize(c + r̂)} up to float rounding.
      *
-     * @param residualTable built by this implementation's {@link #residualTable}
      * @param bpt packed residual bytes per token
-     * @param nbits the table's nbits
      * @param max scratch of at least {@code nqPad} floats
      */
     float residualMaxSim(float[] centroidScores, float[] residualTable, int nqPad, int[] codes, byte[] residuals,
-            int bpt, int nbits, float[] invNorms, int from, int to, float[] max);
+            int bpt, float[] invNorms, int from, int to, float[] max);
 
     /** Name for logs and benchmark tables. */
     String name();

@@ -190,7 +190,7 @@ public final class ScalarLateInteractionKernels implements LateInteractionKernel
 
     @Override
     public float residualMaxSim(float[] centroidScores, float[] residualTable, int nqPad, int[] codes, byte[] residuals,
-            int bpt, int nbits, float[] invNorms, int from, int to, float[] max) {
+            int bpt, float[] invNorms, int from, int to, float[] max) {
         Arrays.fill(max, 0, nqPad, Float.NEGATIVE_INFINITY);
         float[] acc = new float[nqPad];
         for (int t = from; t < to; t++) {

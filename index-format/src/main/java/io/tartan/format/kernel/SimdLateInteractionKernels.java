@@ -621,14 +621,6 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
         return ScalarLateInteractionKernels.sumFinite(max, nqPad);
     }
 
-    /**
-     * The residual table split at the last dim of each byte: for byte position b, rows {@code [0, 2^(8-nbits))} hold
-     * the partial sum of the byte's first {@code per - 1} dims, indexed by the byte's high bits, and the {@code nb}
-     * rows after them the last dim's term, indexed by its low {@code nbits} bits (the packing puts dim 0 in the most
-     * significant bits). A lookup is two rows and one add, summed in the order the full 256-row table sums them, so
-     * every score is the same float; the table is a quarter of the size (nbits 2, dim 128, 32 query tokens: 272 KB
-     * instead of 1 MB, which filled the 1 MB L2 of the benchmark machine and made stage 4 wait on L3).
-     */
     @Override
     public void residualTable(float[] qt, int nqPad, int dim, int nbits, float[] bucketWeights, float[] out) {
         if (nqPad % L != 0) {
@@ -638,9 +630,8 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
         int per = 8 / nbits;
         int bpt = dim * nbits / 8;
         int nb = 1 << nbits;
-        int np = 256 >>> nbits;
         int[] buckets = ScalarLateInteractionKernels.byteBuckets(nbits);
-        // w_k · q[dim] for every bucket k and dim of one byte, then each prefix value is a sum of `per - 1` of them
+        // w_k · q[dim] for every bucket k and dim of one byte, then each byte value is a sum of `per` of them
         float[] scaled = new float[per * nb * nqPad];
         for (int b = 0; b < bpt; b++) {
             for (int j = 0; j < per; j++) {
@@ -652,34 +643,25 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
                     }
                 }
             }
-            int base = b * (np + nb) * nqPad;
-            for (int p = 0; p < np; p++) {
-                int v = p << nbits;
-                int o = base + p * nqPad;
+            for (int v = 0; v < 256; v++) {
+                int o = (b * 256 + v) * nqPad;
                 for (int i0 = 0; i0 < nqPad; i0 += L) {
                     FloatVector acc = FloatVector.fromArray(S, scaled, buckets[v * per] * nqPad + i0);
-                    for (int j = 1; j < per - 1; j++) {
+                    for (int j = 1; j < per; j++) {
                         acc = acc.add(FloatVector.fromArray(S, scaled, (j * nb + buckets[v * per + j]) * nqPad + i0));
                     }
                     acc.intoArray(out, o + i0);
                 }
-            }
-            for (int u = 0; u < nb; u++) {
-                System.arraycopy(scaled, ((per - 1) * nb + buckets[u * per + per - 1]) * nqPad, out,
-                        base + (np + u) * nqPad, nqPad);
             }
         }
     }
 
     @Override
     public float residualMaxSim(float[] centroidScores, float[] residualTable, int nqPad, int[] codes, byte[] residuals,
-            int bpt, int nbits, float[] invNorms, int from, int to, float[] max) {
+            int bpt, float[] invNorms, int from, int to, float[] max) {
         if (nqPad % L != 0) {
-            return REF.residualMaxSim(centroidScores, residualTable, nqPad, codes, residuals, bpt, nbits, invNorms, from, to, max);
+            return REF.residualMaxSim(centroidScores, residualTable, nqPad, codes, residuals, bpt, invNorms, from, to, max);
         }
-        int np = 256 >>> nbits;
-        int mask = (1 << nbits) - 1;
-        int rowsPerByte = np + mask + 1;
         if (nqPad == 2 * L) {
             FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
             int t = from;
@@ -693,35 +675,27 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
                 FloatVector b1 = FloatVector.fromArray(S, centroidScores, d + L);
                 int r = t * bpt;
                 for (int b = 0; b < bpt; b++) {
-                    int v = residuals[r + b] & 0xff;
-                    int w = residuals[r + bpt + b] & 0xff;
-                    int base = b * rowsPerByte;
-                    int o = (base + (v >>> nbits)) * nqPad;
-                    int e = (base + np + (v & mask)) * nqPad;
-                    int o2 = (base + (w >>> nbits)) * nqPad;
-                    int e2 = (base + np + (w & mask)) * nqPad;
-                    a0 = a0.add(FloatVector.fromArray(S, residualTable, o).add(FloatVector.fromArray(S, residualTable, e)));
-                    a1 = a1.add(FloatVector.fromArray(S, residualTable, o + L).add(FloatVector.fromArray(S, residualTable, e + L)));
-                    b0 = b0.add(FloatVector.fromArray(S, residualTable, o2).add(FloatVector.fromArray(S, residualTable, e2)));
-                    b1 = b1.add(FloatVector.fromArray(S, residualTable, o2 + L).add(FloatVector.fromArray(S, residualTable, e2 + L)));
+                    int o = ((b << 8) + (residuals[r + b] & 0xff)) * nqPad;
+                    int e = ((b << 8) + (residuals[r + bpt + b] & 0xff)) * nqPad;
+                    a0 = a0.add(FloatVector.fromArray(S, residualTable, o));
+                    a1 = a1.add(FloatVector.fromArray(S, residualTable, o + L));
+                    b0 = b0.add(FloatVector.fromArray(S, residualTable, e));
+                    b1 = b1.add(FloatVector.fromArray(S, residualTable, e + L));
                 }
                 FloatVector inv = FloatVector.broadcast(S, invNorms[t]);
                 FloatVector inv2 = FloatVector.broadcast(S, invNorms[t + 1]);
                 m0 = m0.max(a0.mul(inv)).max(b0.mul(inv2));
                 m1 = m1.max(a1.mul(inv)).max(b1.mul(inv2));
             }
-            for (; t < to; t++) {
+            if (t < to) {
                 int c = codes[t] * nqPad;
                 FloatVector a0 = FloatVector.fromArray(S, centroidScores, c);
                 FloatVector a1 = FloatVector.fromArray(S, centroidScores, c + L);
                 int r = t * bpt;
                 for (int b = 0; b < bpt; b++) {
-                    int v = residuals[r + b] & 0xff;
-                    int base = b * rowsPerByte;
-                    int o = (base + (v >>> nbits)) * nqPad;
-                    int e = (base + np + (v & mask)) * nqPad;
-                    a0 = a0.add(FloatVector.fromArray(S, residualTable, o).add(FloatVector.fromArray(S, residualTable, e)));
-                    a1 = a1.add(FloatVector.fromArray(S, residualTable, o + L).add(FloatVector.fromArray(S, residualTable, e + L)));
+                    int o = ((b << 8) + (residuals[r + b] & 0xff)) * nqPad;
+                    a0 = a0.add(FloatVector.fromArray(S, residualTable, o));
+                    a1 = a1.add(FloatVector.fromArray(S, residualTable, o + L));
                 }
                 FloatVector inv = FloatVector.broadcast(S, invNorms[t]);
                 m0 = m0.max(a0.mul(inv));
@@ -736,10 +710,7 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
                 FloatVector a = FloatVector.fromArray(S, centroidScores, codes[t] * nqPad + i0);
                 int r = t * bpt;
                 for (int b = 0; b < bpt; b++) {
-                    int v = residuals[r + b] & 0xff;
-                    int base = b * rowsPerByte;
-                    a = a.add(FloatVector.fromArray(S, residualTable, (base + (v >>> nbits)) * nqPad + i0)
-                            .add(FloatVector.fromArray(S, residualTable, (base + np + (v & mask)) * nqPad + i0)));
+                    a = a.add(FloatVector.fromArray(S, residualTable, ((b << 8) + (residuals[r + b] & 0xff)) * nqPad + i0));
                 }
                 m = m.max(a.mul(invNorms[t]));
             }

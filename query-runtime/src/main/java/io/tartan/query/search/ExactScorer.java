@@ -41,7 +41,7 @@ public final class ExactScorer {
     public float score(int row) {
         int n = loc.at(row).tokens(loc.local(row), doc.codes, doc.residuals, doc.invNorms);
         return kernels.residualMaxSim(centroidScores, table, query.nqPad(), doc.codes, doc.residuals,
-                snap.residualBytesPerToken(), snap.codec().nbits(), doc.invNorms, 0, n, max);
+                snap.residualBytesPerToken(), doc.invNorms, 0, n, max);
     }
 
     /** Scores {@code rows[0..count)} and keeps the best {@code k} in {@code top}. */

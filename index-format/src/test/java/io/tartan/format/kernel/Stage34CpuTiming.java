@@ -17,8 +17,8 @@ import java.util.function.DoubleSupplier;
  * Stage 3 and 4 kernel variants (issue 17) at the 1× set's shapes, timed by thread CPU time and interleaved call by
  * call as {@code Stage1CpuTiming} does: stage 4 is the residual table and the exact MaxSim of 64 documents of 60
  * tokens (dim 128, nbits 2, 32 query tokens, 16,384 centroids), stage 3 the int8 centroid-only MaxSim of 5,930
- * documents of 50 cells. The full 256-row table (main before issue 17's stage 4 work) against the table split at each
- * byte's last dim, one and two tokens a step; the shipped kernels are timed through {@link LateInteractionKernels}.
+ * documents of 50 cells (random codes and residual bytes, so the table rows are hit more evenly than real residuals
+ * hit them). main's kernels (copied here) against the shipped ones, timed through {@link LateInteractionKernels}.
  * Usage: {@code Stage34CpuTiming [rounds]}; prints each variant's median, p25 and p75 in ms and a checksum per
  * variant (equal sums: the variants agree).
  */
@@ -56,20 +56,13 @@ public final class Stage34CpuTiming {
         byte[] int8 = new byte[CENTROIDS * 32];
         k.packScoresInt8x32(cs, CENTROIDS, int8);
         float[] full = new float[BPT * 256 * NQ];
-        float[] split = new float[full.length];
         float[] max = new float[NQ];
-        int[] buckets = ScalarLateInteractionKernels.byteBuckets(NBITS);
 
-        String[] names = {"s4 table full", "s4 table split", "s4 full 1 token", "s4 full 2 tokens", "s4 split 1 token",
-            "s4 shipped (table + MaxSim)", "s3 int8 toArray sum", "s3 int8 shipped"};
+        String[] names = {"s4 table", "s4 main 1 token a step", "s4 shipped", "s3 main toArray sum", "s3 shipped"};
         DoubleSupplier[] runs = {
-            () -> { fullTable(qt, weights, buckets, full); return full[5]; },
-            () -> { k.residualTable(qt, NQ, DIM, NBITS, weights, split); return split[5]; },
-            () -> docs4((f, t) -> full1(cs, full, codes, res, inv, f, t)),
-            () -> docs4((f, t) -> full2(cs, full, codes, res, inv, f, t)),
-            () -> docs4((f, t) -> split1(cs, split, codes, res, inv, f, t)),
-            () -> { k.residualTable(qt, NQ, DIM, NBITS, weights, split);
-                return docs4((f, t) -> k.residualMaxSim(cs, split, NQ, codes, res, BPT, inv, f, t, max)); },
+            () -> { k.residualTable(qt, NQ, DIM, NBITS, weights, full); return full[5]; },
+            () -> docs4((f, t) -> main1(cs, full, codes, res, inv, f, t)),
+            () -> docs4((f, t) -> k.residualMaxSim(cs, full, NQ, codes, res, BPT, inv, f, t, max)),
             () -> { double s = 0; for (int d = 0; d < DOCS3; d++) s += int8ToArray(int8, cells, d * LEN3, d * LEN3 + LEN3); return s; },
             () -> { double s = 0; for (int d = 0; d < DOCS3; d++) s += k.int8CentroidMaxSim32(int8, cells, d * LEN3, d * LEN3 + LEN3); return s; },
         };
@@ -107,34 +100,26 @@ public final class Stage34CpuTiming {
         return s;
     }
 
-    /** main's table: 256 rows a byte position, each a sum of the byte's 4 dims' terms. */
-    private static void fullTable(float[] qt, float[] w, int[] buckets, float[] out) {
-        int per = 8 / NBITS, nb = 1 << NBITS;
-        float[] scaled = new float[per * nb * NQ];
-        for (int b = 0; b < BPT; b++) {
-            for (int j = 0; j < per; j++) {
-                for (int k = 0; k < nb; k++) {
-                    FloatVector wk = FloatVector.broadcast(S, w[k]);
-                    for (int i0 = 0; i0 < NQ; i0 += L) {
-                        FloatVector.fromArray(S, qt, (b * per + j) * NQ + i0).mul(wk).intoArray(scaled, (j * nb + k) * NQ + i0);
-                    }
+    /** main's exact MaxSim for 32 query tokens on 16 lanes (both halves a token step); on 8 lanes per quarter. */
+    private static float main1(float[] cs, float[] table, int[] codes, byte[] res, float[] inv, int from, int to) {
+        if (L == 16) {
+            FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
+            for (int t = from; t < to; t++) {
+                int c = codes[t] * NQ;
+                FloatVector a0 = FloatVector.fromArray(S, cs, c);
+                FloatVector a1 = FloatVector.fromArray(S, cs, c + L);
+                int r = t * BPT;
+                for (int b = 0; b < BPT; b++) {
+                    int o = ((b << 8) + (res[r + b] & 0xff)) * NQ;
+                    a0 = a0.add(FloatVector.fromArray(S, table, o));
+                    a1 = a1.add(FloatVector.fromArray(S, table, o + L));
                 }
+                FloatVector w = FloatVector.broadcast(S, inv[t]);
+                m0 = m0.max(a0.mul(w));
+                m1 = m1.max(a1.mul(w));
             }
-            for (int v = 0; v < 256; v++) {
-                int o = (b * 256 + v) * NQ;
-                for (int i0 = 0; i0 < NQ; i0 += L) {
-                    FloatVector acc = FloatVector.fromArray(S, scaled, buckets[v * per] * NQ + i0);
-                    for (int j = 1; j < per; j++) {
-                        acc = acc.add(FloatVector.fromArray(S, scaled, (j * nb + buckets[v * per + j]) * NQ + i0));
-                    }
-                    acc.intoArray(out, o + i0);
-                }
-            }
+            return m0.add(m1).reduceLanes(VectorOperators.ADD);
         }
-    }
-
-    /** main's exact MaxSim (32 query tokens in two vectors on 16 lanes; on 8 lanes the same per 8-lane quarter). */
-    private static float full1(float[] cs, float[] table, int[] codes, byte[] res, float[] inv, int from, int to) {
         float total = 0;
         for (int i0 = 0; i0 < NQ; i0 += L) {
             FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
@@ -143,55 +128,6 @@ public final class Stage34CpuTiming {
                 int r = t * BPT;
                 for (int b = 0; b < BPT; b++) {
                     a = a.add(FloatVector.fromArray(S, table, ((b << 8) + (res[r + b] & 0xff)) * NQ + i0));
-                }
-                m = m.max(a.mul(inv[t]));
-            }
-            total += m.reduceLanes(VectorOperators.ADD);
-        }
-        return total;
-    }
-
-    private static float full2(float[] cs, float[] table, int[] codes, byte[] res, float[] inv, int from, int to) {
-        float total = 0;
-        for (int i0 = 0; i0 < NQ; i0 += L) {
-            FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            int t = from;
-            for (; t + 1 < to; t += 2) {
-                FloatVector a = FloatVector.fromArray(S, cs, codes[t] * NQ + i0);
-                FloatVector c = FloatVector.fromArray(S, cs, codes[t + 1] * NQ + i0);
-                int r = t * BPT;
-                for (int b = 0; b < BPT; b++) {
-                    a = a.add(FloatVector.fromArray(S, table, ((b << 8) + (res[r + b] & 0xff)) * NQ + i0));
-                    c = c.add(FloatVector.fromArray(S, table, ((b << 8) + (res[r + BPT + b] & 0xff)) * NQ + i0));
-                }
-                m = m.max(a.mul(inv[t])).max(c.mul(inv[t + 1]));
-            }
-            for (; t < to; t++) {
-                FloatVector a = FloatVector.fromArray(S, cs, codes[t] * NQ + i0);
-                int r = t * BPT;
-                for (int b = 0; b < BPT; b++) {
-                    a = a.add(FloatVector.fromArray(S, table, ((b << 8) + (res[r + b] & 0xff)) * NQ + i0));
-                }
-                m = m.max(a.mul(inv[t]));
-            }
-            total += m.reduceLanes(VectorOperators.ADD);
-        }
-        return total;
-    }
-
-    /** The split table (the shipped layout) one token a step. */
-    private static float split1(float[] cs, float[] table, int[] codes, byte[] res, float[] inv, int from, int to) {
-        int np = 256 >>> NBITS, mask = (1 << NBITS) - 1, rows = np + mask + 1;
-        float total = 0;
-        for (int i0 = 0; i0 < NQ; i0 += L) {
-            FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int t = from; t < to; t++) {
-                FloatVector a = FloatVector.fromArray(S, cs, codes[t] * NQ + i0);
-                int r = t * BPT;
-                for (int b = 0; b < BPT; b++) {
-                    int v = res[r + b] & 0xff;
-                    a = a.add(FloatVector.fromArray(S, table, (b * rows + (v >>> NBITS)) * NQ + i0)
-                            .add(FloatVector.fromArray(S, table, (b * rows + np + (v & mask)) * NQ + i0)));
                 }
                 m = m.max(a.mul(inv[t]));
             }

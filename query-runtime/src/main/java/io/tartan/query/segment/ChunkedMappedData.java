@@ -121,25 +121,11 @@ public final class ChunkedMappedData implements MappedData {
         return chunks[(int) (pos >>> shift)].getFloat((int) (pos & mask));
     }
 
-    /**
-     * Up to this many words are copied one by one: a direct buffer's bulk get is an {@code Unsafe.copyMemory} call
-     * into the VM, whose fixed cost exceeds the loads of a document's cells or codes (stage 3 reads ~5,900 of them).
-     */
-    private static final int WORD_BY_WORD = 128;
-
     @Override
     public void getInts(long pos, int[] dst, int off, int len) {
         while (len > 0) {
             int n = wordsInChunk(pos, len);
-            IntBuffer b = ints[(int) (pos >>> shift)];
-            int at = (int) (pos & mask) >>> 2;
-            if (n <= WORD_BY_WORD) {
-                for (int i = 0; i < n; i++) {
-                    dst[off + i] = b.get(at + i);
-                }
-            } else {
-                b.get(at, dst, off, n);
-            }
+            ints[(int) (pos >>> shift)].get((int) (pos & mask) >>> 2, dst, off, n);
             pos += 4L * n;
             off += n;
             len -= n;
@@ -150,15 +136,7 @@ public final class ChunkedMappedData implements MappedData {
     public void getFloats(long pos, float[] dst, int off, int len) {
         while (len > 0) {
             int n = wordsInChunk(pos, len);
-            FloatBuffer b = floats[(int) (pos >>> shift)];
-            int at = (int) (pos & mask) >>> 2;
-            if (n <= WORD_BY_WORD) {
-                for (int i = 0; i < n; i++) {
-                    dst[off + i] = b.get(at + i);
-                }
-            } else {
-                b.get(at, dst, off, n);
-            }
+            floats[(int) (pos >>> shift)].get((int) (pos & mask) >>> 2, dst, off, n);
             pos += 4L * n;
             off += n;
             len -= n;

@@ -706,7 +706,19 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
         float total = 0;
         for (int i0 = 0; i0 < nqPad; i0 += L) {
             FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int t = from; t < to; t++) {
+            int t = from;
+            // two tokens a step, as above: two independent add chains per query vector
+            for (; t + 1 < to; t += 2) {
+                FloatVector a = FloatVector.fromArray(S, centroidScores, codes[t] * nqPad + i0);
+                FloatVector c = FloatVector.fromArray(S, centroidScores, codes[t + 1] * nqPad + i0);
+                int r = t * bpt;
+                for (int b = 0; b < bpt; b++) {
+                    a = a.add(FloatVector.fromArray(S, residualTable, ((b << 8) + (residuals[r + b] & 0xff)) * nqPad + i0));
+                    c = c.add(FloatVector.fromArray(S, residualTable, ((b << 8) + (residuals[r + bpt + b] & 0xff)) * nqPad + i0));
+                }
+                m = m.max(a.mul(invNorms[t])).max(c.mul(invNorms[t + 1]));
+            }
+            if (t < to) {
                 FloatVector a = FloatVector.fromArray(S, centroidScores, codes[t] * nqPad + i0);
                 int r = t * bpt;
                 for (int b = 0; b < bpt; b++) {

@@ -664,30 +664,7 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
         }
         if (nqPad == 2 * L) {
             FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
-            int t = from;
-            // two tokens a step: four independent add chains instead of two, each still summed in byte order
-            for (; t + 1 < to; t += 2) {
-                int c = codes[t] * nqPad;
-                int d = codes[t + 1] * nqPad;
-                FloatVector a0 = FloatVector.fromArray(S, centroidScores, c);
-                FloatVector a1 = FloatVector.fromArray(S, centroidScores, c + L);
-                FloatVector b0 = FloatVector.fromArray(S, centroidScores, d);
-                FloatVector b1 = FloatVector.fromArray(S, centroidScores, d + L);
-                int r = t * bpt;
-                for (int b = 0; b < bpt; b++) {
-                    int o = ((b << 8) + (residuals[r + b] & 0xff)) * nqPad;
-                    int e = ((b << 8) + (residuals[r + bpt + b] & 0xff)) * nqPad;
-                    a0 = a0.add(FloatVector.fromArray(S, residualTable, o));
-                    a1 = a1.add(FloatVector.fromArray(S, residualTable, o + L));
-                    b0 = b0.add(FloatVector.fromArray(S, residualTable, e));
-                    b1 = b1.add(FloatVector.fromArray(S, residualTable, e + L));
-                }
-                FloatVector inv = FloatVector.broadcast(S, invNorms[t]);
-                FloatVector inv2 = FloatVector.broadcast(S, invNorms[t + 1]);
-                m0 = m0.max(a0.mul(inv)).max(b0.mul(inv2));
-                m1 = m1.max(a1.mul(inv)).max(b1.mul(inv2));
-            }
-            if (t < to) {
+            for (int t = from; t < to; t++) {
                 int c = codes[t] * nqPad;
                 FloatVector a0 = FloatVector.fromArray(S, centroidScores, c);
                 FloatVector a1 = FloatVector.fromArray(S, centroidScores, c + L);
@@ -706,19 +683,7 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
         float total = 0;
         for (int i0 = 0; i0 < nqPad; i0 += L) {
             FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            int t = from;
-            // two tokens a step, as above: two independent add chains per query vector
-            for (; t + 1 < to; t += 2) {
-                FloatVector a = FloatVector.fromArray(S, centroidScores, codes[t] * nqPad + i0);
-                FloatVector c = FloatVector.fromArray(S, centroidScores, codes[t + 1] * nqPad + i0);
-                int r = t * bpt;
-                for (int b = 0; b < bpt; b++) {
-                    a = a.add(FloatVector.fromArray(S, residualTable, ((b << 8) + (residuals[r + b] & 0xff)) * nqPad + i0));
-                    c = c.add(FloatVector.fromArray(S, residualTable, ((b << 8) + (residuals[r + bpt + b] & 0xff)) * nqPad + i0));
-                }
-                m = m.max(a.mul(invNorms[t])).max(c.mul(invNorms[t + 1]));
-            }
-            if (t < to) {
+            for (int t = from; t < to; t++) {
                 FloatVector a = FloatVector.fromArray(S, centroidScores, codes[t] * nqPad + i0);
                 int r = t * bpt;
                 for (int b = 0; b < bpt; b++) {

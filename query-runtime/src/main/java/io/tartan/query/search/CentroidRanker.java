@@ -81,25 +81,13 @@ final class CentroidRanker {
     /** The int8 table's centroid-only MaxSim of {@code rows[0..count)}, into {@code top} or {@code out}. */
     private static void scoreInt8(LateInteractionKernels kernels, IndexSnapshot snap, SearchScratch s, int[] rows,
             int count, TopK top, float[] out) {
-        DocBuffers doc = DocBuffers.get(snap.maxDoclen(), snap.residualBytesPerToken());
-        // two buffers (stage 3 leaves the token codes' one unused): the next document's cells are copied before this
-        // one is scored, so the copy's cache misses overlap the table loads instead of following them
-        int[] cur = doc.cells;
-        int[] next = doc.codes;
+        int[] cells = DocBuffers.get(snap.maxDoclen(), snap.residualBytesPerToken()).cells;
         RowLocator loc = new RowLocator(snap);
-        int m = count > 0 ? loc.at(rows[0]).cells(loc.local(rows[0]), cur) : 0;
         for (int j = 0; j < count; j++) {
-            int n = 0;
-            if (j + 1 < count) {
-                int r = rows[j + 1];
-                n = loc.at(r).cells(loc.local(r), next);
-            }
+            int row = rows[j];
+            int m = loc.at(row).cells(loc.local(row), cells);
             // in steps of the table: the common scale does not change the order
-            keep(top, out, j, rows[j], kernels.int8CentroidMaxSim32(s.int8Scores, cur, 0, m));
-            int[] t = cur;
-            cur = next;
-            next = t;
-            m = n;
+            keep(top, out, j, row, kernels.int8CentroidMaxSim32(s.int8Scores, cells, 0, m));
         }
     }
 

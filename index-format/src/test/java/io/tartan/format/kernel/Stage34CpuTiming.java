@@ -18,7 +18,8 @@ import java.util.function.DoubleSupplier;
  * call as {@code Stage1CpuTiming} does: stage 4 is the residual table and the exact MaxSim of 64 documents of 60
  * tokens (dim 128, nbits 2, 32 query tokens, 16,384 centroids), stage 3 the int8 centroid-only MaxSim of 5,930
  * documents of 50 cells (random codes and residual bytes, so the table rows are hit more evenly than real residuals
- * hit them). main's kernels (copied here) against the shipped ones, timed through {@link LateInteractionKernels}.
+ * hit them). The shipped kernels, timed through {@link LateInteractionKernels}, against variants copied here: main's
+ * int8 MaxSim (a lane sum through {@code toArray}) and the exact MaxSim two tokens a step (measured, not shipped).
  * Usage: {@code Stage34CpuTiming [rounds]}; prints each variant's median, p25 and p75 in ms and a checksum per
  * variant (equal sums: the variants agree).
  */
@@ -58,11 +59,11 @@ public final class Stage34CpuTiming {
         float[] full = new float[BPT * 256 * NQ];
         float[] max = new float[NQ];
 
-        String[] names = {"s4 table", "s4 main 1 token a step", "s4 shipped", "s3 main toArray sum", "s3 shipped"};
+        String[] names = {"s4 table", "s4 shipped (main's)", "s4 two tokens a step", "s3 main toArray sum", "s3 shipped"};
         DoubleSupplier[] runs = {
             () -> { k.residualTable(qt, NQ, DIM, NBITS, weights, full); return full[5]; },
-            () -> docs4((f, t) -> main1(cs, full, codes, res, inv, f, t)),
             () -> docs4((f, t) -> k.residualMaxSim(cs, full, NQ, codes, res, BPT, inv, f, t, max)),
+            () -> docs4((f, t) -> twoTokens(cs, full, NQ, codes, res, BPT, inv, f, t)),
             () -> { double s = 0; for (int d = 0; d < DOCS3; d++) s += int8ToArray(int8, cells, d * LEN3, d * LEN3 + LEN3); return s; },
             () -> { double s = 0; for (int d = 0; d < DOCS3; d++) s += k.int8CentroidMaxSim32(int8, cells, d * LEN3, d * LEN3 + LEN3); return s; },
         };
@@ -100,38 +101,74 @@ public final class Stage34CpuTiming {
         return s;
     }
 
-    /** main's exact MaxSim for 32 query tokens on 16 lanes (both halves a token step); on 8 lanes per quarter. */
-    private static float main1(float[] cs, float[] table, int[] codes, byte[] res, float[] inv, int from, int to) {
-        if (L == 16) {
+    /** Two tokens a step (independent add chains), the variant of e48e277: same floats as main's kernel. */
+    private static float twoTokens(float[] centroidScores, float[] residualTable, int nqPad, int[] codes,
+            byte[] residuals, int bpt, float[] invNorms, int from, int to) {
+        if (nqPad == 2 * L) {
             FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
-            for (int t = from; t < to; t++) {
-                int c = codes[t] * NQ;
-                FloatVector a0 = FloatVector.fromArray(S, cs, c);
-                FloatVector a1 = FloatVector.fromArray(S, cs, c + L);
-                int r = t * BPT;
-                for (int b = 0; b < BPT; b++) {
-                    int o = ((b << 8) + (res[r + b] & 0xff)) * NQ;
-                    a0 = a0.add(FloatVector.fromArray(S, table, o));
-                    a1 = a1.add(FloatVector.fromArray(S, table, o + L));
+            int t = from;
+            // two tokens a step: four independent add chains instead of two, each still summed in byte order
+            for (; t + 1 < to; t += 2) {
+                int c = codes[t] * nqPad;
+                int d = codes[t + 1] * nqPad;
+                FloatVector a0 = FloatVector.fromArray(S, centroidScores, c);
+                FloatVector a1 = FloatVector.fromArray(S, centroidScores, c + L);
+                FloatVector b0 = FloatVector.fromArray(S, centroidScores, d);
+                FloatVector b1 = FloatVector.fromArray(S, centroidScores, d + L);
+                int r = t * bpt;
+                for (int b = 0; b < bpt; b++) {
+                    int o = ((b << 8) + (residuals[r + b] & 0xff)) * nqPad;
+                    int e = ((b << 8) + (residuals[r + bpt + b] & 0xff)) * nqPad;
+                    a0 = a0.add(FloatVector.fromArray(S, residualTable, o));
+                    a1 = a1.add(FloatVector.fromArray(S, residualTable, o + L));
+                    b0 = b0.add(FloatVector.fromArray(S, residualTable, e));
+                    b1 = b1.add(FloatVector.fromArray(S, residualTable, e + L));
                 }
-                FloatVector w = FloatVector.broadcast(S, inv[t]);
-                m0 = m0.max(a0.mul(w));
-                m1 = m1.max(a1.mul(w));
+                FloatVector inv = FloatVector.broadcast(S, invNorms[t]);
+                FloatVector inv2 = FloatVector.broadcast(S, invNorms[t + 1]);
+                m0 = m0.max(a0.mul(inv)).max(b0.mul(inv2));
+                m1 = m1.max(a1.mul(inv)).max(b1.mul(inv2));
             }
-            return m0.add(m1).reduceLanes(VectorOperators.ADD);
+            if (t < to) {
+                int c = codes[t] * nqPad;
+                FloatVector a0 = FloatVector.fromArray(S, centroidScores, c);
+                FloatVector a1 = FloatVector.fromArray(S, centroidScores, c + L);
+                int r = t * bpt;
+                for (int b = 0; b < bpt; b++) {
+                    int o = ((b << 8) + (residuals[r + b] & 0xff)) * nqPad;
+                    a0 = a0.add(FloatVector.fromArray(S, residualTable, o));
+                    a1 = a1.add(FloatVector.fromArray(S, residualTable, o + L));
+                }
+                FloatVector inv = FloatVector.broadcast(S, invNorms[t]);
+                m0 = m0.max(a0.mul(inv));
+                m1 = m1.max(a1.mul(inv));
+            }
+            return to > from ? m0.add(m1).reduceLanes(VectorOperators.ADD) : 0f;
         }
         float total = 0;
-        for (int i0 = 0; i0 < NQ; i0 += L) {
+        for (int i0 = 0; i0 < nqPad; i0 += L) {
             FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int t = from; t < to; t++) {
-                FloatVector a = FloatVector.fromArray(S, cs, codes[t] * NQ + i0);
-                int r = t * BPT;
-                for (int b = 0; b < BPT; b++) {
-                    a = a.add(FloatVector.fromArray(S, table, ((b << 8) + (res[r + b] & 0xff)) * NQ + i0));
+            int t = from;
+            // two tokens a step, as above: two independent add chains per query vector
+            for (; t + 1 < to; t += 2) {
+                FloatVector a = FloatVector.fromArray(S, centroidScores, codes[t] * nqPad + i0);
+                FloatVector c = FloatVector.fromArray(S, centroidScores, codes[t + 1] * nqPad + i0);
+                int r = t * bpt;
+                for (int b = 0; b < bpt; b++) {
+                    a = a.add(FloatVector.fromArray(S, residualTable, ((b << 8) + (residuals[r + b] & 0xff)) * nqPad + i0));
+                    c = c.add(FloatVector.fromArray(S, residualTable, ((b << 8) + (residuals[r + bpt + b] & 0xff)) * nqPad + i0));
                 }
-                m = m.max(a.mul(inv[t]));
+                m = m.max(a.mul(invNorms[t])).max(c.mul(invNorms[t + 1]));
             }
-            total += m.reduceLanes(VectorOperators.ADD);
+            if (t < to) {
+                FloatVector a = FloatVector.fromArray(S, centroidScores, codes[t] * nqPad + i0);
+                int r = t * bpt;
+                for (int b = 0; b < bpt; b++) {
+                    a = a.add(FloatVector.fromArray(S, residualTable, ((b << 8) + (residuals[r + b] & 0xff)) * nqPad + i0));
+                }
+                m = m.max(a.mul(invNorms[t]));
+            }
+            total += to > from ? m.reduceLanes(VectorOperators.ADD) : 0f;
         }
         return total;
     }

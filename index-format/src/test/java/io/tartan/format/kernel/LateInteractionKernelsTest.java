@@ -29,8 +29,9 @@ class LateInteractionKernelsTest {
     void simdMatchesScalarAndResidualScoresEqualMaxSimOverDecompressedVectors() {
         Random rnd = new Random(3);
         for (int nbits : new int[] {1, 2, 4}) {
+            // 24 dims: byte counts (3, 6, 12) that are no multiple of anything the vectors hold
+            for (int dim : new int[] {32, 24})
             for (int nq : new int[] {5, 16, 32, 40}) {
-                int dim = 32;
                 int nqPad = (nq + 15) / 16 * 16;
                 float[] centres = TestVectors.unitRows(rnd, 37, dim);
                 float[] docs = TestVectors.clustered(rnd, centres, dim, 300, 0.5f, null);
@@ -79,10 +80,23 @@ class LateInteractionKernelsTest {
                     inv[t] = (float) (1 / Math.sqrt(norm));
                 }
                 float[] max = new float[nqPad];
+                // odd lengths, one token, none: the unrolled kernels' tails
+                byte[] t8 = new byte[37 * 32];
+                if (nqPad == 32) {
+                    ref.packScoresInt8x32(sRef, 37, t8);
+                }
+                for (int[] r : new int[][] {{0, 0}, {3, 4}, {7, 10}, {7, 66}, {1, 300}}) {
+                    assertEquals(ref.residualMaxSim(sRef, tRef, nqPad, c.codes(), c.residuals(), bpt, inv, r[0], r[1], max),
+                            simd.residualMaxSim(sRef, tSimd, nqPad, c.codes(), c.residuals(), bpt, inv, r[0], r[1], max),
+                            1e-4, () -> java.util.Arrays.toString(r));
+                    // (an all-zero table where nqPad is not 32: the sums are then 0, the tails still run)
+                    assertEquals(ref.int8CentroidMaxSim32(t8, c.codes(), r[0], r[1]),
+                            simd.int8CentroidMaxSim32(t8, c.codes(), r[0], r[1]), () -> java.util.Arrays.toString(r));
+                }
                 for (int from = 0; from < 300; from += 60) {
                     float want = MaxSim.score(q, java.util.Arrays.copyOfRange(dec, from * dim, (from + 60) * dim), dim);
                     assertEquals(want, ref.residualMaxSim(sRef, tRef, nqPad, c.codes(), c.residuals(), bpt, inv, from, from + 60, max), 1e-4);
-                    assertEquals(want, simd.residualMaxSim(sRef, tRef, nqPad, c.codes(), c.residuals(), bpt, inv, from, from + 60, max), 1e-4);
+                    assertEquals(want, simd.residualMaxSim(sRef, tSimd, nqPad, c.codes(), c.residuals(), bpt, inv, from, from + 60, max), 1e-4);
                     float cRefScore = ref.centroidMaxSim(sRef, nqPad, c.codes(), from, from + 60, null, max);
                     assertEquals(cRefScore, simd.centroidMaxSim(sRef, nqPad, c.codes(), from, from + 60, null, max), 1e-4);
                     if (nqPad == 32) {

@@ -12,7 +12,8 @@ import java.nio.file.Path;
 
 /**
  * The top 10 (doc id and score, rank by rank) of every synthetic query with one mode's defaults, one line a hit, so two
- * builds' results can be diffed: {@code TopTenDump <index> <synth> <out.tsv> [fast|plaid]}.
+ * builds' results can be diffed; the score also as its float bits, so equal files mean bit-identical scores:
+ * {@code TopTenDump <index> <synth> <out.tsv> [fast|plaid]}.
  */
 public final class TopTenDump {
     public static void main(String[] args) throws Exception {
@@ -25,7 +26,7 @@ public final class TopTenDump {
                 SearchResult r = idx.search(queries.vectors(qi), 10, sp);
                 int rank = 0;
                 for (SearchHit h : r.hits()) {
-                    out.printf("%d\t%d\t%s\t%.7g%n", qi, ++rank, h.docId(), h.score());
+                    out.printf("%d\t%d\t%s\t%.7g\t%08x%n", qi, ++rank, h.docId(), h.score(), Float.floatToRawIntBits(h.score()));
                 }
             }
         }

@@ -186,7 +186,7 @@ public final class IndexJob {
             boolean text = !reader.precomputed();
             if (!text && cfg.textAnalysisProfile() != TextAnalysis.ENGLISH) {
                 // a metadata-only text index analyzes nothing; silently dropping the choice would hide a mistake
-                throw new IllegalArgumentException("text_analysis " + cfg.textAnalysis() + " needs text input, but "
+                throw new IndexJobException("text_analysis " + cfg.textAnalysis() + " needs text input, but "
                         + cfg.input() + " holds precomputed vectors (no text, so no BM25 index)");
             }
             EncoderSpec spec = new EncoderSpec(cfg.modelConfig(), cfg.docMaxlen(), cfg.encoderDevice(),

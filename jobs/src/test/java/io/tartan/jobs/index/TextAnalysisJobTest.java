@@ -147,6 +147,17 @@ class TextAnalysisJobTest {
     }
 
     @Test
+    void precomputedVectorsHaveNoTextToAnalyze() throws IOException {
+        Path npy = tmp.resolve("npy");
+        new NpyFixture(40, 16, 4, 3).write(npy);
+        String out = tmp.resolve("npy-index").toString();
+        IndexJobException e = assertThrows(IndexJobException.class, () -> IndexJob.run(sc, IndexConfig.parse(
+                new String[] {"--input", npy.toString(), "--output", out, "--text_analysis", "english-minimal"})));
+        assertTrue(e.getMessage().contains("precomputed vectors"), e.getMessage());
+        assertFalse(Files.exists(Path.of(out, "metadata")), "nothing committed");
+    }
+
+    @Test
     void bm25RankingsFollowTheProfileAndEqualLuceneBuiltByHand() throws IOException {
         try (TartanIndex e = TartanIndex.open(english); TartanIndex m = TartanIndex.open(minimal)) {
             // stemming: only Porter conflates "running" with "run"

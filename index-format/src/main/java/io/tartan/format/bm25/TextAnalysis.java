@@ -65,11 +65,6 @@ public enum TextAnalysis {
                     s = new StopFilter(s, EnglishAnalyzer.ENGLISH_STOP_WORDS_SET);
                     return new TokenStreamComponents(t, new EnglishMinimalStemFilter(s));
                 }
-
-                @Override
-                protected TokenStream normalize(String field, TokenStream in) {
-                    return new LowerCaseFilter(in);
-                }
             };
         };
     }

@@ -14,6 +14,8 @@ public final class FormatVersion {
     public static final int MINOR_TEXT_INDEXES = 1;
     /** Minor version of a manifest whose documents were token-pooled (settings {@code pool-factor} > 1). */
     public static final int MINOR_POOLING = 2;
+    /** Minor version of a manifest whose BM25 text has a non-default analysis (settings {@code text-analysis}). */
+    public static final int MINOR_TEXT_ANALYSIS = 3;
 
     private FormatVersion() {
     }

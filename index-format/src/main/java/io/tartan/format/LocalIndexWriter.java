@@ -82,7 +82,7 @@ public final class LocalIndexWriter implements AutoCloseable {
         if (current == null) {
             currentPath = IndexLayout.newShardPath(String.format("part-%05d", shards.size()));
             current = ShardWriter.create(conf, layout, currentPath, ShardSpec.of(settings));
-            currentText = settings.hasTextIndexes() ? new TextIndexWriter(settings.hasText()) : null;
+            currentText = settings.hasTextIndexes() ? new TextIndexWriter(settings.hasText(), settings.textAnalysisOrDefault()) : null;
         }
         current.write(ShardRow.of(pid, docId, c, settings.codeWidth(), metadata));
         if (currentText != null) {

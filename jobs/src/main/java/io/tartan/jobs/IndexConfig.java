@@ -1,5 +1,7 @@
 package io.tartan.jobs;
 
+import io.tartan.format.bm25.TextAnalysis;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Serializable;
@@ -56,6 +58,8 @@ import java.util.Properties;
  * @param poolFactor                 token pooling (ColBERT/PyLate {@code pool_factor}): each document keeps
  *                                   {@code max(1, ⌊tokens / pool_factor⌋)} Ward-clustered, mean-pooled vectors;
  *                                   1 = off ({@link io.tartan.jobs.pool.TokenPooler})
+ * @param textAnalysis               the analysis of the BM25 text index ({@link TextAnalysis} id: {@code english},
+ *                                   the default, or {@code english-minimal}); fixed for the index's life
  */
 public record IndexConfig(
         String input, String output, String format, String modelConfig, int nbits, int docMaxlen, int queryMaxlen,
@@ -63,7 +67,8 @@ public record IndexConfig(
         long seed, double shardTargetMb, int minShards, double samplePartitionMb, double inputSplitMb,
         double maxRejectFraction, int assignGroups, int assignNprobe,
         int codecSampleTokens, int agreementSampleTokens, int encoderBatchSize, int encoderThreads,
-        String encoderDevice, int dim, String encoderId, int kmeansGroups, int kmeansRefineNiters, int poolFactor)
+        String encoderDevice, int dim, String encoderId, int kmeansGroups, int kmeansRefineNiters, int poolFactor,
+        String textAnalysis)
         implements Serializable {
 
     /** Every key with its default; the order is the order of {@code conf/index.properties}. */
@@ -78,6 +83,7 @@ public record IndexConfig(
         d.put("nbits", "2");
         d.put("doc_maxlen", "0");
         d.put("pool_factor", "1");
+        d.put("text_analysis", TextAnalysis.ENGLISH.id());
         d.put("query_maxlen", "0");
         d.put("ncentroids", "0");
         d.put("kmeans_niters", "4");
@@ -178,7 +184,8 @@ public record IndexConfig(
                 d(v, "max_reject_fraction"), i(v, "assign_groups"), i(v, "assign_nprobe"),
                 i(v, "codec_sample_tokens"), i(v, "agreement_sample_tokens"), i(v, "encoder_batch_size"),
                 i(v, "encoder_threads"), v.get("encoder_device"), i(v, "dim"), v.get("encoder_id"),
-                i(v, "kmeans_groups"), i(v, "kmeans_refine_niters"), i(v, "pool_factor"));
+                i(v, "kmeans_groups"), i(v, "kmeans_refine_niters"), i(v, "pool_factor"),
+                v.get("text_analysis").trim());
         c.validate();
         return c;
     }
@@ -190,6 +197,11 @@ public record IndexConfig(
         require(nbits == 1 || nbits == 2 || nbits == 4, "nbits must be 1, 2 or 4, got " + nbits);
         require(docMaxlen >= 0 && queryMaxlen >= 0, "doc_maxlen and query_maxlen must be >= 0");
         require(poolFactor >= 1, "pool_factor must be >= 1 (1 = no pooling), got " + poolFactor);
+        try {
+            TextAnalysis.of(textAnalysis);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("text_analysis: " + e.getMessage(), e);
+        }
         require(ncentroids >= 0, "ncentroids must be >= 0 (0 = from the corpus: ColBERT's formula), got " + ncentroids);
         require(kmeansNiters >= 0, "kmeans_niters must be >= 0, got " + kmeansNiters);
         require(kmeansMaxPointsPerCentroid >= 1, "kmeans_max_points_per_centroid must be >= 1");
@@ -235,6 +247,11 @@ public record IndexConfig(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(k + " must be a number, got '" + v.get(k) + "'");
         }
+    }
+
+    /** The BM25 text analysis this build asks for. */
+    public TextAnalysis textAnalysisProfile() {
+        return TextAnalysis.of(textAnalysis);
     }
 
     /** True for the formats that carry token vectors instead of text. */

@@ -2,6 +2,7 @@ package io.tartan.jobs;
 
 import io.tartan.encoders.TokenEncoder;
 import io.tartan.format.BuildCommit;
+import io.tartan.format.bm25.TextAnalysis;
 import io.tartan.format.IndexLayout;
 import io.tartan.format.codec.CentroidCodes;
 import io.tartan.format.codec.CodecFile;
@@ -183,6 +184,11 @@ public final class IndexJob {
         private BuildSummary stages() {
             CorpusReader reader = CorpusReaders.open(cfg, conf);
             boolean text = !reader.precomputed();
+            if (!text && cfg.textAnalysisProfile() != TextAnalysis.ENGLISH) {
+                // a metadata-only text index analyzes nothing; silently dropping the choice would hide a mistake
+                throw new IndexJobException("text_analysis " + cfg.textAnalysis() + " needs text input, but "
+                        + cfg.input() + " holds precomputed vectors (no text, so no BM25 index)");
+            }
             EncoderSpec spec = new EncoderSpec(cfg.modelConfig(), cfg.docMaxlen(), cfg.encoderDevice(),
                     Math.max(1, cfg.encoderThreads()), cfg.encoderBatchSize());
             TokenPooler pooler = new TokenPooler(cfg.poolFactor());
@@ -337,7 +343,7 @@ public final class IndexJob {
             Broadcast<byte[]> codecB = sc.broadcast(CodecFile.write(codec));
             Broadcast<CentroidAssigner> assignerB = sc.broadcast(assigner);
             ShardBuilder.Context ctx = new ShardBuilder.Context(hc, cfg.output(), dim, cfg.nbits(), k,
-                    CentroidCodes.width(k), spec, pooler, codecB, assignerB, textIndex);
+                    CentroidCodes.width(k), spec, pooler, codecB, assignerB, textIndex, cfg.textAnalysisProfile());
             // one task a shard, each over its run of consecutive pass-1 ranges
             JavaPairRDD<Long, SourceDoc> shardDocs = ConsecutivePartitions.join(docsByPid, per);
             JavaRDD<ShardResult> built = text
@@ -359,7 +365,8 @@ public final class IndexJob {
             List<DataFile> ivfFiles = results.stream().map(ShardResult::ivf).toList();
             List<DataFile> textFiles = results.stream().map(ShardResult::textIndex).toList();
             IndexSettings settings = new IndexSettings(dim, cfg.nbits(), k, enc.docMaxlen, enc.queryMaxlen,
-                    enc.encoderId, enc.checksum, IndexSettings.MAXSIM_COSINE, textIndex).withPoolFactor(cfg.poolFactor());
+                    enc.encoderId, enc.checksum, IndexSettings.MAXSIM_COSINE, textIndex).withPoolFactor(cfg.poolFactor())
+                    .withTextAnalysis(cfg.textAnalysisProfile());
             Manifest m = clock.time("commit", () -> BuildCommit.commit(conf, layout, settings, codec, shardFiles,
                     textFiles, ivfFiles, properties(reader)));
             LOG.info("committed {} (version {}, snapshot {})", layout.manifest(m.version()), m.version(),
@@ -426,6 +433,7 @@ public final class IndexJob {
             p.put("build.kmeans_groups", Integer.toString(cfg.kmeansGroups()));
             p.put("build.kmeans_refine_niters", Integer.toString(cfg.kmeansRefineNiters()));
             p.put("build.pool_factor", Integer.toString(cfg.poolFactor()));
+            p.put("build.text_analysis", cfg.textAnalysisProfile().id());
             p.put("build.spark_master", sc.master());
             return p;
         }

@@ -8,6 +8,7 @@ import io.tartan.format.io.IndexFiles;
 import io.tartan.format.kmeans.CentroidAssigner;
 import io.tartan.format.manifest.CommitConflictException;
 import io.tartan.format.manifest.DataFile;
+import io.tartan.format.bm25.TextAnalysis;
 import io.tartan.format.manifest.IndexSettings;
 import io.tartan.format.manifest.Manifest;
 import io.tartan.format.manifest.ManifestStore;
@@ -97,6 +98,11 @@ public final class UpdateJob implements Callable<Integer> {
     @Option(names = "--upsert", description = "documents to add or replace (file or directory, as `tartan index "
             + "--input`); an id already in the index replaces that document")
     String upsert;
+
+    @Option(names = {"--text-analysis", "--text_analysis"}, description = "OPTIONAL check: the BM25 text analysis "
+            + "the caller expects (english, english-minimal). Updates always analyze with the index's own; asking for "
+            + "another is an error, since one index never mixes two")
+    String textAnalysis;
 
     @Option(names = "--delete", description = "file of document ids to delete, one per line (# comments)")
     String delete;
@@ -191,6 +197,19 @@ public final class UpdateJob implements Callable<Integer> {
         return MaintenanceCli.parse(new UpdateJob(), args);
     }
 
+    /**
+     * Fails unless {@code asked} is the index's text analysis: documents analyzed another way would get BM25 terms
+     * that the index's queries never match (FORMAT.md section 11).
+     */
+    static void requireSameTextAnalysis(IndexSettings settings, TextAnalysis asked) {
+        TextAnalysis has = settings.textAnalysisOrDefault();
+        if (asked != has) {
+            throw new IndexJobException("the index's text analysis is " + has + "; an update keeps it and cannot "
+                    + "switch to " + asked + " (one index never mixes two): rebuild the index with `tartan index "
+                    + "--text-analysis " + asked + "` instead; nothing was written");
+        }
+    }
+
     @Override
     public Integer call() {
         return MaintenanceCli.inSpark("tartan update " + index, jsc -> run(jsc).toJson());
@@ -203,8 +222,12 @@ public final class UpdateJob implements Callable<Integer> {
         if (rebuildIfDrift && corpus == null) {
             throw new IllegalArgumentException("--rebuild-if-drift needs --corpus URI (the whole current corpus)");
         }
+        TextAnalysis asked = textAnalysis == null ? null : TextAnalysis.of(textAnalysis);
         hadoop.applyTo(sc.hadoopConfiguration());
         Run r = new Run(sc);
+        if (asked != null) {
+            requireSameTextAnalysis(r.store.readLatest().settings(), asked);
+        }
         try {
             return r.run();
         } finally {
@@ -487,7 +510,7 @@ public final class UpdateJob implements Callable<Integer> {
             Broadcast<CentroidAssigner> assignerB = sc.broadcast(assigner);
             ShardBuilder.Context ctx = new ShardBuilder.Context(hc, index, dim, settings.nbits(),
                     settings.numCentroids(), settings.codeWidth(), spec, new TokenPooler(settings.poolFactorOrOne()),
-                    up.codec, assignerB, settings.textIndex());
+                    up.codec, assignerB, settings.textIndex(), settings.textAnalysisOrDefault());
             JavaRDD<ShardResult> built = up.text
                     ? up.docsByPid.zipPartitions(up.sample, (d, s) -> ShardBuilder.build(TaskContext.getPartitionId(),
                             d, s, ctx))

@@ -1,13 +1,12 @@
 package io.tartan.format.bm25;
 
-import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.search.similarities.Similarity;
 
 /**
- * The fields, analyzer and similarity of a shard's text index (FORMAT.md section 11). Writers and readers take them
- * from here only, so a query is analyzed exactly as the documents were.
+ * The fields and similarity of a shard's text index (FORMAT.md section 11). Writers and readers take them
+ * from here only; the analysis is the index's {@link TextAnalysis}, so a query is analyzed exactly as the documents
+ * were.
  */
 public final class TextIndexSchema {
     /** The shard pid: numeric doc values and a stored value. */
@@ -30,11 +29,6 @@ public final class TextIndexSchema {
     public static final float B = 0.4f;
 
     private TextIndexSchema() {
-    }
-
-    /** English: standard tokenizer, possessives, lower case, English stop words, Porter stemming. */
-    public static Analyzer analyzer() {
-        return new EnglishAnalyzer();
     }
 
     public static Similarity similarity() {

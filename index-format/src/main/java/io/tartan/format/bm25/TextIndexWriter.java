@@ -40,10 +40,13 @@ public final class TextIndexWriter implements AutoCloseable {
     private long maxPid = -1;
     private long lastPid = -1;
 
-    /** @param text whether documents carry text (false: a metadata-only index for precomputed vectors) */
-    public TextIndexWriter(boolean text) {
+    /**
+     * @param text     whether documents carry text (false: a metadata-only index for precomputed vectors)
+     * @param analysis the index's text analysis (settings {@code text-analysis}); every shard of an index uses one
+     */
+    public TextIndexWriter(boolean text, TextAnalysis analysis) {
         this.text = text;
-        IndexWriterConfig c = new IndexWriterConfig(TextIndexSchema.analyzer())
+        IndexWriterConfig c = new IndexWriterConfig(analysis.analyzer())
                 .setSimilarity(TextIndexSchema.similarity())
                 .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
                 // a log merge policy merges adjacent segments only, so Lucene doc ids keep the insertion (pid) order

@@ -2,6 +2,7 @@ package io.tartan.format.manifest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.tartan.format.bm25.TextAnalysis;
 import io.tartan.format.codec.CentroidCodes;
 import io.tartan.format.codec.ResidualPacking;
 
@@ -15,6 +16,9 @@ import io.tartan.format.codec.ResidualPacking;
  * @param poolFactor the {@code pool_factor} the documents' token vectors were pooled with (format 1.2, FORMAT.md
  *                   section 4.1): each document stores about {@code 1/pool_factor} of its tokens, Ward-clustered and
  *                   mean-pooled; null (absent) means 1, no pooling. Writers that add documents MUST pool them alike
+ * @param textAnalysis the analysis of the BM25 text (format 1.3, FORMAT.md section 11), a {@link TextAnalysis} id;
+ *                     null (absent) means {@code english}, the analysis of every index before 1.3. Only with
+ *                     {@code text-index = bm25}; writers that add documents MUST analyze them alike
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record IndexSettings(
@@ -27,16 +31,25 @@ public record IndexSettings(
         @JsonProperty("encoder-checksum") String encoderChecksum,
         @JsonProperty("similarity") String similarity,
         @JsonProperty("text-index") String textIndex,
-        @JsonProperty("pool-factor") Integer poolFactor) {
+        @JsonProperty("pool-factor") Integer poolFactor,
+        @JsonProperty("text-analysis") String textAnalysis) {
 
     public static final String MAXSIM_COSINE = "maxsim-cosine";
     public static final String TEXT_BM25 = "bm25";
     public static final String TEXT_METADATA = "metadata";
 
+    /** Settings with the default text analysis (format 1.0 to 1.2). */
+    public IndexSettings(int dim, int nbits, int numCentroids, int docMaxlen, int queryMaxlen, String encoderId,
+            String encoderChecksum, String similarity, String textIndex, Integer poolFactor) {
+        this(dim, nbits, numCentroids, docMaxlen, queryMaxlen, encoderId, encoderChecksum, similarity, textIndex,
+                poolFactor, null);
+    }
+
     /** Settings without token pooling (format 1.0 or 1.1). */
     public IndexSettings(int dim, int nbits, int numCentroids, int docMaxlen, int queryMaxlen, String encoderId,
             String encoderChecksum, String similarity, String textIndex) {
-        this(dim, nbits, numCentroids, docMaxlen, queryMaxlen, encoderId, encoderChecksum, similarity, textIndex, null);
+        this(dim, nbits, numCentroids, docMaxlen, queryMaxlen, encoderId, encoderChecksum, similarity, textIndex,
+                (Integer) null);
     }
 
     /** Settings without text indexes (format 1.0). */
@@ -53,7 +66,22 @@ public record IndexSettings(
     /** The same settings with {@code pool-factor} recorded only when it pools (the lowest version that expresses it). */
     public IndexSettings withPoolFactor(int factor) {
         return new IndexSettings(dim, nbits, numCentroids, docMaxlen, queryMaxlen, encoderId, encoderChecksum,
-                similarity, textIndex, factor > 1 ? Integer.valueOf(factor) : null);
+                similarity, textIndex, factor > 1 ? Integer.valueOf(factor) : null, textAnalysis);
+    }
+
+    /** The analysis of the BM25 text; {@link TextAnalysis#ENGLISH} when the field is absent. */
+    public TextAnalysis textAnalysisOrDefault() {
+        return TextAnalysis.of(textAnalysis);
+    }
+
+    /**
+     * The same settings with {@code text-analysis} recorded only when it is not the default (the lowest version that
+     * expresses it) and the index keeps text (a metadata-only text index analyzes nothing).
+     */
+    public IndexSettings withTextAnalysis(TextAnalysis analysis) {
+        String id = analysis == TextAnalysis.ENGLISH || !hasText() ? null : analysis.id();
+        return new IndexSettings(dim, nbits, numCentroids, docMaxlen, queryMaxlen, encoderId, encoderChecksum,
+                similarity, textIndex, poolFactor, id);
     }
 
     /** Whether shards have text indexes at all (BM25 or metadata only). */
@@ -94,6 +122,18 @@ public record IndexSettings(
         }
         if (textIndex != null && !TEXT_BM25.equals(textIndex) && !TEXT_METADATA.equals(textIndex)) {
             throw new io.tartan.format.UnsupportedFormatException(where + ": unsupported text-index '" + textIndex + "'");
+        }
+        if (textAnalysis != null) {
+            try {
+                TextAnalysis.of(textAnalysis);
+            } catch (IllegalArgumentException e) {
+                throw new io.tartan.format.UnsupportedFormatException(where + ": settings: " + e.getMessage()
+                        + " (written by a newer Tartan?)");
+            }
+            if (!hasText()) {
+                throw new io.tartan.format.IndexFormatException(where + ": settings: text-analysis '" + textAnalysis
+                        + "' needs text-index = bm25, got " + textIndex);
+            }
         }
     }
 }

@@ -58,7 +58,8 @@ public record Manifest(
             String operation, IndexSettings settings, DataFile codec, List<DataFile> shards, List<DataFile> ivf,
             List<DataFile> deletes, List<DataFile> textIndexes, Summary summary, Map<String, String> properties) {
         // the lowest version that expresses the snapshot (FORMAT.md section 1)
-        int minor = settings.poolFactorOrOne() > 1 ? FormatVersion.MINOR_POOLING
+        int minor = settings.textAnalysis() != null ? FormatVersion.MINOR_TEXT_ANALYSIS
+                : settings.poolFactorOrOne() > 1 ? FormatVersion.MINOR_POOLING
                 : settings.hasTextIndexes() ? FormatVersion.MINOR_TEXT_INDEXES : FormatVersion.MINOR;
         return new Manifest(FormatVersion.MAJOR, minor, version, snapshotId, parentSnapshotId,
                 timestampMs, operation, settings, codec, shards, ivf, deletes, textIndexes, summary, properties);

@@ -40,7 +40,7 @@ class TextIndexFilesTest {
     void aWrittenTextIndexReadsBackInPidOrderWithTextAndMetadata() throws Exception {
         IndexLayout layout = new IndexLayout(dir.toUri().toString());
         DataFile f;
-        try (TextIndexWriter w = new TextIndexWriter(true)) {
+        try (TextIndexWriter w = new TextIndexWriter(true, TextAnalysis.ENGLISH)) {
             w.add(new TextIndexDoc(3, "a", "Zebrafish regenerate hearts", Map.of("year", "2020", "lang", "en")));
             w.add(new TextIndexDoc(5, "b", "Glaciers carve valleys", null));
             assertThrows(IllegalArgumentException.class, () -> w.add(new TextIndexDoc(4, "c", "late", null)));
@@ -66,7 +66,7 @@ class TextIndexFilesTest {
 
     @Test
     void aMetadataOnlyIndexHasNoBody() throws Exception {
-        try (TextIndexWriter w = new TextIndexWriter(false)) {
+        try (TextIndexWriter w = new TextIndexWriter(false, TextAnalysis.ENGLISH)) {
             w.add(new TextIndexDoc(0, "a", null, Map.of("k", "v")));
             DataFile f = w.finish(conf, new IndexLayout(dir.toUri().toString()), "data/m.bm25.zip");
             byte[] bytes = IndexFiles.readAll(conf, new IndexLayout(dir.toUri().toString()).resolve(f.path()));

@@ -2,6 +2,7 @@ package io.tartan.format.manifest;
 
 import io.tartan.format.IndexFormatException;
 import io.tartan.format.UnsupportedFormatException;
+import io.tartan.format.bm25.TextAnalysis;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,43 @@ public class ManifestJsonTest {
         assertEquals(2, back.settings().poolFactorOrOne());
         assertBad(text.replace("\"pool-factor\" : 2", "\"pool-factor\" : 0")
                 .replace("v1.manifest.json", "x"), "pool-factor");
+    }
+
+    @Test
+    void textAnalysisIsFormat13AndAbsentMeansEnglish() {
+        Manifest plain = sample(1);
+        IndexSettings bm25 = new IndexSettings(128, 2, 16384, 220, 32, "e5", "sha256:ab", IndexSettings.MAXSIM_COSINE,
+                IndexSettings.TEXT_BM25);
+        DataFile shard = plain.shards().get(0);
+        DataFile text = new DataFile(io.tartan.format.IndexLayout.textIndexPath(shard.path()), DataFile.TEXT_INDEX, 77,
+                10, 0, "crc32c:00000001", 0, 9);
+        Manifest english = Manifest.create(1, 42L, null, 1L, Manifest.OP_BUILD, bm25, plain.codec(), plain.shards(),
+                plain.ivf(), List.of(), List.of(text), plain.summary(), Map.of());
+        assertEquals(1, english.formatMinorVersion());
+        assertEquals(TextAnalysis.ENGLISH, english.settings().textAnalysisOrDefault());
+        assertEquals(bm25, bm25.withTextAnalysis(TextAnalysis.ENGLISH), "the default is written as no field");
+        assertTrue(!new String(ManifestJson.write(english), StandardCharsets.UTF_8).contains("text-analysis"));
+
+        Manifest minimal = Manifest.create(1, 42L, null, 1L, Manifest.OP_BUILD,
+                bm25.withPoolFactor(2).withTextAnalysis(TextAnalysis.ENGLISH_MINIMAL), plain.codec(), plain.shards(),
+                plain.ivf(), List.of(), List.of(text), plain.summary(), Map.of());
+        assertEquals(3, minimal.formatMinorVersion());
+        String json = new String(ManifestJson.write(minimal), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"text-analysis\" : \"english-minimal\""), json);
+        Manifest back = ManifestJson.read(json.getBytes(StandardCharsets.UTF_8), "v1.manifest.json");
+        assertEquals(minimal, back);
+        assertEquals(TextAnalysis.ENGLISH_MINIMAL, back.settings().textAnalysisOrDefault());
+        assertEquals(2, back.settings().poolFactorOrOne());
+
+        String unknown = json.replace("english-minimal", "klingon");
+        UnsupportedFormatException e = assertThrows(UnsupportedFormatException.class,
+                () -> ManifestJson.read(unknown.getBytes(StandardCharsets.UTF_8), "v1.manifest.json"));
+        assertTrue(e.getMessage().contains("klingon") && e.getMessage().contains("english, english-minimal"),
+                e.getMessage());
+        // a metadata-only text index analyzes nothing: recording an analysis there is a contradiction
+        assertEquals(null, new IndexSettings(128, 2, 16384, 220, 32, "p", null, IndexSettings.MAXSIM_COSINE,
+                IndexSettings.TEXT_METADATA).withTextAnalysis(TextAnalysis.ENGLISH_MINIMAL).textAnalysis());
+        assertBad(json.replace("\"text-index\" : \"bm25\"", "\"text-index\" : \"metadata\""), "text-analysis");
     }
 
     @Test

@@ -106,7 +106,7 @@ final class TextBench implements Callable<Integer> {
     static final List<SearchParams.Mode> TEXT_MODES = List.of(SearchParams.Mode.BM25, SearchParams.Mode.RERANK,
             SearchParams.Mode.HYBRID);
     static final Map<String, String> MODE_LABELS = Map.of(
-            "bm25", "BM25 (Lucene, EnglishAnalyzer, k1 0.9 b 0.4)",
+            "bm25", "BM25 (Lucene, k1 0.9 b 0.4, text analysis %s)",
             "rerank", "BM25 top " + SearchParams.DEFAULT_DEPTH + " → exact MaxSim",
             "hybrid", "hybrid (" + SearchParams.DEFAULT_FUSION.label() + ", depth " + SearchParams.DEFAULT_DEPTH + ")");
 
@@ -122,6 +122,8 @@ final class TextBench implements Callable<Integer> {
         o.put("qrels", qrelsFile.getFileName().toString());
         build.putFigures(o);
         try (TartanIndex idx = TartanIndex.open(build.uri(), OpenOptions.defaults())) {
+            // the BM25 baseline's figures depend on it (FORMAT.md section 11), so the report names it
+            o.put("text_analysis", idx.snapshot().manifest().settings().textAnalysisOrDefault().id());
             // refused when the index was built with another model (or the same one with other settings)
             ModelQueryEncoder queries = IndexQueryEncoders.open(idx.snapshot().manifest().settings(), modelConfig);
             if (queries == null) {
@@ -186,8 +188,9 @@ final class TextBench implements Callable<Integer> {
                         fl.get("latency_p50_ms").asDouble(), fl.get("latency_p95_ms").asDouble(), null, counts);
             }
             if (def.has("modes")) {
-                def.get("modes").fields().forEachRemaining(e -> q.row(name, MODE_LABELS.getOrDefault(e.getKey(),
-                        e.getKey()), e.getValue().get("ndcg@10").asDouble(), e.getValue().get("mrr@10").asDouble(),
+                String analysis = r.has("text_analysis") ? r.get("text_analysis").asText() : "english";
+                def.get("modes").fields().forEachRemaining(e -> q.row(name, String.format(
+                        MODE_LABELS.getOrDefault(e.getKey(), e.getKey()), analysis), e.getValue().get("ndcg@10").asDouble(), e.getValue().get("mrr@10").asDouble(),
                         e.getValue().get("recall@100").asDouble(), e.getValue().get("latency_p50_ms").asDouble(),
                         e.getValue().get("latency_p95_ms").asDouble(), null, counts));
             }

@@ -3,6 +3,7 @@ package io.tartan.jobs.maintenance;
 import io.tartan.format.IndexLayout;
 import io.tartan.format.bm25.TextIndexDoc;
 import io.tartan.format.bm25.TextIndexFile;
+import io.tartan.format.bm25.TextAnalysis;
 import io.tartan.format.bm25.TextIndexWriter;
 import io.tartan.format.io.IndexFiles;
 import io.tartan.format.manifest.IndexSettings;
@@ -46,6 +47,8 @@ public final class ShardRewrite implements Serializable {
     private final long pidOffset;
     private final String prefix;
     private final String textIndex;
+    /** The source's analysis: rewritten text indexes keep it, so one index never mixes two (FORMAT.md 11). */
+    private final TextAnalysis textAnalysis;
     private final Map<String, DataFile> textIndexes;
 
     /**
@@ -66,6 +69,7 @@ public final class ShardRewrite implements Serializable {
         this.pidOffset = pidOffset;
         this.prefix = prefix;
         this.textIndex = source.settings().textIndex();
+        this.textAnalysis = source.settings().textAnalysisOrDefault();
         this.textIndexes = new HashMap<>(source.textIndexByShard());
     }
 
@@ -113,7 +117,8 @@ public final class ShardRewrite implements Serializable {
 
     private DataFile rewriteText(CompactionPlan.Group group, IndexLayout source, IndexLayout target, int[] del,
             DataFile shard) {
-        try (TextIndexWriter w = new TextIndexWriter(IndexSettings.TEXT_BM25.equals(textIndex))) {
+        try (TextIndexWriter w = new TextIndexWriter(IndexSettings.TEXT_BM25.equals(textIndex),
+                textAnalysis)) {
             for (DataFile in : group.inputs()) {
                 DataFile t = textIndexes.get(in.path());
                 if (t == null) {

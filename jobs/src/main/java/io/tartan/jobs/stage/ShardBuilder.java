@@ -3,6 +3,7 @@ package io.tartan.jobs.stage;
 import io.tartan.format.BuildCommit;
 import io.tartan.format.IndexLayout;
 import io.tartan.format.bm25.TextIndexDoc;
+import io.tartan.format.bm25.TextAnalysis;
 import io.tartan.format.bm25.TextIndexWriter;
 import io.tartan.format.manifest.IndexSettings;
 import io.tartan.format.codec.CodecFile;
@@ -38,11 +39,12 @@ public final class ShardBuilder {
     /**
      * Everything a task needs, shipped once per task.
      *
-     * @param textIndex the settings' {@code text-index}: {@code bm25}, {@code metadata} or null (none written)
+     * @param textIndex    the settings' {@code text-index}: {@code bm25}, {@code metadata} or null (none written)
+     * @param textAnalysis the index's text analysis (settings {@code text-analysis}), for {@code bm25}
      */
     public record Context(HadoopConf conf, String indexRoot, int dim, int nbits, int numCentroids, int codeWidth,
             EncoderSpec encoder, TokenPooler pooler, Broadcast<byte[]> codec, Broadcast<CentroidAssigner> assigner,
-            String textIndex) implements Serializable {
+            String textIndex, TextAnalysis textAnalysis) implements Serializable {
     }
 
     public static Iterator<ShardResult> build(int partition, Iterator<Tuple2<Long, SourceDoc>> docs,
@@ -65,7 +67,7 @@ public final class ShardBuilder {
         EncodedDoc pending = reuse.hasNext() ? reuse.next() : null;
         DataFile shard;
         boolean bm25 = IndexSettings.TEXT_BM25.equals(ctx.textIndex());
-        try (TextIndexWriter text = ctx.textIndex() == null ? null : new TextIndexWriter(bm25);
+        try (TextIndexWriter text = ctx.textIndex() == null ? null : new TextIndexWriter(bm25, ctx.textAnalysis());
                 DocVectors vectors = new DocVectors(ctx.encoder(), ctx.pooler(), ctx.conf());
                 ShardWriter writer = ShardWriter.create(ctx.conf().get(), layout, path,
                         new ShardSpec(ctx.dim(), ctx.nbits(), ctx.codeWidth(), ctx.numCentroids()))) {

@@ -55,8 +55,8 @@ public final class RebuildInPlace {
     }
 
     /**
-     * @param buildSettings IndexJob settings (input = the corpus); output, nbits, ncentroids, lengths and pool_factor
-     *                      are set here
+     * @param buildSettings IndexJob settings (input = the corpus); output, nbits, ncentroids, lengths, pool_factor
+     *                      and text_analysis are set here
      * @param properties    recorded in the new manifest (batch id, drift figures)
      */
     public static Result run(JavaSparkContext sc, ManifestStore store, Manifest base, Map<String, String> buildSettings,
@@ -76,6 +76,7 @@ public final class RebuildInPlace {
             c.put("doc_maxlen", Integer.toString(s.docMaxlen()));
             c.put("query_maxlen", Integer.toString(s.queryMaxlen()));
             c.put("pool_factor", Integer.toString(s.poolFactorOrOne()));
+            c.put("text_analysis", s.textAnalysisOrDefault().id());
             BuildSummary built = IndexJob.run(sc, IndexConfig.fromMap(c));
             Manifest staged = new ManifestStore(conf, new IndexLayout(staging)).readLatest();
             requireSameSettings(s, staged.settings());

@@ -1,5 +1,6 @@
 package io.tartan.query.text;
 
+import io.tartan.format.bm25.TextAnalysis;
 import io.tartan.format.bm25.TextIndexSchema;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
@@ -16,24 +17,38 @@ import org.apache.lucene.search.TermQuery;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.BitSet;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * BM25 over the text indexes: the query is analyzed like the documents and searched as a bag of words (each distinct
- * term once, boosted by its count in the query, as Anserini's default query generator does), over every shard at
- * once so the statistics are global. Only rows in the allowed set (live, and passing the filter) are collected.
+ * BM25 over the text indexes: the query is analyzed with the index's {@link TextAnalysis}, like the documents, and
+ * searched as a bag of words (each distinct term once; under {@code english} boosted by its count in the query, as
+ * Anserini's default query generator does), over every shard at once so the statistics are global. Only rows in the
+ * allowed set (live, and passing the filter) are collected.
  */
 public final class Bm25Search {
-    private static final Analyzer ANALYZER = TextIndexSchema.analyzer();
+    /** One analyzer a profile: an Analyzer reuses its per-thread token streams, so sharing it across queries is cheap. */
+    private static final Map<TextAnalysis, Analyzer> ANALYZERS = analyzers();
 
     private Bm25Search() {
     }
 
-    /** The bag-of-words query of {@code text}, or null when no term survives analysis (only stop words). */
-    public static Query query(String text) {
+    private static Map<TextAnalysis, Analyzer> analyzers() {
+        Map<TextAnalysis, Analyzer> m = new EnumMap<>(TextAnalysis.class);
+        for (TextAnalysis a : TextAnalysis.values()) {
+            m.put(a, a.analyzer());
+        }
+        return m;
+    }
+
+    /**
+     * The bag-of-words query of {@code text} under {@code analysis}, or null when no term survives analysis (only
+     * stop words).
+     */
+    public static Query query(String text, TextAnalysis analysis) {
         Map<String, Integer> counts = new LinkedHashMap<>();
-        try (TokenStream ts = ANALYZER.tokenStream(TextIndexSchema.BODY, text)) {
+        try (TokenStream ts = ANALYZERS.get(analysis).tokenStream(TextIndexSchema.BODY, text)) {
             CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
             ts.reset();
             while (ts.incrementToken()) {
@@ -53,7 +68,8 @@ public final class Bm25Search {
                 break;
             }
             Query tq = new TermQuery(new Term(TextIndexSchema.BODY, e.getKey()));
-            b.add(e.getValue() == 1 ? tq : new BoostQuery(tq, e.getValue()), BooleanClause.Occur.SHOULD);
+            boolean boosted = analysis.countWeightedQueries() && e.getValue() > 1;
+            b.add(boosted ? new BoostQuery(tq, e.getValue()) : tq, BooleanClause.Occur.SHOULD);
         }
         return b.build();
     }
@@ -69,7 +85,7 @@ public final class Bm25Search {
             throw new IllegalArgumentException("this index has no text: it was built from precomputed vectors, so the "
                     + "bm25, rerank and hybrid modes are unavailable (metadata filters still work)");
         }
-        Query q = query(text);
+        Query q = query(text, idx.analysis());
         Ranked.Builder top = new Ranked.Builder(n);
         if (q == null) {
             return top.build();

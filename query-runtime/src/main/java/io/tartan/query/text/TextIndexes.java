@@ -1,6 +1,7 @@
 package io.tartan.query.text;
 
 import io.tartan.format.IndexFormatException;
+import io.tartan.format.bm25.TextAnalysis;
 import io.tartan.format.bm25.TextIndexDoc;
 import io.tartan.format.bm25.TextIndexFile;
 import io.tartan.format.bm25.TextIndexSchema;
@@ -43,13 +44,16 @@ public final class TextIndexes implements AutoCloseable {
     });
     private final Cleaner.Cleanable release;
     private final boolean text;
+    private final TextAnalysis analysis;
     private final MultiReader reader;
     private final IndexSearcher searcher;
     private final int[] rowOfDoc;
     private final int[] docOfRow;
 
-    private TextIndexes(boolean text, MultiReader reader, IndexReader[] shards, int[] rowOfDoc, int[] docOfRow) {
+    private TextIndexes(boolean text, TextAnalysis analysis, MultiReader reader, IndexReader[] shards, int[] rowOfDoc,
+            int[] docOfRow) {
         this.text = text;
+        this.analysis = analysis;
         this.reader = reader;
         // registered on the MultiReader, which every search over these readers reaches (its IndexSearcher does); the
         // action holds the shard readers only
@@ -104,7 +108,7 @@ public final class TextIndexes implements AutoCloseable {
             }
             // takes a reference of its own to each shard reader (shared with the cache and other snapshots), given
             // up by Release, never by closing the MultiReader
-            return new TextIndexes(m.settings().hasText(), new MultiReader(readers, false), readers, rowOfDoc,
+            return new TextIndexes(m.settings().hasText(), m.settings().textAnalysisOrDefault(), new MultiReader(readers, false), readers, rowOfDoc,
                     docOfRow);
         } catch (IOException e) {
             throw new UncheckedIOException("text indexes of v" + m.version() + ": " + e.getMessage(), e);
@@ -120,6 +124,11 @@ public final class TextIndexes implements AutoCloseable {
     }
 
     /** A searcher over all shards with BM25(k1 0.9, b 0.4). */
+    /** The analysis the index's text was built with (settings {@code text-analysis}); queries MUST use it too. */
+    public TextAnalysis analysis() {
+        return analysis;
+    }
+
     public IndexSearcher searcher() {
         return searcher;
     }

@@ -1,6 +1,6 @@
 package io.tartan.query.bench;
 
-import io.tartan.format.bm25.TextIndexSchema;
+import io.tartan.format.bm25.TextAnalysis;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.LowerCaseFilter;
@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
 
 /**
  * Analysis chains a published BM25 figure may have been measured with, named {@code TOKENIZER/STOP/STEM}, or
- * {@code tartan} for TextIndexSchema's (Lucene's EnglishAnalyzer, what the jobs build).
+ * {@code tartan} for the default text analysis (Lucene's EnglishAnalyzer, TextAnalysis.ENGLISH).
  * <ul>
  * <li>TOKENIZER: {@code std} (Lucene's StandardTokenizer, lower-cased; StandardAnalyzer is {@code std/none/none}),
  * {@code stdpos} (plus English possessives, as EnglishAnalyzer), {@code regex} ({@code [A-Za-z0-9_]+}),
@@ -62,7 +62,7 @@ final class AnalysisChains {
 
     static Analyzer analyzer(String spec) {
         if (spec.equals("tartan")) {
-            return TextIndexSchema.analyzer();
+            return TextAnalysis.ENGLISH.analyzer();
         }
         String[] p = spec.split("/");
         if (p.length != 3) {

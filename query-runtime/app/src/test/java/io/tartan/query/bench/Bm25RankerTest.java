@@ -1,5 +1,6 @@
 package io.tartan.query.bench;
 
+import io.tartan.format.bm25.TextAnalysis;
 import io.tartan.format.bm25.TextIndexSchema;
 import io.tartan.query.eval.Qrels;
 import org.apache.lucene.analysis.Analyzer;
@@ -45,7 +46,7 @@ class Bm25RankerTest {
 
     @Test
     void luceneIdfAndNormsScoreAsBm25Similarity() throws IOException {
-        Analyzer analyzer = TextIndexSchema.analyzer();
+        Analyzer analyzer = TextAnalysis.ENGLISH.analyzer();
         List<String> docs = corpus();
         Map<String, Integer> query = new LinkedHashMap<>();
         query.put("retriev", 2);

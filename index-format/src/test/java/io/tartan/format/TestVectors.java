@@ -46,4 +46,15 @@ public final class TestVectors {
             }
         }
     }
+
+    /** The {@code nq × dim} rows of {@code q} as the kernels take a query: {@code dim × nqPad}, padding columns 0. */
+    public static float[] transpose(float[] q, int nq, int nqPad, int dim) {
+        float[] qt = new float[dim * nqPad];
+        for (int i = 0; i < nq; i++) {
+            for (int d = 0; d < dim; d++) {
+                qt[d * nqPad + i] = q[i * dim + d];
+            }
+        }
+        return qt;
+    }
 }

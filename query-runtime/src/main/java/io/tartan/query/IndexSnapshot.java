@@ -36,8 +36,12 @@ public final class IndexSnapshot {
     private volatile TextIndexes text;
     private volatile java.util.BitSet liveRows;
     private volatile io.tartan.query.search.CentroidGroups centroidGroups;
-    private volatile io.tartan.format.kernel.CentroidBlocks centroidBlocks;
-    private volatile io.tartan.format.kernel.LateInteractionKernels centroidBlocksKernels;
+    private volatile PreparedCentroids preparedCentroids;
+
+    /** The centroids as one kernels object prepared them: read and replaced as one, so the two always belong together. */
+    private record PreparedCentroids(io.tartan.format.kernel.LateInteractionKernels kernels,
+            io.tartan.format.kernel.CentroidBlocks blocks) {
+    }
 
     IndexSnapshot(Manifest manifest, ResidualCodec codec, Partition partition, List<ShardSlice> slices, long numTokens,
             long loadMillis, java.util.function.Supplier<TextIndexes> textLoader) {
@@ -80,18 +84,18 @@ public final class IndexSnapshot {
      * grouped copy: 8 MB more heap at 16,384 centroids of 128 dims), built on first use by the kernels that ask.
      */
     public io.tartan.format.kernel.CentroidBlocks centroidBlocks(io.tartan.format.kernel.LateInteractionKernels kernels) {
-        io.tartan.format.kernel.CentroidBlocks b = centroidBlocks;
-        if (b == null || centroidBlocksKernels != kernels) {
+        PreparedCentroids p = preparedCentroids;
+        if (p == null || p.kernels() != kernels) {
             synchronized (this) {
-                b = centroidBlocks;
-                if (b == null || centroidBlocksKernels != kernels) {
-                    b = kernels.prepareCentroids(codec.centroids(), codec.numCentroids(), codec.dim());
-                    centroidBlocksKernels = kernels;
-                    centroidBlocks = b;
+                p = preparedCentroids;
+                if (p == null || p.kernels() != kernels) {
+                    p = new PreparedCentroids(kernels,
+                            kernels.prepareCentroids(codec.centroids(), codec.numCentroids(), codec.dim()));
+                    preparedCentroids = p;
                 }
             }
         }
-        return b;
+        return p.blocks();
     }
 
     public Manifest manifest() {
@@ -261,8 +265,8 @@ public final class IndexSnapshot {
         Map<String, Long> m = new LinkedHashMap<>();
         long k = codec.numCentroids();
         m.put("heap_centroids", 4L * codec.centroids().length);
-        io.tartan.format.kernel.CentroidBlocks blocks = centroidBlocks;
-        m.put("heap_centroid_blocks", blocks == null ? 0L : blocks.blockBytes());
+        PreparedCentroids prepared = preparedCentroids;
+        m.put("heap_centroid_blocks", prepared == null ? 0L : prepared.blocks().blockBytes());
         long bits = 0;
         for (ShardSlice s : slices) {
             bits += s.live() < s.rows() ? 8L * ((s.rows() + 63) / 64) : 0;

@@ -1,7 +1,7 @@
 package io.tartan.format.kernel;
 
 /**
- * A centroid matrix prepared once per codec for {@link LateInteractionKernels#centroidScores(float[], int, int,
+ * A centroid matrix prepared once per codec for {@link LateInteractionKernels#centroidScores(float[], int,
  * CentroidBlocks, float[])}: the row-major matrix, and where the kernels that prepared it read another layout, the
  * centroids in groups of {@code width}, dim-major inside a group ({@code blocks[(b·dim + d)·width + j]} is dim
  * {@code d} of centroid {@code b·width + j}; the last group padded with zero centroids). A kernel that scores a group

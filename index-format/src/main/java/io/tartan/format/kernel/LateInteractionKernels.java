@@ -20,7 +20,7 @@ public interface LateInteractionKernels {
     void centroidScores(float[] qt, int nqPad, float[] centroids, int numCentroids, int dim, float[] out);
 
     /**
-     * The centroid matrix in the layout {@link #centroidScores(float[], int, int, CentroidBlocks, float[])} reads
+     * The centroid matrix in the layout {@link #centroidScores(float[], int, CentroidBlocks, float[])} reads
      * fastest; prepare it once per codec (by default the row-major matrix alone).
      */
     default CentroidBlocks prepareCentroids(float[] centroids, int numCentroids, int dim) {
@@ -28,11 +28,10 @@ public interface LateInteractionKernels {
     }
 
     /**
-     * {@link #centroidScores(float[], int, float[], int, int, float[])} over prepared centroids, for a query of
-     * {@code nq} real tokens: the padding columns of {@code out} are 0, as they score against zero query columns.
-     * Each score is the same float as the row-major kernel's.
+     * {@link #centroidScores(float[], int, float[], int, int, float[])} over prepared centroids: each score is the
+     * same float as the row-major kernel's.
      */
-    default void centroidScores(float[] qt, int nqPad, int nq, CentroidBlocks centroids, float[] out) {
+    default void centroidScores(float[] qt, int nqPad, CentroidBlocks centroids, float[] out) {
         centroidScores(qt, nqPad, centroids.rows(), centroids.numCentroids(), centroids.dim(), out);
     }
 

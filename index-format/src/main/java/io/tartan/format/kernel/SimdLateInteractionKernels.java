@@ -174,15 +174,7 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
             y2.intoArray(out, o + nqPad + 2 * L);
             y3.intoArray(out, o + nqPad + 3 * L);
         }
-        for (; c < numCentroids; c++) {
-            for (int i0 = 0; i0 < nqPad; i0 += L) {
-                FloatVector a = FloatVector.zero(S);
-                for (int d = 0; d < dim; d++) {
-                    a = FloatVector.fromArray(S, qt, d * nqPad + i0).fma(FloatVector.broadcast(S, centroids[c * dim + d]), a);
-                }
-                a.intoArray(out, c * nqPad + i0);
-            }
-        }
+        centroidScoresOneByOne(qt, nqPad, centroids, c, numCentroids, dim, out);
     }
 
     /**
@@ -213,7 +205,13 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
                 }
             }
         }
-        for (int c = full; c < numCentroids; c++) {
+        centroidScoresOneByOne(qt, nqPad, rows, full, numCentroids, dim, out);
+    }
+
+    /** Centroids {@code [from, to)} one at a time from the rows: the tails the grouped kernels leave. */
+    private static void centroidScoresOneByOne(float[] qt, int nqPad, float[] rows, int from, int to, int dim,
+            float[] out) {
+        for (int c = from; c < to; c++) {
             for (int i0 = 0; i0 < nqPad; i0 += L) {
                 FloatVector a = FloatVector.zero(S);
                 for (int d = 0; d < dim; d++) {
@@ -313,7 +311,7 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
     }
 
     @Override
-    public void centroidScores(float[] qt, int nqPad, int nq, CentroidBlocks centroids, float[] out) {
+    public void centroidScores(float[] qt, int nqPad, CentroidBlocks centroids, float[] out) {
         if (GROUP > 0 && centroids.width() == GROUP && nqPad % (2 * L) == 0) {
             centroidScoresGrouped(qt, nqPad, centroids.blocks(), centroids.rows(), centroids.numCentroids(),
                     centroids.dim(), out);
@@ -336,25 +334,13 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
             topCells32(scores, nq, numCentroids, n, best, cells);
             return;
         }
-        java.util.Arrays.fill(best, 0, nq * n, Float.NEGATIVE_INFINITY);
-        java.util.Arrays.fill(cells, 0, nq * n, 0);
-        float[] worst = new float[nqPad];
-        java.util.Arrays.fill(worst, Float.NEGATIVE_INFINITY);
-        for (int i = nq; i < nqPad; i++) {
-            worst[i] = Float.POSITIVE_INFINITY; // padding columns never qualify
-        }
+        float[] worst = emptyLists(nqPad, nq, n, best, cells);
         for (int i0 = 0; i0 < nqPad; i0 += L) {
             FloatVector w = FloatVector.fromArray(S, worst, i0);
             for (int c = 0; c < numCentroids; c++) {
                 VectorMask<Float> m = FloatVector.fromArray(S, scores, c * nqPad + i0).compare(VectorOperators.GT, w);
                 if (m.anyTrue()) {
-                    long bits = m.toLong();
-                    while (bits != 0) {
-                        int i = i0 + Long.numberOfTrailingZeros(bits);
-                        bits &= bits - 1;
-                        ScalarLateInteractionKernels.insert(best, cells, i * n, n, scores[c * nqPad + i], c);
-                        worst[i] = best[i * n + n - 1];
-                    }
+                    insertLanes(scores, c * nqPad, i0, m.toLong(), c, n, best, cells, worst);
                     w = FloatVector.fromArray(S, worst, i0);
                 }
             }
@@ -369,13 +355,7 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
      */
     private static void topCells32(float[] scores, int nq, int numCentroids, int n, float[] best, int[] cells) {
         final int nqPad = 32;
-        java.util.Arrays.fill(best, 0, nq * n, Float.NEGATIVE_INFINITY);
-        java.util.Arrays.fill(cells, 0, nq * n, 0);
-        float[] worst = new float[nqPad];
-        java.util.Arrays.fill(worst, Float.NEGATIVE_INFINITY);
-        for (int i = nq; i < nqPad; i++) {
-            worst[i] = Float.POSITIVE_INFINITY; // padding columns never qualify
-        }
+        float[] worst = emptyLists(nqPad, nq, n, best, cells);
         int c = 0;
         if (L == 16) {
             FloatVector w0 = FloatVector.fromArray(S, worst, 0), w1 = FloatVector.fromArray(S, worst, L);
@@ -427,14 +407,30 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
             bits |= FloatVector.fromArray(S, scores, o + i0).compare(VectorOperators.GT, FloatVector.fromArray(S, worst, i0))
                     .toLong() << i0;
         }
-        insertLanes(scores, o, bits, c, n, best, cells, worst);
+        insertLanes(scores, o, 0, bits, c, n, best, cells, worst);
     }
 
-    /** Inserts centroid c into the lists of the query tokens whose bit is set; updates their thresholds. */
-    private static void insertLanes(float[] scores, int o, long bits, int c, int n, float[] best, int[] cells,
+    /**
+     * Empties the first {@code nq} tokens' lists of {@code n} and returns their thresholds, one a column: −∞ for the
+     * real tokens, +∞ for the padding columns, which never qualify.
+     */
+    private static float[] emptyLists(int nqPad, int nq, int n, float[] best, int[] cells) {
+        java.util.Arrays.fill(best, 0, nq * n, Float.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(cells, 0, nq * n, 0);
+        float[] worst = new float[nqPad];
+        java.util.Arrays.fill(worst, 0, nq, Float.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(worst, nq, nqPad, Float.POSITIVE_INFINITY);
+        return worst;
+    }
+
+    /**
+     * Inserts centroid c (scores from {@code o}) into the lists of the query tokens {@code i0 + b} for each set bit b;
+     * updates their thresholds.
+     */
+    private static void insertLanes(float[] scores, int o, int i0, long bits, int c, int n, float[] best, int[] cells,
             float[] worst) {
         while (bits != 0) {
-            int i = Long.numberOfTrailingZeros(bits);
+            int i = i0 + Long.numberOfTrailingZeros(bits);
             bits &= bits - 1;
             ScalarLateInteractionKernels.insert(best, cells, i * n, n, scores[o + i], c);
             worst[i] = best[i * n + n - 1];

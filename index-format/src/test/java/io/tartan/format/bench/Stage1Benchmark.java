@@ -76,7 +76,7 @@ public class Stage1Benchmark {
 
     @Benchmark
     public float[] centroidScoresPrepared() {
-        k.centroidScores(qt, 32, NQ, prepared, out);
+        k.centroidScores(qt, 32, prepared, out);
         return out;
     }
 

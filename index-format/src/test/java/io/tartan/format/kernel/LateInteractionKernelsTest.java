@@ -15,16 +15,6 @@ class LateInteractionKernelsTest {
     private final LateInteractionKernels ref = ScalarLateInteractionKernels.INSTANCE;
     private final LateInteractionKernels simd = InteractionKernels.simd().orElseThrow();
 
-    private static float[] transpose(float[] q, int nq, int nqPad, int dim) {
-        float[] qt = new float[dim * nqPad];
-        for (int i = 0; i < nq; i++) {
-            for (int d = 0; d < dim; d++) {
-                qt[d * nqPad + i] = q[i * dim + d];
-            }
-        }
-        return qt;
-    }
-
     @Test
     void simdMatchesScalarAndResidualScoresEqualMaxSimOverDecompressedVectors() {
         Random rnd = new Random(3);
@@ -39,7 +29,7 @@ class LateInteractionKernelsTest {
                 ResidualCodec codec = ResidualCodec.train(dim, nbits, CentroidDtype.FLOAT32, centres, docs, null);
                 ResidualCodec.Compressed c = codec.compress(docs);
                 float[] q = TestVectors.unitRows(rnd, nq, dim);
-                float[] qt = transpose(q, nq, nqPad, dim);
+                float[] qt = TestVectors.transpose(q, nq, nqPad, dim);
 
                 float[] sRef = new float[37 * nqPad];
                 float[] sSimd = new float[37 * nqPad];

@@ -17,16 +17,6 @@ class Stage1KernelsTest {
     private static final LateInteractionKernels REF = ScalarLateInteractionKernels.INSTANCE;
     private final LateInteractionKernels simd = InteractionKernels.simd().orElseThrow();
 
-    private static float[] transpose(float[] q, int nq, int nqPad, int dim) {
-        float[] qt = new float[dim * nqPad];
-        for (int i = 0; i < nq; i++) {
-            for (int d = 0; d < dim; d++) {
-                qt[d * nqPad + i] = q[i * dim + d];
-            }
-        }
-        return qt;
-    }
-
     @Test
     void preparedCentroidScoresMatchScalarAndTheRowMajorKernelBitForBit() {
         Random rnd = new Random(5);
@@ -35,7 +25,7 @@ class Stage1KernelsTest {
                 for (int nq : new int[] {1, 5, 16, 17, 25, 30, 31, 32, 40}) {
                     int nqPad = (nq + 15) / 16 * 16;
                     float[] cents = TestVectors.unitRows(rnd, k, dim);
-                    float[] qt = transpose(TestVectors.unitRows(rnd, nq, dim), nq, nqPad, dim);
+                    float[] qt = TestVectors.transpose(TestVectors.unitRows(rnd, nq, dim), nq, nqPad, dim);
                     String at = "dim " + dim + " k " + k + " nq " + nq;
                     float[] want = new float[k * nqPad];
                     REF.centroidScores(qt, nqPad, cents, k, dim, want);
@@ -45,18 +35,18 @@ class Stage1KernelsTest {
                     // garbage in out: every entry, padding columns included, must be written
                     float[] got = new float[k * nqPad];
                     java.util.Arrays.fill(got, Float.NaN);
-                    simd.centroidScores(qt, nqPad, nq, simd.prepareCentroids(cents, k, dim), got);
+                    simd.centroidScores(qt, nqPad, simd.prepareCentroids(cents, k, dim), got);
                     assertArrayEquals(rows, got, 0f, at + ": same floats as the row-major kernel");
                     // a layout another kernel prepared (another group width, or none) still gives the same scores
                     for (CentroidBlocks other : new CentroidBlocks[] {CentroidBlocks.rowMajor(cents, k, dim),
                             CentroidBlocks.blocked(cents, k, dim, 4), CentroidBlocks.blocked(cents, k, dim, 8),
                             CentroidBlocks.blocked(cents, k, dim, 64)}) {
                         java.util.Arrays.fill(got, Float.NaN);
-                        simd.centroidScores(qt, nqPad, nq, other, got);
+                        simd.centroidScores(qt, nqPad, other, got);
                         assertArrayEquals(rows, got, 0f, at + " width " + other.width());
                     }
                     java.util.Arrays.fill(got, Float.NaN);
-                    REF.centroidScores(qt, nqPad, nq, REF.prepareCentroids(cents, k, dim), got);
+                    REF.centroidScores(qt, nqPad, REF.prepareCentroids(cents, k, dim), got);
                     assertArrayEquals(want, got, 0f, at);
                 }
             }

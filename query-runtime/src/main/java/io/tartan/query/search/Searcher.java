@@ -72,7 +72,7 @@ public final class Searcher {
             int probes = coarse.probe(kernels, snap.centroidGroups(), q, p.ngroups(), p.ncells(), s, times);
             candidates = CellProbe.fromCells(snap, probes, s, times);
         } else {
-            kernels.centroidScores(q.transposed(), q.nqPad(), q.nq(), snap.centroidBlocks(kernels), scores);
+            kernels.centroidScores(q.transposed(), q.nqPad(), snap.centroidBlocks(kernels), scores);
             times.lap(StageTimes.Stage.CENTROID_SCORES);
             candidates = CellProbe.candidates(kernels, snap, scores, q.nq(), q.nqPad(), p.ncells(), s, times);
         }
@@ -152,7 +152,7 @@ public final class Searcher {
         QueryMatrix q = QueryMatrix.of(vectors, snap.dim());
         SearchScratch s = scratch(snap, q);
         float[] scores = s.centroidScores;
-        kernels.centroidScores(q.transposed(), q.nqPad(), q.nq(), snap.centroidBlocks(kernels), scores);
+        kernels.centroidScores(q.transposed(), q.nqPad(), snap.centroidBlocks(kernels), scores);
         int candidates = CellProbe.candidates(kernels, snap, scores, q.nq(), q.nqPad(), p.ncells(), s, StageTimes.OFF);
         int count = candidates;
         float[] pruned = null;
@@ -302,7 +302,7 @@ public final class Searcher {
 
     private ExactScorer exactScorer(IndexSnapshot snap, QueryMatrix q) {
         SearchScratch s = scratch(snap, q);
-        kernels.centroidScores(q.transposed(), q.nqPad(), q.nq(), snap.centroidBlocks(kernels), s.centroidScores);
+        kernels.centroidScores(q.transposed(), q.nqPad(), snap.centroidBlocks(kernels), s.centroidScores);
         return new ExactScorer(kernels, snap, q, s.centroidScores, s.residualTable, s.max);
     }
 

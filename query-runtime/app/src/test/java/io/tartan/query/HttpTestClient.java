@@ -53,4 +53,11 @@ final class HttpTestClient {
         }
         return JSON.writeValueAsString(rows);
     }
+
+    /** {@code "…"}: base64 of {@code q} as little-endian float32, numpy's {@code q.astype('<f4').tobytes()}. */
+    static String base64(float[] q) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * q.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(q);
+        return "\"" + java.util.Base64.getEncoder().encodeToString(b.array()) + "\"";
+    }
 }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
+import static io.tartan.query.HttpTestClient.base64;
 import static io.tartan.query.HttpTestClient.json;
 import static io.tartan.query.HttpTestClient.vectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -154,6 +155,31 @@ class RouterTest {
                     assertSameHits(whole.searchExact(queries.get(i), k), j.get("results"), "query " + i + ", k " + k);
                 }
             }
+        }
+    }
+
+    @Test
+    void base64VectorsThroughTheRouterGiveExactlyTheArrayResults() throws Exception {
+        try (Cluster c = cluster()) {
+            c.route(RouterSettings.of(c.urls()));
+            for (int i = 0; i < queries.size(); i += 3) {
+                float[] q = queries.get(i);
+                for (String params : new String[] {"\"params\": {\"mode\": \"exact\"}", "\"params\": {\"mode\": \"fast\"}"}) {
+                    HttpResponse<String> a = c.http.post("/search", body(q, 10, params));
+                    HttpResponse<String> b = c.http.post("/search", "{\"vectors\": " + base64(q) + ", \"k\": 10, " + params + "}");
+                    assertEquals(200, b.statusCode(), b.body());
+                    assertFalse(json(b).get("partial").asBoolean(), b.body());
+                    assertEquals(json(a).get("results"), json(b).get("results"), "query " + i + ", " + params);
+                }
+                HttpResponse<String> exact = c.http.post("/search", "{\"vectors\": " + base64(q) + ", \"k\": 10, \"params\": {\"mode\": \"exact\"}, \"require_complete\": true}");
+                assertEquals(200, exact.statusCode(), exact.body());
+                assertSameHits(whole.searchExact(q, 10), json(exact).get("results"), "query " + i);
+            }
+            // the router does not read the vectors: a partition's 400 for them is passed on
+            HttpResponse<String> bad = c.http.post("/search", "{\"vectors\": \"AAAAAAAA\", \"k\": 10}");
+            assertEquals(400, bad.statusCode(), bad.body());
+            assertTrue(json(bad).get("error").asText().contains("not a multiple of 4 · dim"), bad.body());
+            assertTrue(json(bad).has("partition_url"), bad.body());
         }
     }
 

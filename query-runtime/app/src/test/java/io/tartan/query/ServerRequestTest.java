@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
 
+import static io.tartan.query.HttpTestClient.base64;
 import static io.tartan.query.HttpTestClient.json;
 import static io.tartan.query.HttpTestClient.vectors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -134,6 +135,92 @@ class ServerRequestTest {
         assertLimit(http.post("/rerank", rerank), 400, "max_rerank_docs");
         assertLimit(http.post("/search", body(new float[300 * TestIndex.DIM], 10, null)), 413, "max_body_bytes");
         assertEquals(200, http.post("/search", body(q, 10, null)).statusCode(), "still serving");
+    }
+
+    private static String base64Body(String vectors, int k, String params) {
+        return "{\"vectors\": " + vectors + ", \"k\": " + k + (params == null ? "" : ", \"params\": " + params) + "}";
+    }
+
+    @Test
+    void base64VectorsGiveExactlyTheResultsOfTheArrayForm() throws Exception {
+        for (int target : new int[] {2, 77, 301}) {
+            for (int nq : new int[] {1, 13, 32}) {
+                float[] q = fixture.query(target, nq);
+                for (String params : new String[] {null, "{\"mode\": \"plaid\"}", "{\"mode\": \"exact\"}"}) {
+                    HttpResponse<String> a = http.post("/search", body(q, 20, params));
+                    HttpResponse<String> b = http.post("/search", base64Body(base64(q), 20, params));
+                    assertEquals(200, a.statusCode(), a.body());
+                    assertEquals(200, b.statusCode(), b.body());
+                    assertEquals(json(a).get("results"), json(b).get("results"), "target " + target + ", " + nq + " tokens, " + params);
+                }
+                // an unpadded string (length not a multiple of 4) decodes to the same bytes
+                String unpadded = base64(q).replace("=", "");
+                assertEquals(json(http.post("/search", body(q, 10, null))).get("results"),
+                        json(http.post("/search", base64Body(unpadded, 10, null))).get("results"));
+            }
+        }
+        float[] q = fixture.query(40, 32);
+        assertSameHits(index.searchExact(q, 10), json(http.post("/search", base64Body(base64(q), 10, "{\"mode\": \"exact\"}"))).get("results"));
+        String ids = ", \"doc_ids\": [\"doc-40\", \"doc-41\", \"doc-7\"]}";
+        HttpResponse<String> a = http.post("/rerank", "{\"vectors\": " + vectors(q, TestIndex.DIM) + ids);
+        HttpResponse<String> b = http.post("/rerank", "{\"vectors\": " + base64(q) + ids);
+        assertEquals(200, b.statusCode(), b.body());
+        assertEquals(3, json(b).get("results").size(), b.body());
+        assertEquals(json(a).get("results"), json(b).get("results"));
+    }
+
+    @Test
+    void malformedVectorsAre400NamingTheProblem() throws Exception {
+        float[] q = fixture.query(9, 4);
+        float[] nan = q.clone();
+        nan[TestIndex.DIM + 5] = Float.NaN;
+        float[] inf = q.clone();
+        inf[3] = Float.NEGATIVE_INFINITY;
+        String[][] cases = {
+                // 4 tokens and one float more: not a whole number of rows
+                {base64(java.util.Arrays.copyOf(q, q.length + 1)), "not a multiple of 4 · dim = 128"},
+                // 6 bytes: not even whole floats
+                {"\"AAAAAAAA\"", "decodes to 6 bytes, not a multiple of 4 · dim = 128"},
+                {"\"AAAA!AAA\"", "not valid base64"},
+                {"\"AAAA-_AA\"", "not valid base64"},
+                {"\"AAAA\\nAAAA\"", "not valid base64"},
+                {"\"AAAAA\"", "not valid base64"},
+                {base64(nan), "\"vectors\"[1][5] is NaN: every component must be a finite float32"},
+                {base64(inf), "\"vectors\"[0][3] is -Infinity"},
+                {"\"\"", "non-empty array of 32-float arrays, or a base64 string"},
+                {"42", "non-empty array of 32-float arrays, or a base64 string"},
+                {"[]", "non-empty array of 32-float arrays, or a base64 string"},
+                {"[[1, 2]]", "\"vectors\"[0] must be an array of 32 numbers (the index dim), got 2 values"},
+                {"[\"x\"]", "\"vectors\"[0] must be an array of 32 numbers (the index dim), got STRING"},
+                {"[" + "[" + "1e39, ".repeat(31) + "1]]", "\"vectors\"[0][0] is Infinity"},
+                {"[" + "[" + "1, ".repeat(31) + "\"a\"]]", "\"vectors\"[0][31] is not a number"},
+        };
+        for (String[] c : cases) {
+            for (String path : new String[] {"/search", "/rerank"}) {
+                String b = path.equals("/search") ? base64Body(c[0], 10, null) : "{\"vectors\": " + c[0] + ", \"doc_ids\": [\"doc-1\"]}";
+                HttpResponse<String> r = http.post(path, b);
+                assertEquals(400, r.statusCode(), path + " " + c[0] + " → " + r.body());
+                assertTrue(json(r).get("error").asText().contains(c[1]), path + " " + c[0] + " → " + r.body());
+            }
+        }
+        HttpResponse<String> both = http.post("/search", "{\"query\": \"x\", \"vectors\": " + base64(q) + "}");
+        assertEquals(400, both.statusCode());
+        assertTrue(json(both).get("error").asText().contains("not both"), both.body());
+    }
+
+    @Test
+    void theLimitsHoldForBase64Vectors() throws Exception {
+        // 41 tokens of base64 are 5,248 bytes, far inside max_body_bytes: the token limit is the decoded size's
+        assertLimit(http.post("/search", base64Body(base64(fixture.query(5, 41)), 10, null)), 400, "max_query_tokens");
+        assertLimit(http.post("/rerank", "{\"vectors\": " + base64(fixture.query(5, 41)) + ", \"doc_ids\": [\"doc-1\"]}"),
+                400, "max_query_tokens");
+        assertEquals(200, http.post("/search", base64Body(base64(fixture.query(5, 40)), 10, null)).statusCode());
+        // too many tokens is refused from the string's length, before decoding: a string that is not even base64
+        // past its first characters gets the limit, not a decoding error
+        String huge = "\"" + "A".repeat(8000) + "!!!!\"";
+        assertLimit(http.post("/search", base64Body(huge, 10, null)), 400, "max_query_tokens");
+        assertLimit(http.post("/search", base64Body(base64(new float[300 * TestIndex.DIM]), 10, null)), 413, "max_body_bytes");
+        assertEquals(200, http.post("/search", base64Body(base64(fixture.query(5, 8)), 10, null)).statusCode(), "still serving");
     }
 
     @Test

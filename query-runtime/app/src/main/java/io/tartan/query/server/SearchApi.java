@@ -1,5 +1,7 @@
 package io.tartan.query.server;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -61,7 +63,8 @@ final class SearchApi {
     }
 
     ObjectNode search(byte[] body) throws IOException {
-        JsonNode req = parse(body, SEARCH_FIELDS);
+        Request r0 = parse(body, SEARCH_FIELDS);
+        ObjectNode req = r0.fields();
         int k = k(req, limits);
         SearchParams params = params(req.get("params"));
         if (params.mode() == SearchParams.Mode.EXACT) {
@@ -77,7 +80,7 @@ final class SearchApi {
         // text goes to the index as text (BM25 reads it); the MaxSim modes get its vectors, encoded here so the
         // token limit is checked before any scratch is sized by them
         String text = req.hasNonNull("query") && req.get("query").isTextual() ? req.get("query").asText() : null;
-        float[] q = params.mode().needsVectors() ? queryVectors(req) : null;
+        float[] q = params.mode().needsVectors() ? queryVectors(r0) : null;
         if (text == null && params.mode().needsText()) {
             throw new IllegalArgumentException("mode \"" + params.mode().label() + "\" needs query text (\"query\")");
         }
@@ -104,7 +107,8 @@ final class SearchApi {
     }
 
     ObjectNode rerank(byte[] body) throws IOException {
-        JsonNode req = parse(body, RERANK_FIELDS);
+        Request r0 = parse(body, RERANK_FIELDS);
+        ObjectNode req = r0.fields();
         JsonNode ids = req.get("doc_ids");
         if (ids == null || !ids.isArray() || ids.isEmpty()) {
             throw new IllegalArgumentException("\"doc_ids\" must be a non-empty array of document ids");
@@ -120,29 +124,49 @@ final class SearchApi {
             }
             docIds.add(n.asText());
         }
-        float[] q = queryVectors(req);
+        float[] q = queryVectors(r0);
         long t0 = System.nanoTime();
         return result(index.rerank(q, docIds), t0, List.of());
     }
 
-    private static JsonNode parse(byte[] body, Set<String> fields) throws IOException {
+    /**
+     * A parsed request body: every member but {@code "vectors"} as a tree, and the vectors (null without them) read
+     * straight from the parser's tokens ({@link QueryVectors}), whichever of their two forms the body holds.
+     */
+    private record Request(ObjectNode fields, float[] vectors) {
+    }
+
+    private Request parse(byte[] body, Set<String> fields) throws IOException {
         if (body == null || body.length == 0) {
             throw new IllegalArgumentException("empty request body: send a JSON object");
         }
-        JsonNode n = JSON.readTree(body);
-        if (n == null || !n.isObject()) {
-            throw new IllegalArgumentException("request body must be a JSON object");
-        }
-        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!fields.contains(f)) {
-                throw new IllegalArgumentException("unknown field \"" + f + "\" (this endpoint takes " + String.join(", ", sorted(fields)) + ")");
+        IndexSnapshot snap = index.snapshot();
+        ObjectNode n = JSON.createObjectNode();
+        float[] vectors = null;
+        boolean hasVectors = false;
+        try (JsonParser p = JSON.getFactory().createParser(body)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("request body must be a JSON object");
+            }
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                String f = p.currentName();
+                if (!fields.contains(f)) {
+                    throw new IllegalArgumentException("unknown field \"" + f + "\" (this endpoint takes " + String.join(", ", sorted(fields)) + ")");
+                }
+                p.nextToken();
+                // a repeated member: the last counts, as in a tree
+                if (QueryVectors.FIELD.equals(f)) {
+                    vectors = QueryVectors.read(p, snap.dim(), limits.queryTokens(snap.manifest().settings()));
+                    hasVectors = true;
+                } else {
+                    n.set(f, JSON.readTree(p));
+                }
             }
         }
-        if (n.has("query") && n.has("vectors")) {
+        if (n.has("query") && hasVectors) {
             throw new IllegalArgumentException("give \"query\" (text) or \"vectors\", not both");
         }
-        return n;
+        return new Request(n, vectors);
     }
 
     private static List<String> sorted(Set<String> s) {
@@ -264,20 +288,18 @@ final class SearchApi {
         return (int) v.asLong();
     }
 
-    private float[] queryVectors(JsonNode req) {
+    /** The request's vectors, or its text encoded; either within {@code max_query_tokens}. */
+    private float[] queryVectors(Request r) {
+        if (r.vectors() != null) {
+            return r.vectors();
+        }
         IndexSnapshot snap = index.snapshot();
         int dim = snap.dim();
         int maxTokens = limits.queryTokens(snap.manifest().settings());
-        if (req.has("vectors")) {
-            JsonNode v = req.get("vectors");
-            if (v.isArray() && v.size() > maxTokens) {
-                throw new LimitExceededException("max_query_tokens", "\"vectors\" with " + v.size() + " token vectors", maxTokens);
-            }
-            return JsonQueries.vectors(v, dim);
-        }
-        JsonNode q = req.get("query");
+        JsonNode q = r.fields().get("query");
         if (q == null || q.isNull()) {
-            throw new IllegalArgumentException("give \"query\" (text) or \"vectors\" ([[" + dim + " floats], …])");
+            throw new IllegalArgumentException("give \"query\" (text) or \"vectors\" ([[" + dim + " floats], …] or base64 of"
+                    + " little-endian float32)");
         }
         if (!q.isTextual() || q.asText().isBlank()) {
             throw new IllegalArgumentException("\"query\" must be non-empty text");

@@ -36,6 +36,18 @@ class RoutedRequestTest {
     }
 
     @Test
+    void base64VectorsGoOnAsTheirStringWithOrWithoutRequireComplete() throws Exception {
+        String b64 = "\"AACAPwAAAMAAAEBA/w==\"";
+        byte[] body = ("{\"vectors\": " + b64 + ", \"k\": 4}").getBytes(StandardCharsets.UTF_8);
+        RoutedRequest r = RoutedRequest.read(body, LIMITS);
+        assertSame(body, r.forward());
+        assertEquals(4, r.k());
+        RoutedRequest c = read("{\"vectors\": " + b64 + ", \"require_complete\": true, \"k\": 4}");
+        assertTrue(c.requireComplete());
+        assertEquals("{\"vectors\": " + b64 + ",\"k\": 4}", new String(c.forward(), StandardCharsets.UTF_8));
+    }
+
+    @Test
     void requireCompleteIsTakenOffWhereverItStandsAndTheRestKeepsItsBytes() throws Exception {
         String[] bodies = {
             "{\"require_complete\": true, \"vectors\": " + VECTORS + ", \"k\": 3}",

@@ -9,7 +9,9 @@
 # per server, 1), TIMEOUT_MS (the router's --partition-timeout-ms, 60000: the bench measures, a cold exact scan on a
 # loaded machine can take seconds, and a partial answer would stop it), K (10), WARMUP (unrecorded rounds over the queries, 2),
 # SERVER_HEAP (each server's -Xmx, 1g), SERVE_FLAGS (extra flags for every index server, e.g. "--ncells 4"),
-# OUT (target/bench: router.json and the server logs).
+# VECTORS (how the bench sends query vectors: json, the default, as arrays of numbers; base64, little-endian float32;
+# both: every figure for each, timed query by query in alternating order on the same servers, plus the single node's
+# p50 both ways), OUT (target/bench: router.json and the server logs).
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 INDEX="${1:?usage: router.sh INDEX [QUERIES_NPY]}"
 QUERIES="${2:-}"
@@ -46,7 +48,7 @@ ROUTE=$(IFS=,; echo "${URLS[*]}")
 serve router $((PORT + N + 1)) --route "$ROUTE" --partition-timeout-ms "${TIMEOUT_MS:-60000}"
 
 ARGS=(--single "http://127.0.0.1:$PORT" --router "http://127.0.0.1:$((PORT + N + 1))" --partitions "$ROUTE"
-  --k "${K:-10}" --warmup-rounds "${WARMUP:-2}" --json "$OUT/router.json")
+  --k "${K:-10}" --warmup-rounds "${WARMUP:-2}" --vectors "${VECTORS:-json}" --json "$OUT/router.json")
 [ -n "$QUERIES" ] && ARGS+=(--queries-npy "$QUERIES")
 BENCH_HEAP=1g bench_java io.tartan.query.bench.RouterBench "${ARGS[@]}"
 machine_line

@@ -15,7 +15,8 @@ import java.util.List;
  *
  * <p>The router reads only the top-level {@code k} (checked against {@code max_k}) and {@code require_complete} (its
  * own field, which partitions reject), with Jackson's streaming parser: the query vectors, most of the body
- * (32 × 128 floats are ~50 KB of JSON), are tokenised to find where they end but never turned into numbers or a tree.
+ * (32 × 128 floats are ~50 KB of JSON, or one 22 KB string as base64), are tokenised to find where they end but never
+ * turned into numbers or a tree; either form goes on as it came.
  * Building the tree and writing it again cost the router about as much as a hop (docs/BENCHMARKS.md, "Partitions and
  * the router"). The body goes on as it came; with {@code require_complete} in it, as its other members' bytes
  * unchanged in a new object. Malformed JSON anywhere in the body is still a 400 here, as the tree parse made it.

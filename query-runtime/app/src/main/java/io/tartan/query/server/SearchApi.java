@@ -30,7 +30,8 @@ import java.util.Set;
  * ({@code tartan serve --ncells …}) and, where that is unset too, the default of the mode for the request's k (see
  * {@link SearchParams}), exactly as {@code tartan search} does. {@code "mode": "exact"} is exhaustive MaxSim over the
  * index and takes no other parameter. {@code "filter"} restricts every mode to the documents whose metadata match;
- * {@code "fields"} adds stored text, a snippet or the metadata to each hit.
+ * {@code "fields"} adds stored text, a snippet or the metadata to each hit. {@code "vectors"} is an array of rows or
+ * base64 of little-endian float32 ({@link QueryVectors}).
  */
 final class SearchApi {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -629,6 +629,9 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
         int[] buckets = ScalarLateInteractionKernels.byteBuckets(nbits);
         // w_k · q[dim] for every bucket k and dim of one byte, then each byte value is a sum of `per` of them
         float[] scaled = new float[per * nb * nqPad];
+        // the partial sums of a byte's first dims, by the byte's leading bits: at most 256 / nb rows
+        float[] prev = new float[256 / nb * nqPad];
+        float[] cur = new float[256 / nb * nqPad];
         for (int b = 0; b < bpt; b++) {
             for (int j = 0; j < per; j++) {
                 for (int k = 0; k < nb; k++) {
@@ -639,15 +642,28 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
                     }
                 }
             }
-            for (int v = 0; v < 256; v++) {
-                int o = (b * 256 + v) * nqPad;
-                for (int i0 = 0; i0 < nqPad; i0 += L) {
-                    FloatVector acc = FloatVector.fromArray(S, scaled, buckets[v * per] * nqPad + i0);
-                    for (int j = 1; j < per; j++) {
-                        acc = acc.add(FloatVector.fromArray(S, scaled, (j * nb + buckets[v * per + j]) * nqPad + i0));
+            // Dim j of a byte sits in bits below dim j-1's (ResidualPacking), so the bytes sharing their leading
+            // (j+1)·nbits bits share the sum of dims 0..j: level j sums each prefix once from level j-1's, in the
+            // order the per-entry sum ran (dim 0, then 1, ...), so every entry is the same float with a third of
+            // the adds and loads at nbits 2. The last level is the table's 256 rows.
+            for (int j = 1; j < per; j++) {
+                int shift = 8 - (j + 1) * nbits;
+                int rows = 1 << ((j + 1) * nbits);
+                float[] dst = j == per - 1 ? out : cur;
+                int base = j == per - 1 ? b * 256 * nqPad : 0;
+                for (int y = 0; y < rows; y++) {
+                    int v = y << shift;
+                    int src = j == 1 ? buckets[v * per] * nqPad : (y >>> nbits) * nqPad;
+                    float[] from = j == 1 ? scaled : prev;
+                    int add = (j * nb + buckets[v * per + j]) * nqPad;
+                    for (int i0 = 0; i0 < nqPad; i0 += L) {
+                        FloatVector.fromArray(S, from, src + i0).add(FloatVector.fromArray(S, scaled, add + i0))
+                                .intoArray(dst, base + y * nqPad + i0);
                     }
-                    acc.intoArray(out, o + i0);
                 }
+                float[] t = prev;
+                prev = cur;
+                cur = t;
             }
         }
     }

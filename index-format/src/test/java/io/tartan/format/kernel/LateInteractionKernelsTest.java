@@ -126,6 +126,82 @@ class LateInteractionKernelsTest {
     }
 
     /**
+     * The vector residual table (built from shared prefix sums since issue 17) holds bit for bit the floats of the
+     * per-entry build it replaced, {@link #perEntryTable}, so the exact MaxSim of any tokens is the same float
+     * through either table: random queries and residual bytes, documents of 1..300 tokens, nbits 1, 2 and 4, dims
+     * 64, 96, 128 and 40 (no multiple of 16 lanes; at nbits 2 and 4, 10 and 20 bytes, no multiple of anything the
+     * vectors hold), 32 query tokens (the two-vector MaxSim on 16 lanes) and 40 (three or six vectors).
+     */
+    @Test
+    void residualTableIsBitIdenticalToThePerEntrySums() {
+        Random rnd = new Random(17);
+        for (int nbits : new int[] {1, 2, 4})
+        for (int dim : new int[] {64, 96, 128, 40})
+        for (int nq : new int[] {32, 40}) {
+            int nqPad = (nq + 15) / 16 * 16;
+            int bpt = dim * nbits / 8;
+            float[] q = TestVectors.unitRows(rnd, nq, dim);
+            float[] qt = TestVectors.transpose(q, nq, nqPad, dim);
+            float[] weights = new float[1 << nbits];
+            for (int k = 0; k < weights.length; k++) {
+                weights[k] = (float) rnd.nextGaussian() * 0.05f;
+            }
+            float[] want = perEntryTable(qt, nqPad, dim, nbits, weights);
+            float[] got = new float[want.length];
+            simd.residualTable(qt, nqPad, dim, nbits, weights, got);
+            for (int j = 0; j < want.length; j++) {
+                if (Float.floatToRawIntBits(want[j]) != Float.floatToRawIntBits(got[j])) {
+                    throw new AssertionError("nbits " + nbits + " dim " + dim + " nq " + nq + ": entry " + j + " is "
+                            + got[j] + ", the per-entry sum " + want[j]);
+                }
+            }
+            int centroids = 50;
+            float[] cs = new float[centroids * nqPad];
+            for (int j = 0; j < centroids * nqPad; j++) {
+                cs[j] = j % nqPad < nq ? rnd.nextFloat() * 2 - 1 : 0f;
+            }
+            int[] codes = new int[300];
+            float[] inv = new float[300];
+            byte[] res = new byte[300 * bpt];
+            float[] max = new float[nqPad];
+            for (int len = 1; len <= 300; len += len < 10 ? 1 : 37) {
+                for (int t = 0; t < len; t++) {
+                    codes[t] = rnd.nextInt(centroids);
+                    inv[t] = 0.8f + rnd.nextFloat() * 0.4f;
+                }
+                rnd.nextBytes(res);
+                float a = simd.residualMaxSim(cs, want, nqPad, codes, res, bpt, inv, 0, len, max);
+                float b = simd.residualMaxSim(cs, got, nqPad, codes, res, bpt, inv, 0, len, max);
+                assertEquals(Float.floatToRawIntBits(a), Float.floatToRawIntBits(b), "length " + len);
+                assertEquals(ref.residualMaxSim(cs, want, nqPad, codes, res, bpt, inv, 0, len, max), b, 1e-4);
+            }
+        }
+    }
+
+    /**
+     * The residual table as it was built before issue 17, entry by entry: {@code w·q} of a byte's first dim, then
+     * the next dims' added in order (plain float arithmetic is what the vector lanes do, signed zeros included).
+     */
+    private static float[] perEntryTable(float[] qt, int nqPad, int dim, int nbits, float[] weights) {
+        int per = 8 / nbits;
+        int bpt = dim * nbits / 8;
+        int[] buckets = ScalarLateInteractionKernels.byteBuckets(nbits);
+        float[] out = new float[bpt * 256 * nqPad];
+        for (int b = 0; b < bpt; b++) {
+            for (int v = 0; v < 256; v++) {
+                for (int i = 0; i < nqPad; i++) {
+                    float a = weights[buckets[v * per]] * qt[b * per * nqPad + i];
+                    for (int j = 1; j < per; j++) {
+                        a += weights[buckets[v * per + j]] * qt[(b * per + j) * nqPad + i];
+                    }
+                    out[(b * 256 + v) * nqPad + i] = a;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
      * The int8 table rounds exactly as {@code Math.round} does, ties and near-ties included (a vector floor of
      * {@code x + 0.5} would turn 0.49999997 into 1), for table lengths that leave a scalar tail on any vector width.
      */

@@ -18,11 +18,11 @@ import java.util.function.DoubleSupplier;
  * call as {@code Stage1CpuTiming} does: stage 4 is the residual table and the exact MaxSim of 64 documents of 60
  * tokens (dim 128, nbits 2, 32 query tokens, 16,384 centroids), stage 3 the int8 centroid-only MaxSim of 5,930
  * documents of 50 cells (random codes and residual bytes, so the table rows are hit more evenly than real residuals
- * hit them). The shipped kernels, timed through {@link LateInteractionKernels}, against variants copied here (all
- * measured, none shipped but main's): main's per-entry residual table build, main's int8 MaxSim (a lane sum through
- * {@code toArray}), and exact MaxSims that keep each token's sum in byte order (the same floats): two or four tokens
- * a step, token-major over groups of 8 or 16 byte positions, and position-major (the loop interchange; 16-lane
- * machines only, it is written for 512-bit vectors).
+ * hit them). The shipped kernels, timed through {@link LateInteractionKernels}, against variants copied here (none
+ * shipped): main's per-entry residual table build, main's int8 MaxSim (a lane sum through {@code toArray}), and
+ * exact MaxSims that keep each token's sum in byte order (the same floats): main's one token a step, two tokens a
+ * step (the shipped kernel runs four on two vectors a token), token-major over groups of 8 or 16 byte positions,
+ * and position-major (the loop interchange; 16-lane machines only, it is written for 512-bit vectors).
  * Usage: {@code Stage34CpuTiming [rounds [regex]]}, the regex choosing variants by name; prints each variant's median,
  * p25 and p75 in ms and a checksum per variant (equal sums: the variants agree; the token-major stage 4 MaxSims read
  * the table "s4 table" builds, all zeros if it is not chosen; the position-major ones build their own rows).
@@ -74,15 +74,15 @@ public final class Stage34CpuTiming {
         float[] maxs = new float[DOCS4 * NQ];
         float[] scores = new float[DOCS4];
 
-        String[] names = {"s4 table, main's", "s4 table", "s4 shipped (main's)", "s4 two tokens a step",
-            "s4 four tokens a step", "s4 groups of 8 positions", "s4 groups of 16 positions", "s4 by position, 16 columns",
+        String[] names = {"s4 table, main's", "s4 table", "s4 main's, one token a step", "s4 two tokens a step",
+            "s4 shipped (four tokens a step)", "s4 groups of 8 positions", "s4 groups of 16 positions", "s4 by position, 16 columns",
             "s4 by position, 16 columns x 2", "s3 main toArray sum", "s3 shipped"};
         DoubleSupplier[] runs = {
             () -> { tableMain(qt, NQ, DIM, NBITS, weights, full); return full[5]; },
             () -> { k.residualTable(qt, NQ, DIM, NBITS, weights, full); return full[5]; },
-            () -> docs4((f, t) -> k.residualMaxSim(cs, full, NQ, codes, res, BPT, inv, f, t, max)),
+            () -> docs4((f, t) -> oneToken(cs, full, NQ, codes, res, BPT, inv, f, t)),
             () -> docs4((f, t) -> twoTokens(cs, full, NQ, codes, res, BPT, inv, f, t)),
-            () -> docs4((f, t) -> fourTokens(cs, full, NQ, codes, res, BPT, inv, f, t)),
+            () -> docs4((f, t) -> k.residualMaxSim(cs, full, NQ, codes, res, BPT, inv, f, t, max)),
             () -> { groups(8, cs, full, NQ, codes, res, BPT, inv, starts, DOCS4, acc, maxs, scores); return docs4((f, t) -> scores[f / LEN4]); },
             () -> { groups(16, cs, full, NQ, codes, res, BPT, inv, starts, DOCS4, acc, maxs, scores); return docs4((f, t) -> scores[f / LEN4]); },
             () -> { posMajor(1, qt, weights, cs, codes, res, inv, starts, slice, acc, maxs, scores); return docs4((f, t) -> scores[f / LEN4]); },
@@ -303,62 +303,47 @@ public final class Stage34CpuTiming {
         }
     }
 
-    /**
-     * Four tokens a step on two vectors a token (32 query tokens on 16 lanes; other shapes fall back to
-     * {@link #twoTokens}): eight independent add chains, each still summed in byte order, so the same floats.
-     */
-    private static float fourTokens(float[] cs, float[] tab, int nqPad, int[] codes, byte[] res, int bpt,
-            float[] inv, int from, int to) {
-        if (nqPad != 2 * L) {
-            return twoTokens(cs, tab, nqPad, codes, res, bpt, inv, from, to);
-        }
-        FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
-        int t = from;
-        for (; t + 3 < to; t += 4) {
-            int c0 = codes[t] * nqPad, c1 = codes[t + 1] * nqPad, c2 = codes[t + 2] * nqPad, c3 = codes[t + 3] * nqPad;
-            FloatVector a0 = FloatVector.fromArray(S, cs, c0), a1 = FloatVector.fromArray(S, cs, c0 + L);
-            FloatVector b0 = FloatVector.fromArray(S, cs, c1), b1 = FloatVector.fromArray(S, cs, c1 + L);
-            FloatVector d0 = FloatVector.fromArray(S, cs, c2), d1 = FloatVector.fromArray(S, cs, c2 + L);
-            FloatVector e0 = FloatVector.fromArray(S, cs, c3), e1 = FloatVector.fromArray(S, cs, c3 + L);
-            int r = t * bpt;
-            for (int b = 0; b < bpt; b++) {
-                int o = ((b << 8) + (res[r + b] & 0xff)) * nqPad;
-                int p = ((b << 8) + (res[r + bpt + b] & 0xff)) * nqPad;
-                int u = ((b << 8) + (res[r + 2 * bpt + b] & 0xff)) * nqPad;
-                int w = ((b << 8) + (res[r + 3 * bpt + b] & 0xff)) * nqPad;
-                a0 = a0.add(FloatVector.fromArray(S, tab, o));
-                a1 = a1.add(FloatVector.fromArray(S, tab, o + L));
-                b0 = b0.add(FloatVector.fromArray(S, tab, p));
-                b1 = b1.add(FloatVector.fromArray(S, tab, p + L));
-                d0 = d0.add(FloatVector.fromArray(S, tab, u));
-                d1 = d1.add(FloatVector.fromArray(S, tab, u + L));
-                e0 = e0.add(FloatVector.fromArray(S, tab, w));
-                e1 = e1.add(FloatVector.fromArray(S, tab, w + L));
+    /** main's exact MaxSim: one token at a time, each summed in byte order. */
+    private static float oneToken(float[] cs, float[] tab, int nqPad, int[] codes, byte[] res, int bpt, float[] inv,
+            int from, int to) {
+        if (nqPad == 2 * L) {
+            FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
+            for (int t = from; t < to; t++) {
+                int c = codes[t] * nqPad;
+                FloatVector a0 = FloatVector.fromArray(S, cs, c);
+                FloatVector a1 = FloatVector.fromArray(S, cs, c + L);
+                int r = t * bpt;
+                for (int b = 0; b < bpt; b++) {
+                    int o = ((b << 8) + (res[r + b] & 0xff)) * nqPad;
+                    a0 = a0.add(FloatVector.fromArray(S, tab, o));
+                    a1 = a1.add(FloatVector.fromArray(S, tab, o + L));
+                }
+                FloatVector i = FloatVector.broadcast(S, inv[t]);
+                m0 = m0.max(a0.mul(i));
+                m1 = m1.max(a1.mul(i));
             }
-            FloatVector i0 = FloatVector.broadcast(S, inv[t]), i1 = FloatVector.broadcast(S, inv[t + 1]);
-            FloatVector i2 = FloatVector.broadcast(S, inv[t + 2]), i3 = FloatVector.broadcast(S, inv[t + 3]);
-            m0 = m0.max(a0.mul(i0)).max(b0.mul(i1)).max(d0.mul(i2)).max(e0.mul(i3));
-            m1 = m1.max(a1.mul(i0)).max(b1.mul(i1)).max(d1.mul(i2)).max(e1.mul(i3));
+            return to > from ? m0.add(m1).reduceLanes(VectorOperators.ADD) : 0f;
         }
-        for (; t < to; t++) {
-            int c = codes[t] * nqPad;
-            FloatVector a0 = FloatVector.fromArray(S, cs, c), a1 = FloatVector.fromArray(S, cs, c + L);
-            int r = t * bpt;
-            for (int b = 0; b < bpt; b++) {
-                int o = ((b << 8) + (res[r + b] & 0xff)) * nqPad;
-                a0 = a0.add(FloatVector.fromArray(S, tab, o));
-                a1 = a1.add(FloatVector.fromArray(S, tab, o + L));
+        float total = 0;
+        for (int i0 = 0; i0 < nqPad; i0 += L) {
+            FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int t = from; t < to; t++) {
+                FloatVector a = FloatVector.fromArray(S, cs, codes[t] * nqPad + i0);
+                int r = t * bpt;
+                for (int b = 0; b < bpt; b++) {
+                    a = a.add(FloatVector.fromArray(S, tab, ((b << 8) + (res[r + b] & 0xff)) * nqPad + i0));
+                }
+                m = m.max(a.mul(inv[t]));
             }
-            FloatVector i0 = FloatVector.broadcast(S, inv[t]);
-            m0 = m0.max(a0.mul(i0));
-            m1 = m1.max(a1.mul(i0));
+            total += to > from ? m.reduceLanes(VectorOperators.ADD) : 0f;
         }
-        return to > from ? m0.add(m1).reduceLanes(VectorOperators.ADD) : 0f;
+        return total;
     }
 
     /**
      * Token-major within groups of p byte positions (p · 32 KB of the table, L2-resident), all documents' tokens per
      * group: each token's sum stays in registers over the group and goes through an accumulator array between groups.
+     * Written for two vectors a token (32 query tokens on 16 lanes); on 8 lanes it scores half the columns.
      */
     private static void groups(int p, float[] cs, float[] table, int nqPad, int[] codes, byte[] res, int bpt,
             float[] inv, int[] starts, int ndocs, float[] acc, float[] max, float[] out) {

@@ -4,6 +4,9 @@ import io.tartan.format.MaxSim;
 import io.tartan.format.TestVectors;
 import io.tartan.format.codec.CentroidDtype;
 import io.tartan.format.codec.ResidualCodec;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -123,6 +126,119 @@ class LateInteractionKernelsTest {
                 }
             }
         }
+    }
+
+    /**
+     * The vector residual table (built from shared prefix sums since issue 17) holds bit for bit the floats of the
+     * per-entry build it replaced, {@link #perEntryTable}, and the vector exact MaxSim (several tokens a step since
+     * then) returns bit for bit the float of the one-token-a-step kernel it replaced, {@link #oneTokenAStep}, over
+     * the old table: random queries and residual bytes, documents of 1..300 tokens, nbits 1, 2 and 4, dims
+     * 64, 96, 128 and 40 (no multiple of 16 lanes; at nbits 2 and 4, 10 and 20 bytes, no multiple of anything the
+     * vectors hold), 16, 32 and 40 query tokens (one, two or three vectors on 16 lanes; two, four or six on 8).
+     */
+    @Test
+    void residualTableIsBitIdenticalToThePerEntrySums() {
+        Random rnd = new Random(17);
+        for (int nbits : new int[] {1, 2, 4})
+        for (int dim : new int[] {64, 96, 128, 40})
+        for (int nq : new int[] {16, 32, 40}) {
+            int nqPad = (nq + 15) / 16 * 16;
+            int bpt = dim * nbits / 8;
+            float[] q = TestVectors.unitRows(rnd, nq, dim);
+            float[] qt = TestVectors.transpose(q, nq, nqPad, dim);
+            float[] weights = new float[1 << nbits];
+            for (int k = 0; k < weights.length; k++) {
+                weights[k] = (float) rnd.nextGaussian() * 0.05f;
+            }
+            float[] want = perEntryTable(qt, nqPad, dim, nbits, weights);
+            float[] got = new float[want.length];
+            simd.residualTable(qt, nqPad, dim, nbits, weights, got);
+            for (int j = 0; j < want.length; j++) {
+                if (Float.floatToRawIntBits(want[j]) != Float.floatToRawIntBits(got[j])) {
+                    throw new AssertionError("nbits " + nbits + " dim " + dim + " nq " + nq + ": entry " + j + " is "
+                            + got[j] + ", the per-entry sum " + want[j]);
+                }
+            }
+            int centroids = 50;
+            float[] cs = new float[centroids * nqPad];
+            for (int j = 0; j < centroids * nqPad; j++) {
+                cs[j] = j % nqPad < nq ? rnd.nextFloat() * 2 - 1 : 0f;
+            }
+            int[] codes = new int[300];
+            float[] inv = new float[300];
+            byte[] res = new byte[300 * bpt];
+            float[] max = new float[nqPad];
+            for (int len = 1; len <= 300; len += len < 10 ? 1 : 37) {
+                for (int t = 0; t < len; t++) {
+                    codes[t] = rnd.nextInt(centroids);
+                    inv[t] = 0.8f + rnd.nextFloat() * 0.4f;
+                }
+                rnd.nextBytes(res);
+                float a = oneTokenAStep(cs, want, nqPad, codes, res, bpt, inv, 0, len);
+                float b = simd.residualMaxSim(cs, got, nqPad, codes, res, bpt, inv, 0, len, max);
+                assertEquals(Float.floatToRawIntBits(a), Float.floatToRawIntBits(b), "length " + len);
+                assertEquals(ref.residualMaxSim(cs, want, nqPad, codes, res, bpt, inv, 0, len, max), b, 1e-4);
+            }
+        }
+    }
+
+    /** The vector exact MaxSim as it was before issue 17: one token at a time, each summed in byte order. */
+    private static float oneTokenAStep(float[] cs, float[] table, int nqPad, int[] codes, byte[] res, int bpt,
+            float[] inv, int from, int to) {
+        VectorSpecies<Float> s = FloatVector.SPECIES_PREFERRED;
+        int l = s.length();
+        if (nqPad == 2 * l) {
+            FloatVector m0 = FloatVector.broadcast(s, Float.NEGATIVE_INFINITY), m1 = m0;
+            for (int t = from; t < to; t++) {
+                FloatVector a0 = FloatVector.fromArray(s, cs, codes[t] * nqPad);
+                FloatVector a1 = FloatVector.fromArray(s, cs, codes[t] * nqPad + l);
+                for (int b = 0; b < bpt; b++) {
+                    int o = ((b << 8) + (res[t * bpt + b] & 0xff)) * nqPad;
+                    a0 = a0.add(FloatVector.fromArray(s, table, o));
+                    a1 = a1.add(FloatVector.fromArray(s, table, o + l));
+                }
+                FloatVector i = FloatVector.broadcast(s, inv[t]);
+                m0 = m0.max(a0.mul(i));
+                m1 = m1.max(a1.mul(i));
+            }
+            return to > from ? m0.add(m1).reduceLanes(VectorOperators.ADD) : 0f;
+        }
+        float total = 0;
+        for (int i0 = 0; i0 < nqPad; i0 += l) {
+            FloatVector m = FloatVector.broadcast(s, Float.NEGATIVE_INFINITY);
+            for (int t = from; t < to; t++) {
+                FloatVector a = FloatVector.fromArray(s, cs, codes[t] * nqPad + i0);
+                for (int b = 0; b < bpt; b++) {
+                    a = a.add(FloatVector.fromArray(s, table, ((b << 8) + (res[t * bpt + b] & 0xff)) * nqPad + i0));
+                }
+                m = m.max(a.mul(inv[t]));
+            }
+            total += to > from ? m.reduceLanes(VectorOperators.ADD) : 0f;
+        }
+        return total;
+    }
+
+    /**
+     * The residual table as it was built before issue 17, entry by entry: {@code w·q} of a byte's first dim, then
+     * the next dims' added in order (plain float arithmetic is what the vector lanes do, signed zeros included).
+     */
+    private static float[] perEntryTable(float[] qt, int nqPad, int dim, int nbits, float[] weights) {
+        int per = 8 / nbits;
+        int bpt = dim * nbits / 8;
+        int[] buckets = ScalarLateInteractionKernels.byteBuckets(nbits);
+        float[] out = new float[bpt * 256 * nqPad];
+        for (int b = 0; b < bpt; b++) {
+            for (int v = 0; v < 256; v++) {
+                for (int i = 0; i < nqPad; i++) {
+                    float a = weights[buckets[v * per]] * qt[b * per * nqPad + i];
+                    for (int j = 1; j < per; j++) {
+                        a += weights[buckets[v * per + j]] * qt[(b * per + j) * nqPad + i];
+                    }
+                    out[(b * 256 + v) * nqPad + i] = a;
+                }
+            }
+        }
+        return out;
     }
 
     /**

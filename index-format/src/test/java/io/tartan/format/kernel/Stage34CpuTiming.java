@@ -18,19 +18,26 @@ import java.util.function.DoubleSupplier;
  * call as {@code Stage1CpuTiming} does: stage 4 is the residual table and the exact MaxSim of 64 documents of 60
  * tokens (dim 128, nbits 2, 32 query tokens, 16,384 centroids), stage 3 the int8 centroid-only MaxSim of 5,930
  * documents of 50 cells (random codes and residual bytes, so the table rows are hit more evenly than real residuals
- * hit them). The shipped kernels, timed through {@link LateInteractionKernels}, against variants copied here: main's
- * int8 MaxSim (a lane sum through {@code toArray}) and the exact MaxSim two tokens a step (measured, not shipped).
- * Usage: {@code Stage34CpuTiming [rounds]}; prints each variant's median, p25 and p75 in ms and a checksum per
- * variant (equal sums: the variants agree).
+ * hit them). The shipped kernels, timed through {@link LateInteractionKernels}, against variants copied here (none
+ * shipped): main's per-entry residual table build, main's int8 MaxSim (a lane sum through {@code toArray}), and
+ * exact MaxSims that keep each token's sum in byte order (the same floats): main's one token a step, two tokens a
+ * step (the shipped kernel runs four on two vectors a token), token-major over groups of 8 or 16 byte positions,
+ * and position-major (the loop interchange; 16-lane machines only, it is written for 512-bit vectors).
+ * Usage: {@code Stage34CpuTiming [rounds [regex]]}, the regex choosing variants by name; prints each variant's median,
+ * p25 and p75 in ms and a checksum per variant (equal sums: the variants agree; the token-major stage 4 MaxSims read
+ * the table "s4 table" builds, all zeros if it is not chosen; the position-major ones build their own rows).
  */
 public final class Stage34CpuTiming {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_512;
     private static final int NQ = 32, DIM = 128, NBITS = 2, BPT = DIM * NBITS / 8, CENTROIDS = 16384;
     private static final int DOCS4 = 64, LEN4 = 60, DOCS3 = 5930, LEN3 = 50;
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+        // a regex over the names: variants on other vector shapes disturb each other's compiled code in one JVM
+        String only = args.length > 1 ? args[1] : ".*";
         LateInteractionKernels k = InteractionKernels.simd().orElseThrow();
         Random rnd = new Random(17);
         float[] qt = new float[DIM * NQ];
@@ -58,12 +65,28 @@ public final class Stage34CpuTiming {
         k.packScoresInt8x32(cs, CENTROIDS, int8);
         float[] full = new float[BPT * 256 * NQ];
         float[] max = new float[NQ];
+        int[] starts = new int[DOCS4 + 1];
+        for (int j = 0; j <= DOCS4; j++) {
+            starts[j] = j * LEN4;
+        }
+        float[] slice = new float[full.length];
+        float[] acc = new float[DOCS4 * LEN4 * NQ];
+        float[] maxs = new float[DOCS4 * NQ];
+        float[] scores = new float[DOCS4];
 
-        String[] names = {"s4 table", "s4 shipped (main's)", "s4 two tokens a step", "s3 main toArray sum", "s3 shipped"};
+        String[] names = {"s4 table, main's", "s4 table", "s4 main's, one token a step", "s4 two tokens a step",
+            "s4 shipped (four tokens a step)", "s4 groups of 8 positions", "s4 groups of 16 positions", "s4 by position, 16 columns",
+            "s4 by position, 16 columns x 2", "s3 main toArray sum", "s3 shipped"};
         DoubleSupplier[] runs = {
+            () -> { tableMain(qt, NQ, DIM, NBITS, weights, full); return full[5]; },
             () -> { k.residualTable(qt, NQ, DIM, NBITS, weights, full); return full[5]; },
-            () -> docs4((f, t) -> k.residualMaxSim(cs, full, NQ, codes, res, BPT, inv, f, t, max)),
+            () -> docs4((f, t) -> oneToken(cs, full, NQ, codes, res, BPT, inv, f, t)),
             () -> docs4((f, t) -> twoTokens(cs, full, NQ, codes, res, BPT, inv, f, t)),
+            () -> docs4((f, t) -> k.residualMaxSim(cs, full, NQ, codes, res, BPT, inv, f, t, max)),
+            () -> { groups(8, cs, full, NQ, codes, res, BPT, inv, starts, DOCS4, acc, maxs, scores); return docs4((f, t) -> scores[f / LEN4]); },
+            () -> { groups(16, cs, full, NQ, codes, res, BPT, inv, starts, DOCS4, acc, maxs, scores); return docs4((f, t) -> scores[f / LEN4]); },
+            () -> { posMajor(1, qt, weights, cs, codes, res, inv, starts, slice, acc, maxs, scores); return docs4((f, t) -> scores[f / LEN4]); },
+            () -> { posMajor(2, qt, weights, cs, codes, res, inv, starts, slice, acc, maxs, scores); return docs4((f, t) -> scores[f / LEN4]); },
             () -> { double s = 0; for (int d = 0; d < DOCS3; d++) s += int8ToArray(int8, cells, d * LEN3, d * LEN3 + LEN3); return s; },
             () -> { double s = 0; for (int d = 0; d < DOCS3; d++) s += k.int8CentroidMaxSim32(int8, cells, d * LEN3, d * LEN3 + LEN3); return s; },
         };
@@ -72,6 +95,9 @@ public final class Stage34CpuTiming {
         double[] sums = new double[names.length];
         for (int r = -100; r < rounds; r++) {
             for (int i = 0; i < runs.length; i++) {
+                if (!names[i].matches(only)) {
+                    continue;
+                }
                 long t0 = mx.getCurrentThreadCpuTime();
                 sums[i] = runs[i].getAsDouble();
                 long dt = mx.getCurrentThreadCpuTime() - t0;
@@ -82,6 +108,9 @@ public final class Stage34CpuTiming {
         }
         System.out.printf("%s, %d rounds, load %s%n", k.name(), rounds, Files.readString(Path.of("/proc/loadavg")).trim());
         for (int i = 0; i < names.length; i++) {
+            if (!names[i].matches(only)) {
+                continue;
+            }
             long[] x = t[i].clone();
             Arrays.sort(x);
             System.out.printf("  %-28s median %7.3f ms  p25 %7.3f  p75 %7.3f  check %s%n", names[i], x[rounds / 2] / 1e6,
@@ -171,6 +200,190 @@ public final class Stage34CpuTiming {
             total += to > from ? m.reduceLanes(VectorOperators.ADD) : 0f;
         }
         return total;
+    }
+
+    /**
+     * The loop interchange (measured, not shipped): for each 16 query columns, every token's accumulator starts at
+     * its centroid's scores, then byte position by byte position (p at a time, their rows built just before as the
+     * table builds them, 16 KB each) every token adds its rows, the last pass fused with the document maxima. Same
+     * floats; the lookups stay in L1 but each token's accumulator goes through L1 and L2 once per pass.
+     */
+    private static void posMajor(int p, float[] qt, float[] w, float[] cs, int[] codes, byte[] res,
+            float[] inv, int[] starts, float[] slices, float[] acc, float[] max, float[] out) {
+        int nqPad = NQ, bpt = BPT, ndocs = DOCS4, per = 4, nb = 4;
+        int cols = S16.length();
+        int[] buckets = ScalarLateInteractionKernels.byteBuckets(NBITS);
+        float[] scaled = new float[per * nb * cols];
+        int n = starts[ndocs];
+        for (int h = 0; h < nqPad; h += cols) {
+            for (int g = 0; g < bpt; g += p) {
+                int ge = Math.min(bpt, g + p);
+                for (int b = g; b < ge; b++) {
+                    for (int j = 0; j < per; j++) {
+                        for (int k = 0; k < nb; k++) {
+                            FloatVector.fromArray(S16, qt, (b * per + j) * nqPad + h).mul(w[k]).intoArray(scaled, (j * nb + k) * cols);
+                        }
+                    }
+                    int so = (b - g) * 256 * cols;
+                    for (int x = 0; x < 256; x++) {
+                        FloatVector a = FloatVector.fromArray(S16, scaled, buckets[x * per] * cols);
+                        for (int j = 1; j < per; j++) {
+                            a = a.add(FloatVector.fromArray(S16, scaled, (j * nb + buckets[x * per + j]) * cols));
+                        }
+                        a.intoArray(slices, so + x * cols);
+                    }
+                }
+                boolean first = g == 0;
+                if (ge < bpt) {
+                    for (int t = 0; t < n; t++) {
+                        FloatVector a = first ? FloatVector.fromArray(S16, cs, codes[t] * nqPad + h) : FloatVector.fromArray(S16, acc, t * cols);
+                        int r = t * bpt;
+                        for (int b = g; b < ge; b++) {
+                            a = a.add(FloatVector.fromArray(S16, slices, (((b - g) << 8) + (res[r + b] & 0xff)) * cols));
+                        }
+                        a.intoArray(acc, t * cols);
+                    }
+                } else {
+                    for (int j = 0; j < ndocs; j++) {
+                        FloatVector m = FloatVector.broadcast(S16, Float.NEGATIVE_INFINITY);
+                        for (int t = starts[j]; t < starts[j + 1]; t++) {
+                            FloatVector a = first ? FloatVector.fromArray(S16, cs, codes[t] * nqPad + h) : FloatVector.fromArray(S16, acc, t * cols);
+                            int r = t * bpt;
+                            for (int b = g; b < ge; b++) {
+                                a = a.add(FloatVector.fromArray(S16, slices, (((b - g) << 8) + (res[r + b] & 0xff)) * cols));
+                            }
+                            m = m.max(a.mul(inv[t]));
+                        }
+                        m.intoArray(max, j * nqPad + h);
+                    }
+                }
+            }
+        }
+        for (int j = 0; j < ndocs; j++) {
+            int o = j * nqPad;
+            if (nqPad == 2 * L) {
+                out[j] = FloatVector.fromArray(S, max, o).add(FloatVector.fromArray(S, max, o + L)).reduceLanes(VectorOperators.ADD);
+            } else {
+                float total = 0;
+                for (int i0 = 0; i0 < nqPad; i0 += L) {
+                    total += FloatVector.fromArray(S, max, o + i0).reduceLanes(VectorOperators.ADD);
+                }
+                out[j] = total;
+            }
+        }
+    }
+
+    /** main's residualTable: each entry summed from {@code per} scaled rows (the same floats as the prefix build). */
+    private static void tableMain(float[] qt, int nqPad, int dim, int nbits, float[] bucketWeights, float[] out) {
+        int per = 8 / nbits;
+        int bpt = dim * nbits / 8;
+        int nb = 1 << nbits;
+        int[] buckets = ScalarLateInteractionKernels.byteBuckets(nbits);
+        float[] scaled = new float[per * nb * nqPad];
+        for (int b = 0; b < bpt; b++) {
+            for (int j = 0; j < per; j++) {
+                for (int k = 0; k < nb; k++) {
+                    FloatVector w = FloatVector.broadcast(S, bucketWeights[k]);
+                    for (int i0 = 0; i0 < nqPad; i0 += L) {
+                        FloatVector.fromArray(S, qt, (b * per + j) * nqPad + i0).mul(w)
+                                .intoArray(scaled, (j * nb + k) * nqPad + i0);
+                    }
+                }
+            }
+            for (int v = 0; v < 256; v++) {
+                int o = (b * 256 + v) * nqPad;
+                for (int i0 = 0; i0 < nqPad; i0 += L) {
+                    FloatVector acc = FloatVector.fromArray(S, scaled, buckets[v * per] * nqPad + i0);
+                    for (int j = 1; j < per; j++) {
+                        acc = acc.add(FloatVector.fromArray(S, scaled, (j * nb + buckets[v * per + j]) * nqPad + i0));
+                    }
+                    acc.intoArray(out, o + i0);
+                }
+            }
+        }
+    }
+
+    /** main's exact MaxSim: one token at a time, each summed in byte order. */
+    private static float oneToken(float[] cs, float[] tab, int nqPad, int[] codes, byte[] res, int bpt, float[] inv,
+            int from, int to) {
+        if (nqPad == 2 * L) {
+            FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
+            for (int t = from; t < to; t++) {
+                int c = codes[t] * nqPad;
+                FloatVector a0 = FloatVector.fromArray(S, cs, c);
+                FloatVector a1 = FloatVector.fromArray(S, cs, c + L);
+                int r = t * bpt;
+                for (int b = 0; b < bpt; b++) {
+                    int o = ((b << 8) + (res[r + b] & 0xff)) * nqPad;
+                    a0 = a0.add(FloatVector.fromArray(S, tab, o));
+                    a1 = a1.add(FloatVector.fromArray(S, tab, o + L));
+                }
+                FloatVector i = FloatVector.broadcast(S, inv[t]);
+                m0 = m0.max(a0.mul(i));
+                m1 = m1.max(a1.mul(i));
+            }
+            return to > from ? m0.add(m1).reduceLanes(VectorOperators.ADD) : 0f;
+        }
+        float total = 0;
+        for (int i0 = 0; i0 < nqPad; i0 += L) {
+            FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int t = from; t < to; t++) {
+                FloatVector a = FloatVector.fromArray(S, cs, codes[t] * nqPad + i0);
+                int r = t * bpt;
+                for (int b = 0; b < bpt; b++) {
+                    a = a.add(FloatVector.fromArray(S, tab, ((b << 8) + (res[r + b] & 0xff)) * nqPad + i0));
+                }
+                m = m.max(a.mul(inv[t]));
+            }
+            total += to > from ? m.reduceLanes(VectorOperators.ADD) : 0f;
+        }
+        return total;
+    }
+
+    /**
+     * Token-major within groups of p byte positions (p · 32 KB of the table, L2-resident), all documents' tokens per
+     * group: each token's sum stays in registers over the group and goes through an accumulator array between groups.
+     * Written for two vectors a token (32 query tokens on 16 lanes); on 8 lanes it scores half the columns.
+     */
+    private static void groups(int p, float[] cs, float[] table, int nqPad, int[] codes, byte[] res, int bpt,
+            float[] inv, int[] starts, int ndocs, float[] acc, float[] max, float[] out) {
+        int n = starts[ndocs];
+        for (int g = 0; g < bpt; g += p) {
+            int ge = Math.min(bpt, g + p);
+            boolean first = g == 0;
+            if (ge < bpt) {
+                for (int t = 0; t < n; t++) {
+                    int r = t * bpt;
+                    FloatVector a0 = first ? FloatVector.fromArray(S, cs, codes[t] * nqPad) : FloatVector.fromArray(S, acc, t * nqPad);
+                    FloatVector a1 = first ? FloatVector.fromArray(S, cs, codes[t] * nqPad + L) : FloatVector.fromArray(S, acc, t * nqPad + L);
+                    for (int b = g; b < ge; b++) {
+                        int o = ((b << 8) + (res[r + b] & 0xff)) * nqPad;
+                        a0 = a0.add(FloatVector.fromArray(S, table, o));
+                        a1 = a1.add(FloatVector.fromArray(S, table, o + L));
+                    }
+                    a0.intoArray(acc, t * nqPad);
+                    a1.intoArray(acc, t * nqPad + L);
+                }
+            } else {
+                for (int j = 0; j < ndocs; j++) {
+                    FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
+                    for (int t = starts[j]; t < starts[j + 1]; t++) {
+                        int r = t * bpt;
+                        FloatVector a0 = first ? FloatVector.fromArray(S, cs, codes[t] * nqPad) : FloatVector.fromArray(S, acc, t * nqPad);
+                        FloatVector a1 = first ? FloatVector.fromArray(S, cs, codes[t] * nqPad + L) : FloatVector.fromArray(S, acc, t * nqPad + L);
+                        for (int b = g; b < ge; b++) {
+                            int o = ((b << 8) + (res[r + b] & 0xff)) * nqPad;
+                            a0 = a0.add(FloatVector.fromArray(S, table, o));
+                            a1 = a1.add(FloatVector.fromArray(S, table, o + L));
+                        }
+                        FloatVector i = FloatVector.broadcast(S, inv[t]);
+                        m0 = m0.max(a0.mul(i));
+                        m1 = m1.max(a1.mul(i));
+                    }
+                    out[j] = starts[j + 1] > starts[j] ? m0.add(m1).reduceLanes(VectorOperators.ADD) : 0f;
+                }
+            }
+        }
     }
 
     private static int int8ToArray(byte[] packed, int[] codes, int from, int to) {

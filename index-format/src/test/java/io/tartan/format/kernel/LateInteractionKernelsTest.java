@@ -183,7 +183,7 @@ class LateInteractionKernelsTest {
     }
 
     /** The vector exact MaxSim as it was before issue 17: one token at a time, each summed in byte order. */
-    private static float oneTokenAStep(float[] cs, float[] table, int nqPad, int[] codes, byte[] res, int bpt,
+    static float oneTokenAStep(float[] cs, float[] table, int nqPad, int[] codes, byte[] res, int bpt,
             float[] inv, int from, int to) {
         VectorSpecies<Float> s = FloatVector.SPECIES_PREFERRED;
         int l = s.length();

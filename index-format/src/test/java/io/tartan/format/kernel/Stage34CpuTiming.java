@@ -80,7 +80,7 @@ public final class Stage34CpuTiming {
         DoubleSupplier[] runs = {
             () -> { tableMain(qt, NQ, DIM, NBITS, weights, full); return full[5]; },
             () -> { k.residualTable(qt, NQ, DIM, NBITS, weights, full); return full[5]; },
-            () -> docs4((f, t) -> oneToken(cs, full, NQ, codes, res, BPT, inv, f, t)),
+            () -> docs4((f, t) -> LateInteractionKernelsTest.oneTokenAStep(cs, full, NQ, codes, res, BPT, inv, f, t)),
             () -> docs4((f, t) -> twoTokens(cs, full, NQ, codes, res, BPT, inv, f, t)),
             () -> docs4((f, t) -> k.residualMaxSim(cs, full, NQ, codes, res, BPT, inv, f, t, max)),
             () -> { groups(8, cs, full, NQ, codes, res, BPT, inv, starts, DOCS4, acc, maxs, scores); return docs4((f, t) -> scores[f / LEN4]); },
@@ -301,43 +301,6 @@ public final class Stage34CpuTiming {
                 }
             }
         }
-    }
-
-    /** main's exact MaxSim: one token at a time, each summed in byte order. */
-    private static float oneToken(float[] cs, float[] tab, int nqPad, int[] codes, byte[] res, int bpt, float[] inv,
-            int from, int to) {
-        if (nqPad == 2 * L) {
-            FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
-            for (int t = from; t < to; t++) {
-                int c = codes[t] * nqPad;
-                FloatVector a0 = FloatVector.fromArray(S, cs, c);
-                FloatVector a1 = FloatVector.fromArray(S, cs, c + L);
-                int r = t * bpt;
-                for (int b = 0; b < bpt; b++) {
-                    int o = ((b << 8) + (res[r + b] & 0xff)) * nqPad;
-                    a0 = a0.add(FloatVector.fromArray(S, tab, o));
-                    a1 = a1.add(FloatVector.fromArray(S, tab, o + L));
-                }
-                FloatVector i = FloatVector.broadcast(S, inv[t]);
-                m0 = m0.max(a0.mul(i));
-                m1 = m1.max(a1.mul(i));
-            }
-            return to > from ? m0.add(m1).reduceLanes(VectorOperators.ADD) : 0f;
-        }
-        float total = 0;
-        for (int i0 = 0; i0 < nqPad; i0 += L) {
-            FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            for (int t = from; t < to; t++) {
-                FloatVector a = FloatVector.fromArray(S, cs, codes[t] * nqPad + i0);
-                int r = t * bpt;
-                for (int b = 0; b < bpt; b++) {
-                    a = a.add(FloatVector.fromArray(S, tab, ((b << 8) + (res[r + b] & 0xff)) * nqPad + i0));
-                }
-                m = m.max(a.mul(inv[t]));
-            }
-            total += to > from ? m.reduceLanes(VectorOperators.ADD) : 0f;
-        }
-        return total;
     }
 
     /**

@@ -2,6 +2,9 @@ package io.tartan.query.search;
 
 import io.tartan.format.kernel.LateInteractionKernels;
 import io.tartan.query.IndexSnapshot;
+import io.tartan.query.segment.ShardSegment;
+
+import java.nio.IntBuffer;
 
 /**
  * PLAID stage 3: approximate MaxSim from centroid scores of every token ({@code Σ_i max_t S[code_t][i]}); keeps the
@@ -78,16 +81,40 @@ final class CentroidRanker {
         }
     }
 
-    /** The int8 table's centroid-only MaxSim of {@code rows[0..count)}, into {@code top} or {@code out}. */
-    private static void scoreInt8(LateInteractionKernels kernels, IndexSnapshot snap, SearchScratch s, int[] rows,
+    /**
+     * The int8 table's centroid-only MaxSim of {@code rows[0..count)}, into {@code top} or {@code out}. The kernel
+     * reads each document's cells in place from the mapped segment: the per-document bulk copy to an array cost
+     * more than the kernel itself. Candidates come in row order, so a row's cell start is usually the previous
+     * row's end, read once.
+     */
+    static void scoreInt8(LateInteractionKernels kernels, IndexSnapshot snap, SearchScratch s, int[] rows,
             int count, TopK top, float[] out) {
         int[] cells = DocBuffers.get(snap.maxDoclen(), snap.residualBytesPerToken()).cells;
+        byte[] table = s.int8Scores;
         RowLocator loc = new RowLocator(snap);
+        ShardSegment last = null;
+        int lastLocal = -2;
+        long end = 0;
         for (int j = 0; j < count; j++) {
             int row = rows[j];
-            int m = loc.at(row).cells(loc.local(row), cells);
+            ShardSegment seg = loc.at(row);
+            int local = loc.local(row);
+            long c0 = seg == last && local == lastLocal + 1 ? end : seg.cellStart(local);
+            end = seg.cellStart(local + 1);
+            last = seg;
+            lastLocal = local;
+            int n = (int) (end - c0);
+            IntBuffer view = seg.cellView(c0, n);
+            int score;
+            if (view != null) {
+                int at = seg.cellIndex(c0);
+                score = kernels.int8CentroidMaxSim32(table, view, at, at + n);
+            } else {
+                seg.cells(c0, n, cells);
+                score = kernels.int8CentroidMaxSim32(table, cells, 0, n);
+            }
             // in steps of the table: the common scale does not change the order
-            keep(top, out, j, row, kernels.int8CentroidMaxSim32(s.int8Scores, cells, 0, m));
+            keep(top, out, j, row, score);
         }
     }
 

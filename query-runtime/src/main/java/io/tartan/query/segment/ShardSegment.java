@@ -2,6 +2,7 @@ package io.tartan.query.segment;
 
 import io.tartan.query.segment.SegmentHeader.Section;
 
+import java.nio.IntBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -128,6 +129,33 @@ public final class ShardSegment {
         int n = (int) (d.getLong(at + 8) - c0);
         d.getInts(cells + 4 * c0, out, 0, n);
         return n;
+    }
+
+    /**
+     * Index of row {@code row}'s first distinct centroid code in the cells section (row {@link #rows()} gives the
+     * section's length): row {@code r}'s cells are {@code cellStart(r) … cellStart(r + 1) - 1}.
+     */
+    public long cellStart(int row) {
+        return d.getLong(cellOffsets + 8L * row);
+    }
+
+    /**
+     * A view holding the {@code n} cells from index {@code c0} (see {@link #cellStart}) at {@link #cellIndex}{@code
+     * (c0) …}, read in place; null where they straddle a mapping chunk boundary (then {@link #cells(long, int, int[])}
+     * copies them).
+     */
+    public IntBuffer cellView(long c0, int n) {
+        return d.ints(cells + 4 * c0, n);
+    }
+
+    /** The index of cell {@code c0} in the view {@link #cellView} returns for it. */
+    public int cellIndex(long c0) {
+        return d.intIndex(cells + 4 * c0);
+    }
+
+    /** Copies the {@code n} cells from index {@code c0} to the start of {@code out}. */
+    public void cells(long c0, int n, int[] out) {
+        d.getInts(cells + 4 * c0, out, 0, n);
     }
 
     /** Start of centroid {@code c}'s IVF list (entries are local rows, ascending); see {@link #ivfRows}. */

@@ -3,8 +3,6 @@ package io.tartan.query;
 import io.tartan.format.IndexLayout;
 import io.tartan.format.MaxSim;
 import io.tartan.format.ivf.Ivf;
-import io.tartan.format.kernel.InteractionKernels;
-import io.tartan.format.kernel.LateInteractionKernels;
 import io.tartan.format.manifest.Manifest;
 import io.tartan.format.manifest.ManifestStore;
 import io.tartan.format.shard.ShardReader;
@@ -59,8 +57,7 @@ class ServingLayoutTest {
                 for (TartanIndex other : List.of(kb, tiny)) {
                     assertEquals(whole.search(q, 10), other.search(q, 10));
                     assertEquals(whole.search(q, 10, SearchParams.plaid()), other.search(q, 10, SearchParams.plaid()));
-                    // nexact 10: stage 3 ranks every candidate, reading cells in place or, where a
-                    // document's cells straddle a chunk boundary, through the copy
+                    // nexact 10: stage 3 ranks the candidates, copying cells that straddle chunks
                     SearchParams fewExact = SearchParams.defaults().withNdocs(40);
                     assertEquals(whole.search(q, 10, fewExact), other.search(q, 10, fewExact));
                     assertEquals(whole.searchExact(q, 30), other.searchExact(q, 30));
@@ -69,54 +66,6 @@ class ServingLayoutTest {
                 }
                 for (SearchHit h : tiny.searchExact(q, 30).hits()) {
                     assertEquals(MaxSim.score(q, decompressed.get(h.docId()), TestIndex.DIM), h.score(), 1e-4, h.docId());
-                }
-            }
-        }
-    }
-
-    /**
-     * Stage 3 reads a document's cells in place through {@link ShardSegment#cellView}: the view holds exactly the
-     * cells {@link ShardSegment#cells(int, int[])} copies, and it is null exactly where they straddle a chunk of the
-     * mapping, where the int8 kernel over the copy must then give what it gives over the view elsewhere.
-     */
-    @Test
-    void cellViewsHoldTheCopiedCellsAndAreNullOnlyAcrossAChunkBoundary() {
-        TestIndex fx = TestIndex.build(dir.resolve("idx"));
-        LateInteractionKernels kernels = InteractionKernels.get();
-        byte[] table = new byte[TestIndex.CENTRES * 32];
-        new java.util.Random(5).nextBytes(table);
-        for (long chunk : new long[] {64, 4096, OpenOptions.DEFAULT_MAP_CHUNK_BYTES}) {
-            try (TartanIndex index = TartanIndex.open(fx.uri(), cacheAt("c" + chunk).withMapChunkBytes(chunk))) {
-                int straddling = 0;
-                int inPlace = 0;
-                for (int i = 0; i < index.snapshot().numSlices(); i++) {
-                    ShardSegment seg = index.snapshot().slice(i).segment();
-                    int[] copy = new int[seg.maxDoclen()];
-                    for (int row = 0; row < seg.rows(); row++) {
-                        long c0 = seg.cellStart(row);
-                        int n = seg.cells(row, copy);
-                        assertEquals(n, seg.cellStart(row + 1) - c0);
-                        java.nio.IntBuffer view = seg.cellView(c0, n);
-                        long firstByte = seg.cellIndex(c0) * 4L;
-                        boolean crosses = firstByte + 4L * n > chunk;
-                        assertEquals(crosses, view == null, "row " + row + " chunk " + chunk);
-                        if (view == null) {
-                            straddling++;
-                            continue;
-                        }
-                        inPlace++;
-                        int at = seg.cellIndex(c0);
-                        for (int t = 0; t < n; t++) {
-                            assertEquals(copy[t], view.get(at + t));
-                        }
-                        assertEquals(kernels.int8CentroidMaxSim32(table, copy, 0, n),
-                                kernels.int8CentroidMaxSim32(table, view, at, at + n));
-                    }
-                }
-                // 64-byte chunks hold 16 cells; documents are longer than that, so most straddle
-                assertTrue(chunk == 64 ? straddling > 0 : inPlace > 0, straddling + " straddling, " + inPlace + " in place");
-                if (chunk == OpenOptions.DEFAULT_MAP_CHUNK_BYTES) {
-                    assertEquals(0, straddling);
                 }
             }
         }

@@ -1,7 +1,5 @@
 package io.tartan.format.kernel;
 
-import java.nio.IntBuffer;
-
 /**
  * The inner loops of late-interaction search, all over a query laid out column-major: {@code qt[d·nqPad + i]} is
  * dim {@code d} of query token {@code i}, with {@code nqPad} (a multiple of {@link #QUERY_PAD}) columns whose padding
@@ -76,13 +74,6 @@ public interface LateInteractionKernels {
      * {@link #centroidMaxSim} within {@code 32 · step / 2}.
      */
     int int8CentroidMaxSim32(byte[] packed, int[] codes, int from, int to);
-
-    /**
-     * {@link #int8CentroidMaxSim32(byte[], int[], int, int)} with the codes read in place from {@code codes[from, to)}
-     * (absolute indexes; position and limit are ignored): a memory-mapped segment's cells, scored without first
-     * copying each document's codes to an array. The same integer.
-     */
-    int int8CentroidMaxSim32(byte[] packed, IntBuffer codes, int from, int to);
 
     /**
      * The residual lookup table of one query: entry {@code [(b·256 + v)·nqPad + i]} is the contribution of packed

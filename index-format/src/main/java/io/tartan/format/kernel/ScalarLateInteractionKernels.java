@@ -1,7 +1,5 @@
 package io.tartan.format.kernel;
 
-import java.nio.IntBuffer;
-
 import io.tartan.format.codec.ResidualPacking;
 
 import java.util.Arrays;
@@ -129,13 +127,6 @@ public final class ScalarLateInteractionKernels implements LateInteractionKernel
             sum += m;
         }
         return sum;
-    }
-
-    @Override
-    public int int8CentroidMaxSim32(byte[] packed, IntBuffer codes, int from, int to) {
-        int[] copy = new int[Math.max(0, to - from)];
-        codes.get(from, copy, 0, copy.length);
-        return int8CentroidMaxSim32(packed, copy, 0, copy.length);
     }
 
     @Override

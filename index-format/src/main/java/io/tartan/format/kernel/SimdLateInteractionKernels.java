@@ -1,7 +1,5 @@
 package io.tartan.format.kernel;
 
-import java.nio.IntBuffer;
-
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -575,29 +573,7 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
         if (t < to) {
             m = m.max(ByteVector.fromArray(ByteVector.SPECIES_256, packed, codes[t] * 32));
         }
-        return laneSum(m.max(n));
-    }
-
-    @Override
-    public int int8CentroidMaxSim32(byte[] packed, IntBuffer codes, int from, int to) {
-        if (to <= from) {
-            return 0;
-        }
-        ByteVector m = ByteVector.fromArray(ByteVector.SPECIES_256, packed, codes.get(from) * 32);
-        ByteVector n = m;
-        int t = from + 1;
-        for (; t + 1 < to; t += 2) {
-            m = m.max(ByteVector.fromArray(ByteVector.SPECIES_256, packed, codes.get(t) * 32));
-            n = n.max(ByteVector.fromArray(ByteVector.SPECIES_256, packed, codes.get(t + 1) * 32));
-        }
-        if (t < to) {
-            m = m.max(ByteVector.fromArray(ByteVector.SPECIES_256, packed, codes.get(t) * 32));
-        }
-        return laneSum(m.max(n));
-    }
-
-    /** The sum of the 32 byte lanes (|sum| ≤ 32·128 fits a short, so the sum runs in short vectors). */
-    private static int laneSum(ByteVector m) {
+        m = m.max(n);
         if (L == 16) {
             return ((ShortVector) m.convertShape(VectorOperators.B2S, ShortVector.SPECIES_512, 0))
                     .reduceLanes(VectorOperators.ADD);

@@ -285,46 +285,4 @@ class LateInteractionKernelsTest {
         assertEquals(-32 * 128, simd.int8CentroidMaxSim32(table, new int[] {0}, 0, 1));
         assertEquals(32 * 127, simd.int8CentroidMaxSim32(table, new int[] {1}, 0, 1));
     }
-
-    /**
-     * The int8 MaxSim over codes read in place from an {@code IntBuffer} (a mapped segment's cells) returns the
-     * integer of the array kernel, scalar and vector: random tables and codes, ranges of 0..300 tokens at odd
-     * absolute offsets, in a direct little-endian view (as a mapping gives), a heap buffer, and a view whose position
-     * and limit lie elsewhere (they are ignored).
-     */
-    @Test
-    void int8MaxSimOverAnIntBufferEqualsTheArrayKernel() {
-        Random rnd = new Random(17);
-        int centroids = 300;
-        byte[] table = new byte[centroids * 32];
-        int[] codes = new int[1000];
-        java.nio.IntBuffer direct = java.nio.ByteBuffer.allocateDirect(4 * codes.length)
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN).asIntBuffer();
-        java.nio.IntBuffer heap = java.nio.IntBuffer.allocate(codes.length);
-        for (int round = 0; round < 20; round++) {
-            rnd.nextBytes(table);
-            for (int t = 0; t < codes.length; t++) {
-                codes[t] = rnd.nextInt(centroids);
-                direct.put(t, codes[t]);
-                heap.put(t, codes[t]);
-            }
-            direct.position(rnd.nextInt(codes.length)).limit(codes.length);
-            for (int len : new int[] {0, 1, 2, 3, 4, 31, 59, 60, 299, 300}) {
-                int from = rnd.nextInt(codes.length - len + 1);
-                int want = ref.int8CentroidMaxSim32(table, codes, from, from + len);
-                assertEquals(want, simd.int8CentroidMaxSim32(table, codes, from, from + len));
-                for (java.nio.IntBuffer b : new java.nio.IntBuffer[] {direct, heap}) {
-                    assertEquals(want, simd.int8CentroidMaxSim32(table, b, from, from + len), "len " + len);
-                    assertEquals(want, ref.int8CentroidMaxSim32(table, b, from, from + len), "len " + len);
-                }
-            }
-        }
-        // the lane sum at its extremes through the buffer path: row 0 all -128, row 1 all 127
-        byte[] extremes = new byte[2 * 32];
-        java.util.Arrays.fill(extremes, 0, 32, Byte.MIN_VALUE);
-        java.util.Arrays.fill(extremes, 32, 64, Byte.MAX_VALUE);
-        java.nio.IntBuffer two = java.nio.IntBuffer.wrap(new int[] {1, 0});
-        assertEquals(-32 * 128, simd.int8CentroidMaxSim32(extremes, two, 1, 2));
-        assertEquals(32 * 127, simd.int8CentroidMaxSim32(extremes, two, 0, 2));
-    }
 }

@@ -4,8 +4,6 @@ import io.tartan.format.kernel.LateInteractionKernels;
 import io.tartan.query.IndexSnapshot;
 import io.tartan.query.segment.ShardSegment;
 
-import java.nio.IntBuffer;
-
 /**
  * PLAID stage 3: approximate MaxSim from centroid scores of every token ({@code Σ_i max_t S[code_t][i]}); keeps the
  * best {@code n} candidates for exact scoring. Each document cell is a random read of the query's score table, so
@@ -13,6 +11,12 @@ import java.nio.IntBuffer;
  * mode: half the bytes again, one 32-byte load a cell, the same recall on the synthetic set at 1× and 4×).
  */
 final class CentroidRanker {
+    /**
+     * Candidates whose cells the int8 ranking copies before scoring them: 8 to 64 measured alike (Stage3Split,
+     * docs/BENCHMARKS.md), 32 a little ahead; 32 documents of ~60 cells are 8 KB, inside L1.
+     */
+    static final int CELL_BLOCK = 32;
+
     private CentroidRanker() {
     }
 
@@ -82,39 +86,45 @@ final class CentroidRanker {
     }
 
     /**
-     * The int8 table's centroid-only MaxSim of {@code rows[0..count)}, into {@code top} or {@code out}. The kernel
-     * reads each document's cells in place from the mapped segment: the per-document bulk copy to an array cost
-     * more than the kernel itself. Candidates come in row order, so a row's cell start is usually the previous
-     * row's end, read once.
+     * The int8 table's centroid-only MaxSim of {@code rows[0..count)}, into {@code top} or {@code out}, in blocks of
+     * {@link #CELL_BLOCK} candidates: first every cell of the block is copied out of the mapping, then the block is
+     * scored. The cells are mostly not in cache (at 4× the section is several times L3's share), and a kernel
+     * between two copies keeps the next document's loads out of the CPU's reorder window, so copied one at a time
+     * the documents' cache misses came one after another; copied back to back they overlap. Candidates come in row
+     * order, so a row's cell start is usually the previous row's end, read once.
      */
     static void scoreInt8(LateInteractionKernels kernels, IndexSnapshot snap, SearchScratch s, int[] rows,
             int count, TopK top, float[] out) {
-        int[] cells = DocBuffers.get(snap.maxDoclen(), snap.residualBytesPerToken()).cells;
+        DocBuffers buf = DocBuffers.get(snap.maxDoclen(), snap.residualBytesPerToken());
+        int[] block = buf.cellBlock;
+        int[] ends = buf.cellEnds;
         byte[] table = s.int8Scores;
         RowLocator loc = new RowLocator(snap);
         ShardSegment last = null;
         int lastLocal = -2;
         long end = 0;
-        for (int j = 0; j < count; j++) {
-            int row = rows[j];
-            ShardSegment seg = loc.at(row);
-            int local = loc.local(row);
-            long c0 = seg == last && local == lastLocal + 1 ? end : seg.cellStart(local);
-            end = seg.cellStart(local + 1);
-            last = seg;
-            lastLocal = local;
-            int n = (int) (end - c0);
-            IntBuffer view = seg.cellView(c0, n);
-            int score;
-            if (view != null) {
-                int at = seg.cellIndex(c0);
-                score = kernels.int8CentroidMaxSim32(table, view, at, at + n);
-            } else {
-                seg.cells(c0, n, cells);
-                score = kernels.int8CentroidMaxSim32(table, cells, 0, n);
+        for (int j0 = 0; j0 < count; j0 += CELL_BLOCK) {
+            int b = Math.min(CELL_BLOCK, count - j0);
+            int used = 0;
+            for (int i = 0; i < b; i++) {
+                int row = rows[j0 + i];
+                ShardSegment seg = loc.at(row);
+                int local = loc.local(row);
+                long c0 = seg == last && local == lastLocal + 1 ? end : seg.cellStart(local);
+                end = seg.cellStart(local + 1);
+                last = seg;
+                lastLocal = local;
+                int n = (int) (end - c0);
+                seg.cells(c0, n, block, used);
+                used += n;
+                ends[i] = used;
             }
-            // in steps of the table: the common scale does not change the order
-            keep(top, out, j, row, score);
+            int from = 0;
+            for (int i = 0; i < b; i++) {
+                // in steps of the table: the common scale does not change the order
+                keep(top, out, j0 + i, rows[j0 + i], kernels.int8CentroidMaxSim32(table, block, from, ends[i]));
+                from = ends[i];
+            }
         }
     }
 

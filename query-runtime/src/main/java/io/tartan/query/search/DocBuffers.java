@@ -13,6 +13,9 @@ final class DocBuffers {
     byte[] residuals = new byte[0];
     float[] invNorms = new float[0];
     int[] cells = new int[0];
+    /** Stage 3's cells of {@link CentroidRanker#CELL_BLOCK} documents, back to back. */
+    int[] cellBlock = new int[0];
+    final int[] cellEnds = new int[CentroidRanker.CELL_BLOCK];
     final int[] ivf = new int[IVF_BLOCK];
 
     static DocBuffers get(int maxDoclen, int bytesPerToken) {
@@ -21,6 +24,7 @@ final class DocBuffers {
             b.codes = new int[maxDoclen];
             b.invNorms = new float[maxDoclen];
             b.cells = new int[maxDoclen];
+            b.cellBlock = new int[CentroidRanker.CELL_BLOCK * maxDoclen];
         }
         if (b.residuals.length < maxDoclen * bytesPerToken) {
             b.residuals = new byte[maxDoclen * bytesPerToken];

@@ -143,18 +143,6 @@ public final class ChunkedMappedData implements MappedData {
         }
     }
 
-    @Override
-    public IntBuffer ints(long pos, int len) {
-        int c = (int) (pos >>> shift);
-        // (an empty range at the very end of the file lies in no chunk: null, and copying nothing does nothing)
-        return c < ints.length && (pos & mask) + 4L * len <= mask + 1 ? ints[c] : null;
-    }
-
-    @Override
-    public int intIndex(long pos) {
-        return (int) (pos & mask) >>> 2;
-    }
-
     /** How many of {@code len} 4-byte words from {@code pos} lie in {@code pos}'s chunk. */
     private int wordsInChunk(long pos, int len) {
         return (int) Math.min(len, (mask + 1 - (pos & mask)) >>> 2);

@@ -2,7 +2,6 @@ package io.tartan.query.segment;
 
 import io.tartan.query.segment.SegmentHeader.Section;
 
-import java.nio.IntBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -139,23 +138,9 @@ public final class ShardSegment {
         return d.getLong(cellOffsets + 8L * row);
     }
 
-    /**
-     * A view holding the {@code n} cells from index {@code c0} (see {@link #cellStart}) at {@link #cellIndex}{@code
-     * (c0) …}, read in place; null where they straddle a mapping chunk boundary (then {@link #cells(long, int, int[])}
-     * copies them).
-     */
-    public IntBuffer cellView(long c0, int n) {
-        return d.ints(cells + 4 * c0, n);
-    }
-
-    /** The index of cell {@code c0} in the view {@link #cellView} returns for it. */
-    public int cellIndex(long c0) {
-        return d.intIndex(cells + 4 * c0);
-    }
-
-    /** Copies the {@code n} cells from index {@code c0} to the start of {@code out}. */
-    public void cells(long c0, int n, int[] out) {
-        d.getInts(cells + 4 * c0, out, 0, n);
+    /** Copies the {@code n} cells from index {@code c0} (see {@link #cellStart}) to {@code out[off ..]}. */
+    public void cells(long c0, int n, int[] out, int off) {
+        d.getInts(cells + 4 * c0, out, off, n);
     }
 
     /** Start of centroid {@code c}'s IVF list (entries are local rows, ascending); see {@link #ivfRows}. */

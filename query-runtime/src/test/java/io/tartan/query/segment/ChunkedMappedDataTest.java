@@ -14,7 +14,6 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ChunkedMappedDataTest {
     @TempDir
@@ -58,41 +57,6 @@ class ChunkedMappedDataTest {
                     assertArrayEquals(Arrays.copyOfRange(bytes, at + 1, at + 1 + raw.length), raw);
                 }
             }
-        }
-    }
-
-    /** {@link ChunkedMappedData#ints} views the file's ints in place, or is null exactly where they cross a chunk. */
-    @Test
-    void intViewsHoldTheFileIntsAndAreNullAcrossAChunkBoundary() throws IOException {
-        byte[] bytes = new byte[1000 * 4 + 6];
-        new Random(4).nextBytes(bytes);
-        Path f = Files.write(dir.resolve("data"), bytes);
-        ByteBuffer want = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        for (int power : new int[] {6, 7, 12, 30}) {
-            ChunkedMappedData d = ChunkedMappedData.map(f, power);
-            int views = 0;
-            int nulls = 0;
-            for (int at = 0; at < bytes.length - 4; at += 12) {
-                for (int len : new int[] {0, 1, 15, 16, 17, 60}) {
-                    if (at + 4 * len > bytes.length) {
-                        continue;
-                    }
-                    java.nio.IntBuffer v = d.ints(at, len);
-                    boolean crosses = (at >> power) != ((at + 4L * len - 1) >> power) && len > 0;
-                    assertEquals(crosses, v == null, "power " + power + " at " + at + " len " + len);
-                    if (v == null) {
-                        nulls++;
-                        continue;
-                    }
-                    views++;
-                    int i0 = d.intIndex(at);
-                    for (int i = 0; i < len; i++) {
-                        assertEquals(want.getInt(at + 4 * i), v.get(i0 + i));
-                    }
-                }
-            }
-            assertEquals(bytes.length <= 1 << power, nulls == 0, "power " + power);
-            assertTrue(views > 0);
         }
     }
 

@@ -18,7 +18,7 @@ import java.util.Arrays;
  * Where FAST stage 3's time goes: the real candidate lists and int8 tables of the synthetic queries (stage 1 as the
  * served FAST defaults run it), then stage 3 over them in variants that leave out one part each, by thread CPU time,
  * variants interleaved query by query in a rotating order with a cache-clearing sweep before each (the served
- * stage 3 follows stages 1 and 2, which evict the segment's cells). Prints each variant's median over rounds of the
+ * stage 3 follows stages 1 and 2, which evict the segment's cells; the table is then touched, as building it does). Prints each variant's median over rounds of the
  * mean time a query. Usage: {@code Stage3Split <index> <synth> [rounds, default 30] [VARIANT,VARIANT…, default all]}.
  * Checks first that the served {@link CentroidRanker#scoreInt8} keeps the same top as the
  * copying loop.
@@ -29,20 +29,17 @@ public final class Stage3Split {
 
     private enum Variant {
         COPY_KERNEL_TOPK("copy + kernel + top (main's loop)"),
-        SERVED_TOPK("in place + kernel + top (scoreInt8)"),
-        PREFETCH4_TOPK("in place, touch 4 ahead + kernel + top"),
-        BATCH8_TOPK("in place, blocks of 8: touch all, then kernel + top"),
-        BATCH16_TOPK("in place, blocks of 16: touch all, then kernel + top"),
-        BATCH32_TOPK("in place, blocks of 32: touch all, then kernel + top"),
+        SERVED_TOPK("served scoreInt8 (blocks of CELL_BLOCK copied) + top"),
+        FLAT16_TOPK("blocks of 16 copied to one array, offsets read per row, + top"),
+        FLAT32_TOPK("blocks of 32 copied to one array, offsets read per row, + top"),
         COPY8_TOPK("blocks of 8: copy all, then kernel + top"),
         COPY16_TOPK("blocks of 16: copy all, then kernel + top"),
         COPY32_TOPK("blocks of 32: copy all, then kernel + top"),
         COPY64_TOPK("blocks of 64: copy all, then kernel + top"),
         COPY_KERNEL("copy + kernel, no top"),
-        SERVED("in place + kernel, no top (scoreInt8 into out)"),
+        SERVED("served scoreInt8, no top (into out)"),
         COPY("locate + offsets + copy, no kernel"),
         OFFSETS("locate + offsets only"),
-        IN_PLACE_READ("locate + offsets + codes read in place, no kernel"),
         PRECOPIED_KERNEL("kernel over codes pre-copied to one int[]"),
         PRECOPIED_KERNEL_TOPK("kernel over pre-copied codes + top");
 
@@ -151,14 +148,9 @@ public final class Stage3Split {
                 CentroidRanker.scoreInt8(kernels, snap, s, rows, count, null, out);
                 sink += Float.floatToRawIntBits(out[count - 1]);
                 return;
-            case PREFETCH4_TOPK:
-                sink += prefetching(kernels, snap, s, rows, s.topK.reset(n), 4);
-                return;
-            case BATCH8_TOPK:
-            case BATCH16_TOPK:
-            case BATCH32_TOPK:
-                sink += batched(kernels, snap, s, rows, s.topK.reset(n),
-                        v == Variant.BATCH8_TOPK ? 8 : v == Variant.BATCH16_TOPK ? 16 : 32);
+            case FLAT16_TOPK:
+            case FLAT32_TOPK:
+                sink += flatBlocks(kernels, snap, s, rows, s.topK.reset(n), v == Variant.FLAT16_TOPK ? 16 : 32);
                 return;
             case COPY8_TOPK:
             case COPY16_TOPK:
@@ -193,16 +185,6 @@ public final class Stage3Split {
             int row = rows[j];
             ShardSegment seg = loc.at(row);
             int local = loc.local(row);
-            if (v == Variant.IN_PLACE_READ) {
-                long c0 = seg.cellStart(local);
-                int m = (int) (seg.cellStart(local + 1) - c0);
-                java.nio.IntBuffer view = seg.cellView(c0, m);
-                int at = seg.cellIndex(c0);
-                for (int t = at; t < at + m; t++) {
-                    acc += view.get(t);
-                }
-                continue;
-            }
             if (v == Variant.OFFSETS) {
                 acc += seg.cellStart(local + 1) - seg.cellStart(local);
                 continue;
@@ -222,86 +204,33 @@ public final class Stage3Split {
         sink += acc;
     }
 
-    /**
-     * The served loop with each document's offsets read, and its cells touched one int a cache line, {@code ahead}
-     * candidates before it is scored (a ring of located ranges).
-     */
-    private static long prefetching(LateInteractionKernels kernels, IndexSnapshot snap, SearchScratch s, int[] rows,
-            TopK top, int ahead) {
-        int count = rows.length;
-        ShardSegment[] segs = new ShardSegment[ahead];
-        long[] starts = new long[ahead];
-        int[] lens = new int[ahead];
-        RowLocator loc = new RowLocator(snap);
-        long touched = 0;
-        for (int j = 0; j < count + ahead; j++) {
-            if (j < count) {
-                int row = rows[j];
-                ShardSegment seg = loc.at(row);
-                int local = loc.local(row);
-                long c0 = seg.cellStart(local);
-                int m = (int) (seg.cellStart(local + 1) - c0);
-                java.nio.IntBuffer view = seg.cellView(c0, m);
-                if (view != null) {
-                    int at = seg.cellIndex(c0);
-                    for (int t = at; t < at + m; t += 16) {
-                        touched += view.get(t);
-                    }
-                }
-                int slot = j % ahead;
-                segs[slot] = seg;
-                starts[slot] = c0;
-                lens[slot] = m;
-            }
-            int i = j - ahead + 1;
-            if (i >= 0 && i < count) {
-                int slot = i % ahead;
-                ShardSegment seg = segs[slot];
-                long c0 = starts[slot];
-                int m = lens[slot];
-                java.nio.IntBuffer view = seg.cellView(c0, m);
-                int at = seg.cellIndex(c0);
-                top.offer(rows[i], kernels.int8CentroidMaxSim32(s.int8Scores, view, at, at + m));
-            }
-        }
-        return touched;
-    }
-
-    /**
-     * Blocks of {@code block} candidates: each one's offsets read and its cells touched one int a cache line, all
-     * before any of the block is scored, so the block's cache misses overlap instead of one document's at a time.
-     */
-    private static long batched(LateInteractionKernels kernels, IndexSnapshot snap, SearchScratch s, int[] rows,
+    /** The served loop without reading a row's cell start from the previous row's end. */
+    private static long flatBlocks(LateInteractionKernels kernels, IndexSnapshot snap, SearchScratch s, int[] rows,
             TopK top, int block) {
         int count = rows.length;
-        java.nio.IntBuffer[] views = new java.nio.IntBuffer[block];
-        int[] ats = new int[block];
-        int[] lens = new int[block];
+        int[] buf = new int[block * snap.maxDoclen()];
+        int[] ends = new int[block];
         RowLocator loc = new RowLocator(snap);
-        long touched = 0;
         for (int j0 = 0; j0 < count; j0 += block) {
             int b = Math.min(block, count - j0);
+            int used = 0;
             for (int i = 0; i < b; i++) {
                 int row = rows[j0 + i];
                 ShardSegment seg = loc.at(row);
                 int local = loc.local(row);
                 long c0 = seg.cellStart(local);
                 int m = (int) (seg.cellStart(local + 1) - c0);
-                java.nio.IntBuffer view = seg.cellView(c0, m);
-                int at = seg.cellIndex(c0);
-                for (int t = at; t < at + m; t += 16) {
-                    touched += view.get(t);
-                }
-                touched += view.get(at + m - 1);
-                views[i] = view;
-                ats[i] = at;
-                lens[i] = m;
+                seg.cells(c0, m, buf, used);
+                used += m;
+                ends[i] = used;
             }
+            int from = 0;
             for (int i = 0; i < b; i++) {
-                top.offer(rows[j0 + i], kernels.int8CentroidMaxSim32(s.int8Scores, views[i], ats[i], ats[i] + lens[i]));
+                top.offer(rows[j0 + i], kernels.int8CentroidMaxSim32(s.int8Scores, buf, from, ends[i]));
+                from = ends[i];
             }
         }
-        return touched;
+        return 0;
     }
 
     /** Blocks of {@code block} candidates: all their cells copied to arrays, then scored. */

@@ -16,6 +16,8 @@ final class CentroidRanker {
      * docs/BENCHMARKS.md), 32 a little ahead; 32 documents of ~60 cells are 8 KB, inside L1.
      */
     static final int CELL_BLOCK = 32;
+    /** Ints of the block buffer (where the longest document does not need more): 32 documents of 128 cells. */
+    static final int CELL_BLOCK_INTS = 4096;
 
     private CentroidRanker() {
     }
@@ -87,8 +89,8 @@ final class CentroidRanker {
 
     /**
      * The int8 table's centroid-only MaxSim of {@code rows[0..count)}, into {@code top} or {@code out}, in blocks of
-     * {@link #CELL_BLOCK} candidates: first every cell of the block is copied out of the mapping, then the block is
-     * scored. The cells are mostly not in cache (at 4× the section is several times L3's share), and a kernel
+     * {@link #CELL_BLOCK} candidates (fewer where their cells would overflow {@link DocBuffers#cellBlock}): first
+     * every cell of the block is copied out of the mapping, then the block is scored. The cells are mostly not in cache (at 4× the section is several times L3's share), and a kernel
      * between two copies keeps the next document's loads out of the CPU's reorder window, so copied one at a time
      * the documents' cache misses came one after another; copied back to back they overlap. Candidates come in row
      * order, so a row's cell start is usually the previous row's end, read once.
@@ -103,27 +105,34 @@ final class CentroidRanker {
         ShardSegment last = null;
         int lastLocal = -2;
         long end = 0;
-        for (int j0 = 0; j0 < count; j0 += CELL_BLOCK) {
-            int b = Math.min(CELL_BLOCK, count - j0);
+        int j = 0;
+        while (j < count) {
+            int j0 = j;
             int used = 0;
-            for (int i = 0; i < b; i++) {
-                int row = rows[j0 + i];
+            while (j < count && j - j0 < CELL_BLOCK) {
+                int row = rows[j];
                 ShardSegment seg = loc.at(row);
                 int local = loc.local(row);
                 long c0 = seg == last && local == lastLocal + 1 ? end : seg.cellStart(local);
-                end = seg.cellStart(local + 1);
+                long e = seg.cellStart(local + 1);
+                int n = (int) (e - c0);
+                if (used + n > block.length) {
+                    // long documents: the block ends early (the buffer holds at least one document)
+                    break;
+                }
+                end = e;
                 last = seg;
                 lastLocal = local;
-                int n = (int) (end - c0);
                 seg.cells(c0, n, block, used);
                 used += n;
-                ends[i] = used;
+                ends[j - j0] = used;
+                j++;
             }
             int from = 0;
-            for (int i = 0; i < b; i++) {
+            for (int i = j0; i < j; i++) {
                 // in steps of the table: the common scale does not change the order
-                keep(top, out, j0 + i, rows[j0 + i], kernels.int8CentroidMaxSim32(table, block, from, ends[i]));
-                from = ends[i];
+                keep(top, out, i, rows[i], kernels.int8CentroidMaxSim32(table, block, from, ends[i - j0]));
+                from = ends[i - j0];
             }
         }
     }

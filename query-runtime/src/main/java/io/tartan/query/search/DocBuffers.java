@@ -13,7 +13,10 @@ final class DocBuffers {
     byte[] residuals = new byte[0];
     float[] invNorms = new float[0];
     int[] cells = new int[0];
-    /** Stage 3's cells of {@link CentroidRanker#CELL_BLOCK} documents, back to back. */
+    /**
+     * Stage 3's cells of up to {@link CentroidRanker#CELL_BLOCK} documents, back to back; at least the longest
+     * document's, so one always fits.
+     */
     int[] cellBlock = new int[0];
     final int[] cellEnds = new int[CentroidRanker.CELL_BLOCK];
     final int[] ivf = new int[IVF_BLOCK];
@@ -24,7 +27,7 @@ final class DocBuffers {
             b.codes = new int[maxDoclen];
             b.invNorms = new float[maxDoclen];
             b.cells = new int[maxDoclen];
-            b.cellBlock = new int[CentroidRanker.CELL_BLOCK * maxDoclen];
+            b.cellBlock = new int[Math.max(CentroidRanker.CELL_BLOCK_INTS, maxDoclen)];
         }
         if (b.residuals.length < maxDoclen * bytesPerToken) {
             b.residuals = new byte[maxDoclen * bytesPerToken];

@@ -25,8 +25,8 @@ class CentroidRankerTest {
      * The int8 ranking copies the cells of blocks of candidates before scoring them: every candidate must still get
      * the integer the kernel gives over its own cells, copied one document at a time, and the heap the same rows. Six
      * shards (the row locator changes segment inside blocks), candidate lists of consecutive rows (the cell start
-     * taken from the previous row's end), with gaps, of lengths no multiple of the block, and mappings of 64-byte
-     * chunks (every document's cells straddle chunks), 4 KB and one chunk.
+     * taken from the previous row's end), with gaps, of lengths no multiple of the block, blocks cut short by a
+     * small buffer, and mappings of 64-byte chunks (every document's cells straddle chunks), 4 KB and one chunk.
      */
     @Test
     void blockedInt8RankingScoresEveryCandidateAsOneAtATime() {
@@ -48,6 +48,14 @@ class CentroidRankerTest {
                     float[] got = new float[rows.length];
                     CentroidRanker.scoreInt8(kernels, snap, s, rows, rows.length, null, got);
                     assertArrayEquals(want, got, "chunk " + chunk + ", " + rows.length + " rows");
+                    // a block buffer of the longest document only: blocks end early, down to one document each
+                    DocBuffers buf = DocBuffers.get(snap.maxDoclen(), snap.residualBytesPerToken());
+                    int[] full = buf.cellBlock;
+                    buf.cellBlock = new int[snap.maxDoclen()];
+                    Arrays.fill(got, Float.NaN);
+                    CentroidRanker.scoreInt8(kernels, snap, s, rows, rows.length, null, got);
+                    buf.cellBlock = full;
+                    assertArrayEquals(want, got, "short blocks, chunk " + chunk + ", " + rows.length + " rows");
                     for (int n : new int[] {1, 10, 64}) {
                         TopK ref = new TopK(n);
                         for (int j = 0; j < rows.length; j++) {

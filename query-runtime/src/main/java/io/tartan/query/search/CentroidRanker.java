@@ -90,10 +90,11 @@ final class CentroidRanker {
     /**
      * The int8 table's centroid-only MaxSim of {@code rows[0..count)}, into {@code top} or {@code out}, in blocks of
      * {@link #CELL_BLOCK} candidates (fewer where their cells would overflow {@link DocBuffers#cellBlock}): first
-     * every cell of the block is copied out of the mapping, then the block is scored. The cells are mostly not in cache (at 4× the section is several times L3's share), and a kernel
-     * between two copies keeps the next document's loads out of the CPU's reorder window, so copied one at a time
-     * the documents' cache misses came one after another; copied back to back they overlap. Candidates come in row
-     * order, so a row's cell start is usually the previous row's end, read once.
+     * every cell of the block is copied out of the mapping, then the block is scored. The cells are mostly not in
+     * cache (at 4× the section is several times L3's share), and a kernel between two copies keeps the next
+     * document's loads out of the CPU's reorder window, so copied one at a time the documents' cache misses came one
+     * after another; copied back to back they overlap. Candidates come in row order, so a row's cell start is usually
+     * the previous row's end, read once.
      */
     static void scoreInt8(LateInteractionKernels kernels, IndexSnapshot snap, SearchScratch s, int[] rows,
             int count, TopK top, float[] out) {

@@ -675,25 +675,27 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
             return REF.residualMaxSim(centroidScores, residualTable, nqPad, codes, residuals, bpt, invNorms, from, to, max);
         }
         if (nqPad == 2 * L) {
-            return residualMaxSim2(centroidScores, residualTable, codes, residuals, bpt, invNorms, from, to);
+            FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
+            for (int t = from; t < to; t++) {
+                int c = codes[t] * nqPad;
+                FloatVector a0 = FloatVector.fromArray(S, centroidScores, c);
+                FloatVector a1 = FloatVector.fromArray(S, centroidScores, c + L);
+                int r = t * bpt;
+                for (int b = 0; b < bpt; b++) {
+                    int o = ((b << 8) + (residuals[r + b] & 0xff)) * nqPad;
+                    a0 = a0.add(FloatVector.fromArray(S, residualTable, o));
+                    a1 = a1.add(FloatVector.fromArray(S, residualTable, o + L));
+                }
+                FloatVector inv = FloatVector.broadcast(S, invNorms[t]);
+                m0 = m0.max(a0.mul(inv));
+                m1 = m1.max(a1.mul(inv));
+            }
+            return to > from ? m0.add(m1).reduceLanes(VectorOperators.ADD) : 0f;
         }
         float total = 0;
         for (int i0 = 0; i0 < nqPad; i0 += L) {
             FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-            int t = from;
-            // two tokens a step: two independent add chains (see residualMaxSim2)
-            for (; t + 1 < to; t += 2) {
-                FloatVector a = FloatVector.fromArray(S, centroidScores, codes[t] * nqPad + i0);
-                FloatVector c = FloatVector.fromArray(S, centroidScores, codes[t + 1] * nqPad + i0);
-                int r = t * bpt;
-                for (int b = 0; b < bpt; b++) {
-                    a = a.add(FloatVector.fromArray(S, residualTable, ((b << 8) + (residuals[r + b] & 0xff)) * nqPad + i0));
-                    c = c.add(FloatVector.fromArray(S, residualTable,
-                            ((b << 8) + (residuals[r + bpt + b] & 0xff)) * nqPad + i0));
-                }
-                m = m.max(a.mul(invNorms[t])).max(c.mul(invNorms[t + 1]));
-            }
-            if (t < to) {
+            for (int t = from; t < to; t++) {
                 FloatVector a = FloatVector.fromArray(S, centroidScores, codes[t] * nqPad + i0);
                 int r = t * bpt;
                 for (int b = 0; b < bpt; b++) {
@@ -704,59 +706,6 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
             total += to > from ? m.reduceLanes(VectorOperators.ADD) : 0f;
         }
         return total;
-    }
-
-    /**
-     * {@link #residualMaxSim} on two vectors a token, four tokens a step: a token's 32 adds are one dependent chain,
-     * so one token at a time leaves the core waiting on add latency with the table's misses; four tokens give eight
-     * independent chains. Each is still summed in byte order and the maxima taken in token order, so the floats are
-     * the same as one token at a time.
-     */
-    private static float residualMaxSim2(float[] cs, float[] table, int[] codes, byte[] res, int bpt,
-            float[] invNorms, int from, int to) {
-        int nqPad = 2 * L;
-        FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
-        int t = from;
-        for (; t + 3 < to; t += 4) {
-            int c0 = codes[t] * nqPad, c1 = codes[t + 1] * nqPad, c2 = codes[t + 2] * nqPad, c3 = codes[t + 3] * nqPad;
-            FloatVector a0 = FloatVector.fromArray(S, cs, c0), a1 = FloatVector.fromArray(S, cs, c0 + L);
-            FloatVector b0 = FloatVector.fromArray(S, cs, c1), b1 = FloatVector.fromArray(S, cs, c1 + L);
-            FloatVector d0 = FloatVector.fromArray(S, cs, c2), d1 = FloatVector.fromArray(S, cs, c2 + L);
-            FloatVector e0 = FloatVector.fromArray(S, cs, c3), e1 = FloatVector.fromArray(S, cs, c3 + L);
-            int r = t * bpt;
-            for (int b = 0; b < bpt; b++) {
-                int o = ((b << 8) + (res[r + b] & 0xff)) * nqPad;
-                int p = ((b << 8) + (res[r + bpt + b] & 0xff)) * nqPad;
-                int u = ((b << 8) + (res[r + 2 * bpt + b] & 0xff)) * nqPad;
-                int w = ((b << 8) + (res[r + 3 * bpt + b] & 0xff)) * nqPad;
-                a0 = a0.add(FloatVector.fromArray(S, table, o));
-                a1 = a1.add(FloatVector.fromArray(S, table, o + L));
-                b0 = b0.add(FloatVector.fromArray(S, table, p));
-                b1 = b1.add(FloatVector.fromArray(S, table, p + L));
-                d0 = d0.add(FloatVector.fromArray(S, table, u));
-                d1 = d1.add(FloatVector.fromArray(S, table, u + L));
-                e0 = e0.add(FloatVector.fromArray(S, table, w));
-                e1 = e1.add(FloatVector.fromArray(S, table, w + L));
-            }
-            FloatVector i0 = FloatVector.broadcast(S, invNorms[t]), i1 = FloatVector.broadcast(S, invNorms[t + 1]);
-            FloatVector i2 = FloatVector.broadcast(S, invNorms[t + 2]), i3 = FloatVector.broadcast(S, invNorms[t + 3]);
-            m0 = m0.max(a0.mul(i0)).max(b0.mul(i1)).max(d0.mul(i2)).max(e0.mul(i3));
-            m1 = m1.max(a1.mul(i0)).max(b1.mul(i1)).max(d1.mul(i2)).max(e1.mul(i3));
-        }
-        for (; t < to; t++) {
-            int c = codes[t] * nqPad;
-            FloatVector a0 = FloatVector.fromArray(S, cs, c), a1 = FloatVector.fromArray(S, cs, c + L);
-            int r = t * bpt;
-            for (int b = 0; b < bpt; b++) {
-                int o = ((b << 8) + (res[r + b] & 0xff)) * nqPad;
-                a0 = a0.add(FloatVector.fromArray(S, table, o));
-                a1 = a1.add(FloatVector.fromArray(S, table, o + L));
-            }
-            FloatVector i0 = FloatVector.broadcast(S, invNorms[t]);
-            m0 = m0.max(a0.mul(i0));
-            m1 = m1.max(a1.mul(i0));
-        }
-        return to > from ? m0.add(m1).reduceLanes(VectorOperators.ADD) : 0f;
     }
 
     @Override

@@ -130,9 +130,9 @@ class LateInteractionKernelsTest {
 
     /**
      * The vector residual table (built from shared prefix sums since issue 17) holds bit for bit the floats of the
-     * per-entry build it replaced, {@link #perEntryTable}, and the vector exact MaxSim (several tokens a step since
-     * then) returns bit for bit the float of the one-token-a-step kernel it replaced, {@link #oneTokenAStep}, over
-     * the old table: random queries and residual bytes, documents of 1..300 tokens, nbits 1, 2 and 4, dims
+     * per-entry build it replaced, {@link #perEntryTable}, and the vector exact MaxSim returns bit for bit the float
+     * of the one-token-a-step kernel kept here as the reference for kernel variants, {@link #oneTokenAStep}, over the
+     * old table: random queries and residual bytes, documents of 1..300 tokens, nbits 1, 2 and 4, dims
      * 64, 96, 128 and 40 (no multiple of 16 lanes; at nbits 2 and 4, 10 and 20 bytes, no multiple of anything the
      * vectors hold), 16, 32 and 40 query tokens (one, two or three vectors on 16 lanes; two, four or six on 8).
      */

@@ -75,7 +75,7 @@ public final class Stage34CpuTiming {
         float[] scores = new float[DOCS4];
 
         String[] names = {"s4 table, main's", "s4 table", "s4 main's, one token a step", "s4 two tokens a step",
-            "s4 shipped (four tokens a step)", "s4 groups of 8 positions", "s4 groups of 16 positions", "s4 by position, 16 columns",
+            "s4 shipped", "s4 groups of 8 positions", "s4 groups of 16 positions", "s4 by position, 16 columns",
             "s4 by position, 16 columns x 2", "s3 main toArray sum", "s3 shipped"};
         DoubleSupplier[] runs = {
             () -> { tableMain(qt, NQ, DIM, NBITS, weights, full); return full[5]; },

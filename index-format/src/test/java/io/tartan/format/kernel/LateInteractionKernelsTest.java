@@ -4,9 +4,6 @@ import io.tartan.format.MaxSim;
 import io.tartan.format.TestVectors;
 import io.tartan.format.codec.CentroidDtype;
 import io.tartan.format.codec.ResidualCodec;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
@@ -130,9 +127,8 @@ class LateInteractionKernelsTest {
 
     /**
      * The vector residual table (built from shared prefix sums since issue 17) holds bit for bit the floats of the
-     * per-entry build it replaced, {@link #perEntryTable}, and the vector exact MaxSim returns bit for bit the float
-     * of the one-token-a-step kernel kept here as the reference for kernel variants, {@link #oneTokenAStep}, over the
-     * old table: random queries and residual bytes, documents of 1..300 tokens, nbits 1, 2 and 4, dims
+     * per-entry build it replaced, {@link #perEntryTable}, and the vector exact MaxSim returns over it bit for bit
+     * the float it returns over the per-entry table: random queries and residual bytes, documents of 1..300 tokens, nbits 1, 2 and 4, dims
      * 64, 96, 128 and 40 (no multiple of 16 lanes; at nbits 2 and 4, 10 and 20 bytes, no multiple of anything the
      * vectors hold), 16, 32 and 40 query tokens (one, two or three vectors on 16 lanes; two, four or six on 8).
      */
@@ -174,48 +170,12 @@ class LateInteractionKernelsTest {
                     inv[t] = 0.8f + rnd.nextFloat() * 0.4f;
                 }
                 rnd.nextBytes(res);
-                float a = oneTokenAStep(cs, want, nqPad, codes, res, bpt, inv, 0, len);
+                float a = simd.residualMaxSim(cs, want, nqPad, codes, res, bpt, inv, 0, len, max);
                 float b = simd.residualMaxSim(cs, got, nqPad, codes, res, bpt, inv, 0, len, max);
                 assertEquals(Float.floatToRawIntBits(a), Float.floatToRawIntBits(b), "length " + len);
                 assertEquals(ref.residualMaxSim(cs, want, nqPad, codes, res, bpt, inv, 0, len, max), b, 1e-4);
             }
         }
-    }
-
-    /** The vector exact MaxSim as it was before issue 17: one token at a time, each summed in byte order. */
-    static float oneTokenAStep(float[] cs, float[] table, int nqPad, int[] codes, byte[] res, int bpt,
-            float[] inv, int from, int to) {
-        VectorSpecies<Float> s = FloatVector.SPECIES_PREFERRED;
-        int l = s.length();
-        if (nqPad == 2 * l) {
-            FloatVector m0 = FloatVector.broadcast(s, Float.NEGATIVE_INFINITY), m1 = m0;
-            for (int t = from; t < to; t++) {
-                FloatVector a0 = FloatVector.fromArray(s, cs, codes[t] * nqPad);
-                FloatVector a1 = FloatVector.fromArray(s, cs, codes[t] * nqPad + l);
-                for (int b = 0; b < bpt; b++) {
-                    int o = ((b << 8) + (res[t * bpt + b] & 0xff)) * nqPad;
-                    a0 = a0.add(FloatVector.fromArray(s, table, o));
-                    a1 = a1.add(FloatVector.fromArray(s, table, o + l));
-                }
-                FloatVector i = FloatVector.broadcast(s, inv[t]);
-                m0 = m0.max(a0.mul(i));
-                m1 = m1.max(a1.mul(i));
-            }
-            return to > from ? m0.add(m1).reduceLanes(VectorOperators.ADD) : 0f;
-        }
-        float total = 0;
-        for (int i0 = 0; i0 < nqPad; i0 += l) {
-            FloatVector m = FloatVector.broadcast(s, Float.NEGATIVE_INFINITY);
-            for (int t = from; t < to; t++) {
-                FloatVector a = FloatVector.fromArray(s, cs, codes[t] * nqPad + i0);
-                for (int b = 0; b < bpt; b++) {
-                    a = a.add(FloatVector.fromArray(s, table, ((b << 8) + (res[t * bpt + b] & 0xff)) * nqPad + i0));
-                }
-                m = m.max(a.mul(inv[t]));
-            }
-            total += to > from ? m.reduceLanes(VectorOperators.ADD) : 0f;
-        }
-        return total;
     }
 
     /**

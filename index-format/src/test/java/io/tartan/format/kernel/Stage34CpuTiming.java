@@ -74,13 +74,12 @@ public final class Stage34CpuTiming {
         float[] maxs = new float[DOCS4 * NQ];
         float[] scores = new float[DOCS4];
 
-        String[] names = {"s4 table, main's", "s4 table", "s4 main's, one token a step", "s4 two tokens a step",
+        String[] names = {"s4 table, main's", "s4 table", "s4 two tokens a step",
             "s4 shipped", "s4 groups of 8 positions", "s4 groups of 16 positions", "s4 by position, 16 columns",
             "s4 by position, 16 columns x 2", "s3 main toArray sum", "s3 shipped"};
         DoubleSupplier[] runs = {
             () -> { tableMain(qt, NQ, DIM, NBITS, weights, full); return full[5]; },
             () -> { k.residualTable(qt, NQ, DIM, NBITS, weights, full); return full[5]; },
-            () -> docs4((f, t) -> LateInteractionKernelsTest.oneTokenAStep(cs, full, NQ, codes, res, BPT, inv, f, t)),
             () -> docs4((f, t) -> twoTokens(cs, full, NQ, codes, res, BPT, inv, f, t)),
             () -> docs4((f, t) -> k.residualMaxSim(cs, full, NQ, codes, res, BPT, inv, f, t, max)),
             () -> { groups(8, cs, full, NQ, codes, res, BPT, inv, starts, DOCS4, acc, maxs, scores); return docs4((f, t) -> scores[f / LEN4]); },

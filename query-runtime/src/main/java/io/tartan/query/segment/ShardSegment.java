@@ -123,10 +123,9 @@ public final class ShardSegment {
 
     /** Copies row {@code row}'s distinct centroid codes (ascending) to the start of {@code out}; returns how many. */
     public int cells(int row, int[] out) {
-        long at = cellOffsets + 8L * row;
-        long c0 = d.getLong(at);
-        int n = (int) (d.getLong(at + 8) - c0);
-        d.getInts(cells + 4 * c0, out, 0, n);
+        long c0 = cellStart(row);
+        int n = (int) (cellStart(row + 1) - c0);
+        cells(c0, n, out, 0);
         return n;
     }
 

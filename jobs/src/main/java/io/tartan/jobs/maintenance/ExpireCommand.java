@@ -63,15 +63,6 @@ public final class ExpireCommand implements Callable<Integer> {
         this.conf = conf;
     }
 
-    private Configuration hadoopConf() {
-        if (this.conf == null) {
-            return hadoop.configuration();
-        }
-        Configuration c = new Configuration(this.conf);
-        hadoop.applyTo(c);
-        return c;
-    }
-
     public static void main(String[] args) {
         System.exit(MaintenanceCli.execute(new ExpireCommand(), args));
     }
@@ -85,7 +76,7 @@ public final class ExpireCommand implements Callable<Integer> {
         long now = System.currentTimeMillis();
         SnapshotExpiry.Policy policy = new SnapshotExpiry.Policy(keep == null ? 1 : keep,
                 olderThan == null ? Long.MAX_VALUE : now - olderThan.toMillis(), orphanGrace.toMillis());
-        Configuration conf = hadoopConf();
+        Configuration conf = hadoop.over(this.conf);
         ManifestStore store = new ManifestStore(conf, new IndexLayout(index));
         store.readLatest();
         SnapshotExpiry.Result r = SnapshotExpiry.run(conf, store, policy, dryRun);

@@ -47,22 +47,13 @@ public final class RollbackCommand implements Callable<Integer> {
         this.conf = conf;
     }
 
-    private Configuration hadoopConf() {
-        if (this.conf == null) {
-            return hadoop.configuration();
-        }
-        Configuration c = new Configuration(this.conf);
-        hadoop.applyTo(c);
-        return c;
-    }
-
     public static void main(String[] args) {
         System.exit(MaintenanceCli.execute(new RollbackCommand(), args));
     }
 
     @Override
     public Integer call() {
-        Configuration conf = hadoopConf();
+        Configuration conf = hadoop.over(this.conf);
         ManifestStore store = new ManifestStore(conf, new IndexLayout(index));
         Manifest current = store.readLatest();
         long version = resolve(store, to);

@@ -130,6 +130,19 @@ public final class HadoopOptions {
     }
 
     /**
+     * {@link #configuration()} when {@code base} is null; else a copy of {@code base} (a caller's explicit
+     * configuration: s3a settings, tests) with these options set over it, so the command line wins.
+     */
+    public Configuration over(Configuration base) {
+        if (base == null) {
+            return configuration();
+        }
+        Configuration c = new Configuration(base);
+        applyTo(c);
+        return c;
+    }
+
+    /**
      * Sets the files' and flags' settings on a configuration that already has its base (a Spark context's, which
      * Spark built from the classpath, where its launcher and scripts/tartan put {@code $HADOOP_CONF_DIR}).
      */

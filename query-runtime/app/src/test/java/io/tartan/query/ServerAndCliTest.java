@@ -242,12 +242,16 @@ class ServerAndCliTest {
 
         Path queries = dir.resolve("queries.jsonl");
         Files.writeString(queries, "{\"qid\": \"a\", \"vectors\": " + vectorsJson(q1) + "}\n{\"qid\": \"b\", \"vectors\": "
-                + vectorsJson(q2) + "}\n");
+                + vectorsJson(q2) + "}\n{\"qid\": \"c\", \"vectors\": " + HttpTestClient.base64(q1) + "}\n");
         Path run = dir.resolve("run.trec");
         assertEquals(0, SearchCommand.run("--index", fixture.uri(), "--queries", queries.toString(), "--run", run.toString(),
                 "--mode", "plaid", "--ncells", "2", "--ndocs", "100", "--centroid-score-threshold", "0.3"));
         List<String> runLines = Files.readAllLines(run);
-        assertEquals(20, runLines.size());
+        assertEquals(30, runLines.size());
+        // a query file's base64 vectors read as the same query as its rows
+        for (int i = 0; i < 10; i++) {
+            assertEquals(runLines.get(i).replaceFirst("^a ", "c "), runLines.get(20 + i));
+        }
         String[] f = runLines.get(0).split(" ");
         assertEquals("a", f[0]);
         assertEquals("Q0", f[1]);

@@ -7,6 +7,7 @@ import io.tartan.query.SearchHit;
 import io.tartan.query.SearchParams;
 import io.tartan.query.SearchResult;
 import io.tartan.query.TartanIndex;
+import io.tartan.query.server.QueryVectors;
 import io.tartan.query.text.Snippet;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -43,7 +44,8 @@ public final class SearchCommand implements Callable<Integer> {
         @Option(names = "--query", description = "query text (needs a model)")
         String query;
 
-        @Option(names = "--queries", description = "JSONL file: {\"qid\", \"query\"} or {\"qid\", \"vectors\": [[…]…]} per line")
+        @Option(names = "--queries", description = "JSONL file: {\"qid\", \"query\"} or {\"qid\", \"vectors\"} per line, vectors as [[…]…] or a "
+                + "base64 string of little-endian float32, as in an HTTP request")
         Path queries;
 
         @Option(names = "--query-vectors", description = ".npy float32 [nq, dim] (one query) or [n, nq, dim] (n queries)")
@@ -149,7 +151,7 @@ public final class SearchCommand implements Callable<Integer> {
                         : Integer.toString(line);
                 qids.add(qid);
                 if (n.has("vectors")) {
-                    vectors.add(JsonQueries.vectors(n.get("vectors"), dim));
+                    vectors.add(QueryVectors.of(n.get("vectors"), dim));
                 } else {
                     String q = n.hasNonNull("query") ? n.get("query").asText() : n.hasNonNull("text") ? n.get("text").asText() : null;
                     if (q == null) {

@@ -2,7 +2,7 @@ package io.tartan.query.eval;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tartan.query.cli.JsonQueries;
+import io.tartan.query.server.QueryVectors;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -58,7 +58,7 @@ public record EvalQuery(String id, String text, float[] vectors) {
             throw new IllegalArgumentException("no \"_id\", \"id\" or \"qid\"");
         }
         if (n.has("vectors")) {
-            return new EvalQuery(id, null, JsonQueries.vectors(n.get("vectors"), dim));
+            return new EvalQuery(id, null, QueryVectors.of(n.get("vectors"), dim));
         }
         String text = text(n, "text", "query");
         if (text == null || text.isBlank()) {

@@ -2,6 +2,7 @@ package io.tartan.query.server;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,11 +27,30 @@ import java.util.Base64;
  * search of a partition. Every component must be a finite float32: base64 can carry NaN and ±Inf bit patterns, JSON
  * cannot spell them, and a number beyond float range (1e39) would round to ±Inf; either would make every score NaN or
  * infinite, so both forms answer 400 naming the component.
+ *
+ * <p>The CLI's query files ({@code tartan search}/{@code eval}) take the same two forms through {@link #of}.
  */
-final class QueryVectors {
+public final class QueryVectors {
     static final String FIELD = "vectors";
 
     private QueryVectors() {
+    }
+
+    /**
+     * The vectors of an already parsed {@code "vectors"} value (a query file's line), with the same forms, checks and
+     * messages as a request's; {@code null} (no such field) is refused like any other wrong shape.
+     */
+    public static float[] of(JsonNode vectors, int dim) {
+        if (vectors == null) {
+            throw new IllegalArgumentException(shape(dim));
+        }
+        try (JsonParser p = vectors.traverse()) {
+            p.nextToken();
+            return read(p, dim, Integer.MAX_VALUE);
+        } catch (IOException e) {
+            // a tree in memory has nothing left to read that could fail
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The vectors whose value the parser's current token starts; on return the parser is at that value's last token. */
@@ -91,7 +111,7 @@ final class QueryVectors {
         return new IllegalArgumentException("\"vectors\"[" + row + "][" + d + "] is " + v + ": every component must be a finite float32");
     }
 
-    /** The array form, with the messages of {@code JsonQueries.vectors} (the CLI's reader of the same shape). */
+    /** The array form; its messages are those the tree-based reader of the CLI and the server gave before. */
     private static float[] rows(JsonParser p, int dim, int maxTokens) throws IOException {
         float[] out = new float[Math.min(maxTokens, 32) * dim];
         float[] row = new float[dim];

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tartan.query.cli.JsonQueries;
 import io.tartan.query.cli.NpyArray;
 import io.tartan.query.eval.LatencyPercentiles;
 
@@ -20,8 +19,9 @@ import java.util.List;
 
 /**
  * What reading a request's query vectors costs a server, in one JVM without HTTP, over the bodies of a queries.npy:
- * the tree the server built before base64 ({@code readTree} of the body, then {@code JsonQueries.vectors}), the
- * streaming read of the same JSON array body ({@link QueryVectors}), and the streaming read of the base64 body. Each
+ * a tree, as the server built before base64 and the CLI still does for a query file's line ({@code readTree} of the
+ * body, then the vectors read from the tree: since 2026-12-01 {@link QueryVectors#of}, before that a walk of the
+ * nodes that gave the same floats), the streaming read of the same JSON array body ({@link QueryVectors}), and the streaming read of the base64 body. Each
  * query's reads run back to back in rotating order, so load drifts hit all alike; the three reads must give
  * the same floats. Also the router's scan of each body for {@code k} ({@link RoutedRequest}), which tokenises the
  * vectors without converting them. Prints p50/p95 per body in microseconds and the body sizes.
@@ -101,7 +101,7 @@ public final class VectorParseBench {
 
     private static float[] tree(byte[] body, int dim) throws IOException {
         JsonNode n = JSON.readTree(body);
-        return JsonQueries.vectors(n.get("vectors"), dim);
+        return QueryVectors.of(n.get("vectors"), dim);
     }
 
     /** As SearchApi reads a body: members in turn, the vectors from their tokens. */

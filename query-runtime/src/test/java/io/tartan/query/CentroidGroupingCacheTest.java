@@ -89,7 +89,8 @@ class CentroidGroupingCacheTest {
         CentroidGrouping built = groupsOf(cache, 1);
         Path file = onlyGroupingFile(cache);
         String crc = String.format("%08x", CentroidGroupingFile.centroidsCrc(centroids));
-        assertTrue(file.getFileName().toString().startsWith("centroids-" + crc + "-k" + TestIndex.CENTRES), file.toString());
+        assertTrue(file.getFileName().toString().startsWith("centroids-" + crc + "-k" + TestIndex.CENTRES),
+                file.toString());
         CentroidGrouping read = groupsOf(cache, 0);
         CentroidGrouping fresh = CentroidGrouping.of(centroids, TestIndex.DIM, 0, CentroidGroups.SEED);
         assertSameBits(fresh, built);
@@ -113,7 +114,8 @@ class CentroidGroupingCacheTest {
                     float[] q = fixture.query(i * 17 % TestIndex.DOCS, 17 + i % 16);
                     for (int ngroups : new int[] {1, 2, 3}) {
                         SearchParams p = SearchParams.defaults().withNgroups(ngroups);
-                        assertEquals(cold.search(q, 10, p), warm.search(q, 10, p), "query " + i + " ngroups " + ngroups);
+                        assertEquals(cold.search(q, 10, p), warm.search(q, 10, p),
+                                "query " + i + " ngroups " + ngroups);
                     }
                 }
             }

@@ -8,9 +8,10 @@ import java.util.zip.CRC32C;
 
 /**
  * The layout of a centroid grouping cache file (FORMAT.md "Serving cache", 10.4): the grouping of an index's
- * centroids that FAST search's {@code ngroups} uses, kept so that k-means over the centroids runs once per codec and
- * not at every server start. Only the group centres and the group of each centroid are stored: the member lists
- * follow from the group ids ({@link CentroidGrouping#of(float[], int, int[])}) and the member vectors are the codec's.
+ * centroids that FAST search's {@code ngroups} uses, kept so that k-means over the centroids runs once per set of
+ * centroids, not at every server start. Only the group centres and the group of each centroid are stored: the
+ * member lists follow from the group ids ({@link CentroidGrouping#of(float[], int, int[])}) and the member vectors
+ * are the codec's.
  *
  * <pre>
  * offset size  field
@@ -38,7 +39,10 @@ public final class CentroidGroupingFile {
     public static final int VERSION = 1;
     public static final int HEADER = 128;
 
-    /** What a grouping is made from and with: the centroids (by checksum and shape) and {@link CentroidGrouping#of}'s parameters. */
+    /**
+     * What a grouping is made from and with: the centroids (by checksum and shape) and the parameters of
+     * {@link CentroidGrouping#of(float[], int, int, long)}.
+     */
     public record Key(int centroidsCrc, int dim, int numCentroids, int groups, int algorithm, long seed) {
         /** Length of the file of a grouping with this key. */
         long fileLength() {
@@ -110,7 +114,8 @@ public final class CentroidGroupingFile {
             throw new StaleSegmentException(what + ": not a centroid grouping file (bad magic)");
         }
         if (b.getInt(4) != VERSION) {
-            throw new StaleSegmentException(what + ": layout version " + b.getInt(4) + ", this reader writes " + VERSION);
+            throw new StaleSegmentException(what + ": layout version " + b.getInt(4) + ", this reader writes "
+                    + VERSION);
         }
         CRC32C crc = new CRC32C();
         crc.update(file, 0, HEADER - 4);

@@ -33,6 +33,7 @@ public final class IndexSnapshot {
     private final int maxDoclen;
     private final long loadMillis;
     private final java.util.function.Supplier<TextIndexes> textLoader;
+    private final io.tartan.query.segment.CentroidGroupingCache groupingCache;
     private volatile TextIndexes text;
     private volatile java.util.BitSet liveRows;
     private volatile io.tartan.query.search.CentroidGroups centroidGroups;
@@ -44,8 +45,10 @@ public final class IndexSnapshot {
     }
 
     IndexSnapshot(Manifest manifest, ResidualCodec codec, Partition partition, List<ShardSlice> slices, long numTokens,
-            long loadMillis, java.util.function.Supplier<TextIndexes> textLoader) {
+            long loadMillis, java.util.function.Supplier<TextIndexes> textLoader,
+            io.tartan.query.segment.CentroidGroupingCache groupingCache) {
         this.textLoader = textLoader;
+        this.groupingCache = groupingCache;
         this.manifest = manifest;
         this.codec = codec;
         this.partition = partition;
@@ -67,13 +70,13 @@ public final class IndexSnapshot {
     }
 
     /**
-     * The coarse level over the centroids FAST search's {@code ngroups} uses, built on first use (k-means over the
-     * centroids; shared with other snapshots of the same codec).
+     * The coarse level over the centroids FAST search's {@code ngroups} uses, made on first use (k-means over the
+     * centroids, or its result read from the cache directory; shared with other snapshots of the same codec).
      */
     public io.tartan.query.search.CentroidGroups centroidGroups() {
         io.tartan.query.search.CentroidGroups g = centroidGroups;
         if (g == null) {
-            g = io.tartan.query.search.CentroidGroups.of(codec);
+            g = io.tartan.query.search.CentroidGroups.of(codec, groupingCache);
             centroidGroups = g;
         }
         return g;

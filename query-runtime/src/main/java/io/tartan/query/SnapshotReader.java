@@ -7,6 +7,7 @@ import io.tartan.format.manifest.Manifest;
 import io.tartan.format.shard.ShardSpec;
 import io.tartan.query.load.FileSource;
 import io.tartan.query.load.SnapshotLoader;
+import io.tartan.query.segment.CentroidGroupingCache;
 import io.tartan.query.segment.SegmentCache;
 import io.tartan.query.segment.ShardSegment;
 import io.tartan.query.segment.ShardSlice;
@@ -35,19 +36,26 @@ final class SnapshotReader {
     private final FileSource source;
     private final SnapshotLoader loader;
     private final SegmentCache cache;
+    private final CentroidGroupingCache groupings;
     private final Partition partition;
     private final TextIndexCache text = new TextIndexCache();
 
-    SnapshotReader(String uri, FileSource source, SegmentCache cache, Partition partition, int threads) {
+    SnapshotReader(String uri, FileSource source, SegmentCache cache, CentroidGroupingCache groupings,
+            Partition partition, int threads) {
         this.uri = uri;
         this.source = source;
         this.loader = new SnapshotLoader(source, threads);
         this.cache = cache;
+        this.groupings = groupings;
         this.partition = partition;
     }
 
     SegmentCache cache() {
         return cache;
+    }
+
+    CentroidGroupingCache groupings() {
+        return groupings;
     }
 
     TextIndexCache textCache() {
@@ -118,7 +126,7 @@ final class SnapshotReader {
         long ms = (t3 - t0) / 1_000_000;
         int rows = (int) base;
         IndexSnapshot snap = new IndexSnapshot(m, codec, partition, slices, tokens, ms,
-                () -> TextIndexes.open(m, slices, rows, source, text));
+                () -> TextIndexes.open(m, slices, rows, source, text), groupings);
         text.retain(m.textIndexes());
         long bytes = m.allFiles().stream().mapToLong(DataFile::sizeBytes).sum();
         Map<String, Long> mem = snap.memory();

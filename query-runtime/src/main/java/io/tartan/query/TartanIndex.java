@@ -3,6 +3,7 @@ package io.tartan.query;
 import io.tartan.format.IndexFormatException;
 import io.tartan.query.load.FileSource;
 import io.tartan.query.search.Searcher;
+import io.tartan.query.segment.CentroidGroupingCache;
 import io.tartan.query.segment.SegmentCache;
 import io.tartan.query.storage.IndexStorage;
 import io.tartan.query.storage.ManifestReader;
@@ -66,7 +67,8 @@ public final class TartanIndex implements AutoCloseable {
         FileSource source = new FileSource(storage, options.cacheDir(), options.forceCache());
         SegmentCache cache = new SegmentCache(options.segmentCacheDir(), options.mapChunkPower(), options.verifyCache());
         TartanIndex index = new TartanIndex(uri, store,
-                new SnapshotReader(uri, source, cache, options.partition(), options.threads()));
+                new SnapshotReader(uri, source, cache, new CentroidGroupingCache(options.segmentCacheDir()),
+                        options.partition(), options.threads()));
         long version = options.version() != null ? options.version()
                 : store.latestVersion().orElseThrow(() -> new IndexFormatException(
                         uri + ": no index here (no metadata/v<N>.manifest.json)"));
@@ -91,6 +93,11 @@ public final class TartanIndex implements AutoCloseable {
     /** The local cache of serving segments this index maps. */
     public SegmentCache segmentCache() {
         return reader.cache();
+    }
+
+    /** The local cache of centroid groupings (FAST search's {@code ngroups}) this index reads or builds. */
+    public CentroidGroupingCache centroidGroupingCache() {
+        return reader.groupings();
     }
 
     /** The open text indexes (BM25, metadata) of the shards served, reused across reloads like the segments. */

@@ -13,10 +13,21 @@ package io.tartan.format.kmeans;
 public record CentroidGrouping(float[] centres, int dim, int[] start, int[] members, int[] groupOf) {
     /** Lloyd iterations used to group the centroids; grouping quality saturates quickly. */
     static final int GROUPING_ITERS = 8;
+    /**
+     * Version of the way {@link #of} groups. A grouping kept outside the process (the query runtime's cache file of
+     * it) records the version it was made with and is remade under another one, so bump it with any change that can
+     * give other groups for the same centroids, group count and seed: iterations, the k-means, the assignment.
+     */
+    public static final int ALGORITHM_VERSION = 1;
 
     /** The default number of groups for {@code k} centroids: the power of two nearest √(2k), at least 1. */
     public static int defaultGroups(int k) {
         return Math.max(1, Integer.highestOneBit((int) Math.round(Math.sqrt(k) * Math.sqrt(2))));
+    }
+
+    /** The number of groups {@link #of} makes of {@code k} centroids when asked for {@code groups}. */
+    public static int groups(int k, int groups) {
+        return Math.min(k, groups <= 0 ? defaultGroups(k) : groups);
     }
 
     /**
@@ -27,11 +38,25 @@ public record CentroidGrouping(float[] centres, int dim, int[] start, int[] memb
      */
     public static CentroidGrouping of(float[] centroids, int dim, int groups, long seed) {
         int k = centroids.length / dim;
-        int g = Math.min(k, groups <= 0 ? defaultGroups(k) : groups);
+        int g = groups(k, groups);
         float[] centres = KMeans.fit(centroids, dim, new KMeans.Params(g, GROUPING_ITERS, seed, false)).centroids();
-        int[] groupOf = new BruteForceAssigner(centres, dim).assign(centroids);
+        return of(centres, dim, new BruteForceAssigner(centres, dim).assign(centroids));
+    }
+
+    /**
+     * The grouping with these centres and this group of each centroid: the member lists follow from {@code groupOf}
+     * alone, so a grouping kept as centres and group ids comes back bit for bit as {@link #of} made it.
+     *
+     * @throws IllegalArgumentException if a group id is not one of the centres'
+     */
+    public static CentroidGrouping of(float[] centres, int dim, int[] groupOf) {
+        int g = centres.length / dim;
+        int k = groupOf.length;
         int[] start = new int[g + 1];
         for (int c : groupOf) {
+            if (c < 0 || c >= g) {
+                throw new IllegalArgumentException("group id " + c + " outside 0 … " + (g - 1));
+            }
             start[c + 1]++;
         }
         for (int i = 0; i < g; i++) {

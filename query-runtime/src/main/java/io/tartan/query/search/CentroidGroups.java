@@ -2,6 +2,7 @@ package io.tartan.query.search;
 
 import io.tartan.format.codec.ResidualCodec;
 import io.tartan.format.kmeans.CentroidGrouping;
+import io.tartan.query.segment.CentroidGroupingCache;
 
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -12,12 +13,14 @@ import java.util.WeakHashMap;
  * assignment groups them), each group's member vectors copied contiguously so a group is scored with one block
  * product. O(centroids) heap: one more copy of the centroid matrix and a group id per centroid.
  *
- * <p>Built on first use per codec and shared by every snapshot that serves the same codec object (a reload that
- * keeps the codec keeps its groups); the grouping is deterministic (fixed seed), so a rebuild gives the same groups.
+ * <p>Made on first use per codec and shared by every snapshot that serves the same codec object (a reload that
+ * keeps the codec keeps its groups). The grouping itself comes from the {@link CentroidGroupingCache}: k-means runs
+ * once per set of centroids, not at every server start; it is deterministic (fixed seed), so a rebuild gives the same
+ * groups.
  */
 public final class CentroidGroups {
     /** Seeds the grouping k-means: a fixed seed makes the grouping, and so search results, reproducible. */
-    static final long SEED = 0x7a27a9L;
+    public static final long SEED = 0x7a27a9L;
     private static final Map<ResidualCodec, CentroidGroups> BY_CODEC = new WeakHashMap<>();
 
     final CentroidGrouping grouping;
@@ -27,12 +30,12 @@ public final class CentroidGroups {
     final int[] position;
     /** The most members of any group. */
     final int maxGroupSize;
-    /** Time the grouping took to build, ms (reported in logs and benchmarks). */
+    /** Time the groups took to make (grouping read from the cache or built, members copied), ms. */
     final long buildMillis;
 
-    private CentroidGroups(float[] centroids, int dim) {
+    private CentroidGroups(float[] centroids, int dim, CentroidGroupingCache cache) {
         long t0 = System.nanoTime();
-        this.grouping = CentroidGrouping.of(centroids, dim, 0, SEED);
+        this.grouping = cache.grouping(centroids, dim, 0, SEED);
         int g = grouping.groups();
         this.vectors = new float[g][];
         int[] members = grouping.members();
@@ -54,15 +57,19 @@ public final class CentroidGroups {
         this.buildMillis = (System.nanoTime() - t0) / 1_000_000;
     }
 
-    /** The groups of {@code codec}'s centroids, built on the first call for that codec. */
-    public static CentroidGroups of(ResidualCodec codec) {
+    /** The groups of {@code codec}'s centroids, made on the first call for that codec. */
+    public static CentroidGroups of(ResidualCodec codec, CentroidGroupingCache cache) {
         synchronized (BY_CODEC) {
-            return BY_CODEC.computeIfAbsent(codec, c -> new CentroidGroups(c.centroids(), c.dim()));
+            return BY_CODEC.computeIfAbsent(codec, c -> new CentroidGroups(c.centroids(), c.dim(), cache));
         }
     }
 
     public int groups() {
         return grouping.groups();
+    }
+
+    public CentroidGrouping grouping() {
+        return grouping;
     }
 
     public long buildMillis() {

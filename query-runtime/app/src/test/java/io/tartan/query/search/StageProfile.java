@@ -34,8 +34,9 @@ public final class StageProfile {
         if (p.ngroups() > 0) {
             long t0 = System.nanoTime();
             CentroidGroups g = snap.centroidGroups();
-            System.out.printf("centroid groups: %d, built in %.0f ms (first use), %.1f MB heap%n", g.groups(),
-                    (System.nanoTime() - t0) / 1e6, g.heapBytes() / 1e6);
+            System.out.printf("centroid groups: %d, %s in %.0f ms (first use; the open before it %d ms), %.1f MB heap%n",
+                    g.groups(), idx.centroidGroupingCache().built() > 0 ? "built" : "read from the cache",
+                    (System.nanoTime() - t0) / 1e6, snap.loadMillis(), g.heapBytes() / 1e6);
         }
         Searcher searcher = new Searcher();
         int nq = queries.size();

@@ -1,6 +1,7 @@
 package io.tartan.query;
 
 import io.tartan.format.kmeans.CentroidGrouping;
+import io.tartan.query.search.CoarseStageOne;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,7 +75,7 @@ class CoarseCentroidSearchTest {
     }
 
     /**
-     * One group a token leaves most centroids unscored in stage 1; stage 4 must still score the kept documents
+     * One to three groups a token leave most (token, centroid) pairs unscored in stage 1; stage 4 must still score the kept documents
      * exactly (their codes scored on demand), so every hit's score is its exhaustive exact score, bit for bit.
      */
     @Test
@@ -82,7 +83,7 @@ class CoarseCentroidSearchTest {
         int differ = 0;
         for (int i = 0; i < 40; i++) {
             float[] q = fixture.query(i * 7 % TestIndex.DOCS, 32);
-            SearchResult coarse = index.search(q, 10, fast(1));
+            SearchResult coarse = index.search(q, 10, fast(1 + i % 3));
             List<String> ids = new ArrayList<>();
             coarse.hits().forEach(h -> ids.add(h.docId()));
             SearchResult exact = index.rerank(q, ids);
@@ -94,6 +95,87 @@ class CoarseCentroidSearchTest {
             differ += coarse.hits().equals(index.search(q, 10, fast(0)).hits()) ? 0 : 1;
         }
         assertTrue(differ < 40, "the coarse path should mostly agree with the full one");
+    }
+
+    /**
+     * Per-token expansion: each token is scored against the members of its own {@code ngroups} best groups only, and
+     * each of those scores is the full product's float for that (token, centroid) pair, bit for bit.
+     */
+    @Test
+    void eachTokenIsScoredAgainstItsOwnGroupsExactlyAsTheFullProduct() {
+        IndexSnapshot snap = index.snapshot();
+        for (int ngroups : new int[] {1, 2, 3}) {
+            for (int qi = 0; qi < 6; qi++) {
+                int nq = 17 + qi * 3;
+                float[] q = fixture.query(qi * 17 % TestIndex.DOCS, nq);
+                index.search(q, 10, fast(ngroups));
+                float[] full = CoarseStageOne.fullProduct(snap, q);
+                for (int i = 0; i < nq; i++) {
+                    BitSet groupsOfToken = new BitSet();
+                    int scored = 0;
+                    for (int c = 0; c < TestIndex.CENTRES; c++) {
+                        float v = CoarseStageOne.scoredPair(i, c);
+                        if (Float.isNaN(v)) {
+                            continue;
+                        }
+                        scored++;
+                        groupsOfToken.set(CoarseStageOne.groupOf(snap, c));
+                        assertEquals(Float.floatToRawIntBits(full[c * 32 + i]), Float.floatToRawIntBits(v),
+                                "ngroups " + ngroups + " query " + qi + " token " + i + " centroid " + c);
+                    }
+                    // whole groups, no more of them than the token expanded
+                    int members = groupsOfToken.stream().map(g -> CoarseStageOne.groupSize(snap, g)).sum();
+                    assertEquals(members, scored, "token " + i + " scores whole groups");
+                    assertTrue(groupsOfToken.cardinality() <= ngroups && groupsOfToken.cardinality() >= 1,
+                            "token " + i + " expanded " + groupsOfToken);
+                }
+            }
+        }
+    }
+
+    /**
+     * A query whose tokens are centroids of different groups: with one group a token, each token is scored against
+     * its own centroid's group only (k-means put the centroid in the group whose centre it is nearest), not the union
+     * of the groups the query expanded, and the results are still exact MaxSim.
+     */
+    @Test
+    void tokensThatChooseDisjointGroupsAreScoredOnlyAgainstTheirOwn() {
+        IndexSnapshot snap = index.snapshot();
+        float[] centroids = snap.centroids();
+        // one centroid from each group, in turn, until 20 tokens (some groups then twice: tokens 0.. differ)
+        List<Integer> byGroup = new ArrayList<>();
+        BitSet taken = new BitSet();
+        for (int c = 0; c < TestIndex.CENTRES; c++) {
+            int g = CoarseStageOne.groupOf(snap, c);
+            if (!taken.get(g)) {
+                taken.set(g);
+                byGroup.add(c);
+            }
+        }
+        assertTrue(byGroup.size() >= 3, "needs groups to choose from, has " + byGroup.size());
+        int nq = 20;
+        float[] q = new float[nq * TestIndex.DIM];
+        int[] tokenCentroid = new int[nq];
+        for (int i = 0; i < nq; i++) {
+            tokenCentroid[i] = byGroup.get(i % byGroup.size());
+            System.arraycopy(centroids, tokenCentroid[i] * TestIndex.DIM, q, i * TestIndex.DIM, TestIndex.DIM);
+        }
+        SearchResult r = index.search(q, 10, fast(1));
+        for (int i = 0; i < nq; i++) {
+            int own = CoarseStageOne.groupOf(snap, tokenCentroid[i]);
+            for (int c = 0; c < TestIndex.CENTRES; c++) {
+                boolean scored = !Float.isNaN(CoarseStageOne.scoredPair(i, c));
+                assertEquals(CoarseStageOne.groupOf(snap, c) == own, scored,
+                        "token " + i + " (group " + own + ") against centroid " + c);
+            }
+        }
+        List<String> ids = new ArrayList<>();
+        r.hits().forEach(h -> ids.add(h.docId()));
+        SearchResult exact = index.rerank(q, ids);
+        for (SearchHit h : r.hits()) {
+            float want = exact.hits().stream().filter(e -> e.docId().equals(h.docId())).findFirst().orElseThrow().score();
+            assertEquals(want, h.score(), 0f, h.docId());
+        }
     }
 
     @Test

@@ -36,6 +36,16 @@ public interface LateInteractionKernels {
     }
 
     /**
+     * One query token's scores against centroids laid out as {@link CentroidBlocks#blocked} with width {@link
+     * #QUERY_PAD} ({@code blocks[(b·dim + d)·16 + j]} is dim {@code d} of centroid {@code 16b + j}):
+     * {@code out[off + j] = centroid_j · q_i} for {@code j < ⌈numCentroids/16⌉·16} (the padding centroids score 0, so
+     * {@code out} needs room for them). Each score is the same float as {@link #centroidScores}'s for that pair: the
+     * vector lanes run over centroids instead of query tokens, the sum over dims in the same order. This is the
+     * product a per-token coarse level needs: a token scored against a few groups' members, not every token.
+     */
+    void tokenScores(float[] qt, int nqPad, int i, float[] blocks, int numCentroids, int dim, float[] out, int off);
+
+    /**
      * For each of the first {@code nq} query tokens, the {@code n} centroids with the highest scores in a
      * {@code [numCentroids][nqPad]} score table, best first (ties: lower centroid first): token {@code i}'s list is
      * {@code cells[i·n .. i·n + n)} with scores in {@code best}.

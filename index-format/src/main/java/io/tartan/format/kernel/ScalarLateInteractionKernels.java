@@ -24,6 +24,22 @@ public final class ScalarLateInteractionKernels implements LateInteractionKernel
     }
 
     @Override
+    public void tokenScores(float[] qt, int nqPad, int i, float[] blocks, int numCentroids, int dim, float[] out,
+            int off) {
+        int w = QUERY_PAD;
+        int padded = (numCentroids + w - 1) / w * w;
+        for (int c = 0; c < padded; c++) {
+            int base = (c / w) * dim * w + c % w;
+            // the same sum as centroidScores: from 0, one product a dim, in dim order, not fused
+            float a = 0f;
+            for (int d = 0; d < dim; d++) {
+                a += blocks[base + d * w] * qt[d * nqPad + i];
+            }
+            out[off + c] = a;
+        }
+    }
+
+    @Override
     public void topCells(float[] scores, int nqPad, int nq, int numCentroids, int n, float[] best, int[] cells) {
         Arrays.fill(best, 0, nq * n, Float.NEGATIVE_INFINITY);
         Arrays.fill(cells, 0, nq * n, 0);

@@ -304,6 +304,55 @@ final class SimdLateInteractionKernels implements LateInteractionKernels {
         y3.intoArray(out, o + 3 * nqPad + L);
     }
 
+    /**
+     * Lanes over centroids, one broadcast of the token's element per dim shared by four independent accumulator
+     * chains (four vectors of centroids), so the FMA latency is hidden as the token-lane kernels hide it with several
+     * centroids. {@code x.fma(q, a)} is {@code x·q + a} rounded once, the same float as the full product's
+     * {@code q.fma(x, a)}.
+     */
+    @Override
+    public void tokenScores(float[] qt, int nqPad, int i, float[] blocks, int numCentroids, int dim, float[] out,
+            int off) {
+        final int w = QUERY_PAD;
+        if (w % L != 0) {
+            REF.tokenScores(qt, nqPad, i, blocks, numCentroids, dim, out, off);
+            return;
+        }
+        int per = w / L;
+        int units = (numCentroids + w - 1) / w * per;
+        int u = 0;
+        for (; u + 3 < units; u += 4) {
+            int e0 = unitBase(u, per, dim), e1 = unitBase(u + 1, per, dim);
+            int e2 = unitBase(u + 2, per, dim), e3 = unitBase(u + 3, per, dim);
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            for (int d = 0; d < dim; d++) {
+                FloatVector q = FloatVector.broadcast(S, qt[d * nqPad + i]);
+                int o = d * w;
+                a0 = FloatVector.fromArray(S, blocks, e0 + o).fma(q, a0);
+                a1 = FloatVector.fromArray(S, blocks, e1 + o).fma(q, a1);
+                a2 = FloatVector.fromArray(S, blocks, e2 + o).fma(q, a2);
+                a3 = FloatVector.fromArray(S, blocks, e3 + o).fma(q, a3);
+            }
+            a0.intoArray(out, off + u * L);
+            a1.intoArray(out, off + (u + 1) * L);
+            a2.intoArray(out, off + (u + 2) * L);
+            a3.intoArray(out, off + (u + 3) * L);
+        }
+        for (; u < units; u++) {
+            int e = unitBase(u, per, dim);
+            FloatVector a = FloatVector.zero(S);
+            for (int d = 0; d < dim; d++) {
+                a = FloatVector.fromArray(S, blocks, e + d * w).fma(FloatVector.broadcast(S, qt[d * nqPad + i]), a);
+            }
+            a.intoArray(out, off + u * L);
+        }
+    }
+
+    /** Where vector {@code u} (of {@code per} a 16-centroid block) starts in dim 0 of the blocked layout. */
+    private static int unitBase(int u, int per, int dim) {
+        return (u / per) * dim * QUERY_PAD + (u % per) * L;
+    }
+
     @Override
     public CentroidBlocks prepareCentroids(float[] centroids, int numCentroids, int dim) {
         return GROUP > 0 ? CentroidBlocks.blocked(centroids, numCentroids, dim, GROUP)

@@ -7,6 +7,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Stage 1's kernels (Q·Cᵀ over prepared centroids, top cells, the int8 table) against the scalar reference, at sizes
@@ -48,6 +49,48 @@ class Stage1KernelsTest {
                     java.util.Arrays.fill(got, Float.NaN);
                     REF.centroidScores(qt, nqPad, REF.prepareCentroids(cents, k, dim), got);
                     assertArrayEquals(want, got, 0f, at);
+                }
+            }
+        }
+    }
+
+    /**
+     * One token against blocked centroids (the per-token coarse level's product): each score the same float as the
+     * full product's for that (centroid, token) pair, SIMD against SIMD and scalar against scalar; the padding
+     * centroids score 0 and nothing outside {@code [off, off + ⌈k/16⌉·16)} is written.
+     */
+    @Test
+    void tokenScoresAreTheFullProductsFloatsForThatToken() {
+        Random rnd = new Random(9);
+        for (int dim : new int[] {7, 32, 128}) {
+            for (int k : new int[] {1, 15, 16, 17, 33, 64, 65, 97, 200}) {
+                for (int nq : new int[] {1, 17, 32}) {
+                    int nqPad = (nq + 15) / 16 * 16;
+                    float[] cents = TestVectors.unitRows(rnd, k, dim);
+                    float[] qt = TestVectors.transpose(TestVectors.unitRows(rnd, nq, dim), nq, nqPad, dim);
+                    float[] blocks = CentroidBlocks.blocked(cents, k, dim, LateInteractionKernels.QUERY_PAD).blocks();
+                    int padded = (k + 15) / 16 * 16;
+                    for (LateInteractionKernels kern : new LateInteractionKernels[] {REF, simd}) {
+                        float[] full = new float[k * nqPad];
+                        kern.centroidScores(qt, nqPad, cents, k, dim, full);
+                        for (int i = 0; i < nq; i += Math.max(1, nq / 3)) {
+                            int off = 5;
+                            float[] out = new float[off + padded + 3];
+                            java.util.Arrays.fill(out, Float.NaN);
+                            kern.tokenScores(qt, nqPad, i, blocks, k, dim, out, off);
+                            String at = kern.name() + " dim " + dim + " k " + k + " nq " + nq + " token " + i;
+                            for (int c = 0; c < k; c++) {
+                                assertEquals(Float.floatToRawIntBits(full[c * nqPad + i]),
+                                        Float.floatToRawIntBits(out[off + c]), at + " centroid " + c);
+                            }
+                            for (int c = k; c < padded; c++) {
+                                assertEquals(0f, out[off + c], at + " padding " + c);
+                            }
+                            for (int j : new int[] {0, off - 1, off + padded, out.length - 1}) {
+                                assertTrue(Float.isNaN(out[j]), at + " wrote outside at " + j);
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -1,6 +1,8 @@
 package io.tartan.query.search;
 
 import io.tartan.format.codec.ResidualCodec;
+import io.tartan.format.kernel.CentroidBlocks;
+import io.tartan.format.kernel.LateInteractionKernels;
 import io.tartan.format.kmeans.CentroidGrouping;
 import io.tartan.query.segment.CentroidGroupingCache;
 
@@ -10,8 +12,9 @@ import java.util.WeakHashMap;
 /**
  * A coarse level over an index's centroids for FAST search's {@code ngroups} setting ({@link CoarseCentroidScores}):
  * the centroids grouped by k-means over them ({@link CentroidGrouping}, √(2k) groups, as the build's two-level
- * assignment groups them), each group's member vectors copied contiguously so a group is scored with one block
- * product. O(centroids) heap: one more copy of the centroid matrix and a group id per centroid.
+ * assignment groups them), each group's member vectors copied contiguously, 16 centroids dim-major a block ({@link
+ * LateInteractionKernels#tokenScores}' layout), so one query token is scored against a group with one small product.
+ * O(centroids) heap: one more copy of the centroid matrix (each group padded to 16) and a group id per centroid.
  *
  * <p>Made on first use per codec and shared by every snapshot that serves the same codec object (a reload that
  * keeps the codec keeps its groups). The grouping itself comes from the {@link CentroidGroupingCache}: k-means runs
@@ -24,12 +27,11 @@ public final class CentroidGroups {
     private static final Map<ResidualCodec, CentroidGroups> BY_CODEC = new WeakHashMap<>();
 
     final CentroidGrouping grouping;
-    /** Group g's member vectors {@code [size(g) × dim]}, in {@code grouping.members()} order. */
-    final float[][] vectors;
-    /** Each centroid's index in {@code grouping.members()}. */
-    final int[] position;
-    /** The most members of any group. */
-    final int maxGroupSize;
+    /**
+     * Group g's member vectors in {@code grouping.members()} order, blocked 16 centroids at a time ({@link
+     * CentroidBlocks#blocked} with width {@link LateInteractionKernels#QUERY_PAD}).
+     */
+    final float[][] blocks;
     /** Time the groups took to make (grouping read from the cache or built, members copied), ms. */
     final long buildMillis;
 
@@ -37,23 +39,16 @@ public final class CentroidGroups {
         long t0 = System.nanoTime();
         this.grouping = cache.grouping(centroids, dim, 0, SEED);
         int g = grouping.groups();
-        this.vectors = new float[g][];
+        this.blocks = new float[g][];
         int[] members = grouping.members();
-        this.position = new int[members.length];
-        for (int j = 0; j < members.length; j++) {
-            position[members[j]] = j;
-        }
-        int most = 0;
         for (int i = 0; i < g; i++) {
-            most = Math.max(most, grouping.size(i));
             int from = grouping.start()[i];
             float[] v = new float[grouping.size(i) * dim];
             for (int j = 0; j < grouping.size(i); j++) {
                 System.arraycopy(centroids, members[from + j] * dim, v, j * dim, dim);
             }
-            vectors[i] = v;
+            blocks[i] = CentroidBlocks.blocked(v, grouping.size(i), dim, LateInteractionKernels.QUERY_PAD).blocks();
         }
-        this.maxGroupSize = most;
         this.buildMillis = (System.nanoTime() - t0) / 1_000_000;
     }
 
@@ -76,9 +71,13 @@ public final class CentroidGroups {
         return buildMillis;
     }
 
-    /** Heap bytes: the grouped centroid copy, group ids and member lists, group centres. */
+    /** Heap bytes: the grouped (blocked) centroid copy, group ids and member lists, group centres. */
     public long heapBytes() {
         long k = grouping.numCentroids();
-        return 4L * (k * grouping.dim() + 3 * k + grouping.centres().length + grouping.groups() + 1);
+        long copy = 0;
+        for (float[] b : blocks) {
+            copy += b.length;
+        }
+        return 4L * (copy + 2 * k + grouping.centres().length + grouping.groups() + 1);
     }
 }

@@ -66,7 +66,7 @@ public final class StageProfile {
                 total[at] = times.totalNanos() / 1e6;
             }
         }
-        System.out.printf("%s, kernels %s, %d centroids, %d docs, ncells %d ndocs %d nexact %d ngroups %d, mean candidates %.0f, mean centroids scored in stage 1 %.0f, "
+        System.out.printf("%s, kernels %s, %d centroids, %d docs, ncells %d ndocs %d nexact %d ngroups %d, mean candidates %.0f, mean centroids scored a query token in stage 1 %.0f, "
                         + "%d queries x %d passes, load %s%n", mode, searcher.kernels().name(), snap.numCentroids(),
                 snap.numDocs(), p.ncells(), p.ndocs(), p.nexact(), p.ngroups(), cands / nq, scored / nq, nq, passes,
                 Files.readString(Path.of("/proc/loadavg")).trim());

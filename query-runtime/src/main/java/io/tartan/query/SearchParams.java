@@ -212,8 +212,8 @@ public record SearchParams(Mode mode, Integer ncells, Float centroidScoreThresho
     }
 
     /**
-     * FAST's default ngroups: 0, every centroid scored. Expanding fewer groups keeps recall at 1× of the synthetic set
-     * but costs it at 4× (docs/BENCHMARKS.md, "A coarse level over the centroids").
+     * FAST's default ngroups: 0, every centroid scored. Per-token expansion of fewer groups costs recall at 1× and 4×
+     * of the synthetic set and is no faster at 1× (docs/BENCHMARKS.md, "Per-token expansion for ngroups").
      */
     static final int FAST_NGROUPS = 0;
 

@@ -63,7 +63,8 @@ public final class Searcher {
         QueryMatrix q = QueryMatrix.of(vectors, snap.dim());
         SearchScratch s = scratch(snap, q);
         float[] scores = s.centroidScores;
-        // ngroups: score the expanded groups' centroids only (0, a PLAID search and pruning resolve it to 0)
+        // ngroups: each query token scored against its own expanded groups only (0, a PLAID search and pruning
+        // resolve it to 0)
         CoarseCentroidScores coarse = p.ngroups() > 0 && q.nqPad() == CoarseCentroidScores.NQ_PAD
                 ? CoarseCentroidScores.get() : null;
         times.lap(StageTimes.Stage.QUERY);

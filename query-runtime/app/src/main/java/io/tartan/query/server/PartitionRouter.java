@@ -8,22 +8,15 @@ import io.tartan.query.SearchResult;
 
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Sends a search to every partition of an index ({@code tartan serve --partition i/n} servers) in parallel and merges
@@ -36,19 +29,18 @@ import java.util.concurrent.TimeoutException;
  * single-node exact result. The answers must come from one layout (each partition's count is the number of URLs,
  * each index once) and one index version, else the router says which partition serves what (502, or 503 while
  * versions differ, which a rolling reload causes for up to a poll interval).
+ *
+ * <p>The thread that routes a request does the whole exchange itself ({@link PartitionClient}): it writes the request
+ * to every partition, then reads their answers in turn, so no other thread wakes up for a routed request.
  */
 public final class PartitionRouter implements AutoCloseable {
     private final RouterSettings settings;
-    private final HttpClient client;
+    private final List<PartitionClient> clients;
 
     public PartitionRouter(RouterSettings settings) {
         this.settings = settings;
-        // The client's own tasks run where they are triggered (the caller writes, the client's selector thread reads
-        // the answers) instead of hopping to a pool thread for each step: its callbacks here only keep the answer's
-        // bytes, the caller parses them, so nothing blocks the selector. Connections to the partitions are kept
-        // alive and reused (HTTP/1.1, one per request in flight).
-        this.client = HttpClient.newBuilder().executor(Runnable::run).version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofMillis(settings.partitionTimeoutMs())).build();
+        // connections to the partitions are kept alive and reused (HTTP/1.1, one per request in flight)
+        this.clients = settings.partitions().stream().map(u -> new PartitionClient(u, settings.partitionToken())).toList();
     }
 
     public List<URI> partitions() {
@@ -66,8 +58,8 @@ public final class PartitionRouter implements AutoCloseable {
         }
     }
 
-    /** One partition's answer as it came, parsed ({@link #reply}) by the thread that waits for it. */
-    private record Answer(URI url, HttpResponse<byte[]> response, String error) {
+    /** One partition's answer as it came (null with the error that kept it away). */
+    private record Answer(URI url, PartitionClient.Answer response, String error) {
     }
 
     /**
@@ -77,12 +69,7 @@ public final class PartitionRouter implements AutoCloseable {
      * @throws RoutingException when there is no result to give, with the status and JSON to answer
      */
     public RoutedResult search(byte[] body, int k, boolean requireComplete) {
-        List<CompletableFuture<Answer>> calls = new ArrayList<>();
-        for (URI u : settings.partitions()) {
-            calls.add(call(u, "/search", HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .header("Content-Type", "application/json")));
-        }
-        List<Reply> replies = calls.stream().map(c -> reply(c.join())).toList();
+        List<Reply> replies = exchange("POST", "/search", body).stream().map(PartitionRouter::reply).toList();
         List<Reply> ok = new ArrayList<>();
         List<PartitionFailure> failed = new ArrayList<>();
         for (Reply r : replies) {
@@ -155,14 +142,10 @@ public final class PartitionRouter implements AutoCloseable {
      * is not one index cut into as many partitions as there are URLs, or differing versions; empty when all is well.
      */
     public List<String> check() {
-        List<CompletableFuture<Answer>> calls = new ArrayList<>();
-        for (URI u : settings.partitions()) {
-            calls.add(call(u, "/health", HttpRequest.newBuilder().GET()));
-        }
         List<String> problems = new ArrayList<>();
         List<Reply> ok = new ArrayList<>();
-        for (CompletableFuture<Answer> c : calls) {
-            Reply r = reply(c.join());
+        for (Answer a : exchange("GET", "/health", null)) {
+            Reply r = reply(a);
             if (r.ok()) {
                 ok.add(r);
             } else {
@@ -208,16 +191,27 @@ public final class PartitionRouter implements AutoCloseable {
         return new RoutingException(502, JsonReplies.error(message));
     }
 
-    private CompletableFuture<Answer> call(URI base, String path, HttpRequest.Builder b) {
+    /**
+     * Sends the request to every partition, then reads the answers in the partitions' order: each must be complete
+     * within the partition timeout of this call's start, so the wait is that of the slowest partition.
+     */
+    private List<Answer> exchange(String method, String path, byte[] body) {
         long timeout = settings.partitionTimeoutMs();
-        b.uri(base.resolve(path)).timeout(Duration.ofMillis(timeout));
-        if (settings.partitionToken() != null) {
-            b.header("Authorization", "Bearer " + settings.partitionToken());
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
+        List<PartitionClient.Call> calls = new ArrayList<>(clients.size());
+        for (PartitionClient c : clients) {
+            calls.add(c.send(method, path, body, deadline));
         }
-        return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray())
-                // the request timeout covers the response headers; this bounds a body that trickles in too
-                .orTimeout(timeout, TimeUnit.MILLISECONDS)
-                .handle((res, failure) -> new Answer(base, res, failure == null ? null : why(failure, timeout)));
+        List<Answer> answers = new ArrayList<>(clients.size());
+        for (int i = 0; i < calls.size(); i++) {
+            URI u = clients.get(i).base();
+            try {
+                answers.add(new Answer(u, calls.get(i).answer(), null));
+            } catch (IOException | RuntimeException e) {
+                answers.add(new Answer(u, null, why(e, timeout)));
+            }
+        }
+        return answers;
     }
 
     private static Reply reply(Answer a) {
@@ -225,20 +219,19 @@ public final class PartitionRouter implements AutoCloseable {
             return new Reply(a.url, null, 0, a.error);
         }
         URI base = a.url;
-        HttpResponse<byte[]> res = a.response;
+        PartitionClient.Answer res = a.response;
         JsonNode json;
         try {
             json = JsonReplies.JSON.readTree(res.body());
         } catch (IOException e) {
-            return new Reply(base, null, res.statusCode(), "HTTP " + res.statusCode() + " with a body that is not JSON");
+            return new Reply(base, null, res.status(), "HTTP " + res.status() + " with a body that is not JSON");
         }
-        String error = res.statusCode() == 200 ? null : "HTTP " + res.statusCode() + ": " + (json == null ? "" : json.path("error").asText());
-        return new Reply(base, json, res.statusCode(), error);
+        String error = res.status() == 200 ? null : "HTTP " + res.status() + ": " + (json == null ? "" : json.path("error").asText());
+        return new Reply(base, json, res.status(), error);
     }
 
-    private static String why(Throwable failure, long timeout) {
-        Throwable c = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (c instanceof HttpTimeoutException || c instanceof TimeoutException) {
+    private static String why(Exception c, long timeout) {
+        if (c instanceof SocketTimeoutException) {
             return "no answer within " + timeout + " ms (--partition-timeout-ms)";
         }
         if (c instanceof ConnectException) {
@@ -247,8 +240,9 @@ public final class PartitionRouter implements AutoCloseable {
         return c.getClass().getSimpleName() + (c.getMessage() == null ? "" : ": " + c.getMessage());
     }
 
-    /** Nothing to release: the HTTP client's connections close when it is collected (Java 17 has no close). */
+    /** Closes the idle connections to the partitions. */
     @Override
     public void close() {
+        clients.forEach(PartitionClient::close);
     }
 }

@@ -5,6 +5,7 @@ import org.eclipse.jetty.util.thread.Scheduler;
 import java.util.ArrayDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,9 +18,17 @@ import java.util.concurrent.TimeUnit;
  * threads, and the rare free place goes to whichever request happens to arrive first, seldom a well-behaved one.
  * Waiting requests are paced by the searches themselves (a connection has one request in flight), and the next place
  * goes to the request that has waited longest.
+ *
+ * <p>At most {@code threads} tasks run at once. One admitted while fewer run and none is queued runs at once on the
+ * thread that submits it (the HTTP thread that read the body), instead of waking a worker to run it: that hand-off
+ * and wake-up was a fixed cost of every request (docs/BENCHMARKS.md, "Partitions and the router"). Tasks given to
+ * the workers wait for a free place in arrival order.
  */
 final class Admission {
     private final ExecutorService workers;
+    private final int threads;
+    /** Places to run a task, one a search thread; fair, so queued tasks take them in arrival order. */
+    private final Semaphore running;
     private final int capacity;
     private final long waitMs;
     private final int maxWaiting;
@@ -39,23 +48,37 @@ final class Admission {
     }
 
     /**
-     * @param workers    runs admitted tasks; its queue must take every task given (the bound is kept here)
+     * @param workers    runs admitted tasks that cannot run at once; its queue must take every task given (the bound is
+     *                   kept here) and it needs {@code threads} threads
+     * @param threads    tasks that may run at once
+     * @param capacity   tasks that may be admitted at once, running or queued ({@code threads + queue})
      * @param maxWaiting requests that may wait at once (each holds a connection, so at most the connection limit)
      */
-    Admission(ExecutorService workers, int capacity, long waitMs, int maxWaiting, Scheduler scheduler) {
+    Admission(ExecutorService workers, int threads, int capacity, long waitMs, int maxWaiting, Scheduler scheduler) {
         this.workers = workers;
+        this.threads = threads;
+        this.running = new Semaphore(threads, true);
         this.capacity = capacity;
         this.waitMs = waitMs;
         this.maxWaiting = maxWaiting;
         this.scheduler = scheduler;
     }
 
-    /** Runs {@code task} on a worker now or once a place frees up; else runs {@code rejected} (on the caller's or a timer thread). */
+    /**
+     * Runs {@code task} now on the calling thread if a place is free and no task is queued, else on a worker once one
+     * is, or, when all places are taken, once one frees up; else runs {@code rejected} (on the caller's or a timer
+     * thread).
+     */
     void submit(Runnable task, Runnable rejected) {
+        Runnable now = rejected;
         synchronized (this) {
             if (admitted < capacity && waiting.isEmpty()) {
                 admitted++;
-                if (start(task)) {
+                // inline only when every other admitted task runs: none is queued to be overtaken (and a fair
+                // semaphore's timed tryAcquire does not overtake a worker already waiting for a place either)
+                if (admitted - 1 == running() && !workers.isShutdown() && tryRun()) {
+                    now = () -> run(task);
+                } else if (start(task)) {
                     return;
                 }
             } else if (waitMs > 0 && waiting.size() < maxWaiting) {
@@ -65,7 +88,36 @@ final class Admission {
                 return;
             }
         }
-        rejected.run();
+        now.run();
+    }
+
+    private boolean tryRun() {
+        try {
+            return running.tryAcquire(0, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Runs a task holding a place; its admission passes on when it ends. */
+    private void run(Runnable task) {
+        try {
+            task.run();
+        } finally {
+            running.release();
+            finished();
+        }
+    }
+
+    /** Tasks running now. */
+    int running() {
+        return threads - running.availablePermits();
+    }
+
+    /** Admitted tasks not yet running. */
+    synchronized int queued() {
+        return Math.max(0, admitted - running());
     }
 
     /** Requests waiting for a place now. */
@@ -77,11 +129,8 @@ final class Admission {
     private boolean start(Runnable task) {
         try {
             workers.execute(() -> {
-                try {
-                    task.run();
-                } finally {
-                    finished();
-                }
+                running.acquireUninterruptibly();
+                run(task);
             });
             return true;
         } catch (RejectedExecutionException e) {

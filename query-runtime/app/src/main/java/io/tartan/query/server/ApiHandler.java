@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,8 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Routes {@code POST /search}, {@code POST /rerank}, {@code GET /health} and {@code GET /stats}.
  *
  * <p>Request bodies are read asynchronously, so a slow client holds a connection but no thread; only a fully read
- * body is handed to the search workers ({@link Admission}: a bounded queue, then a bounded wait, then 503 with
- * {@code Retry-After}).
+ * body is searched ({@link Admission}: on the thread that read it when a search thread's place is free, else a
+ * bounded queue, then a bounded wait, then 503 with {@code Retry-After}).
  * {@code /health} is answered here on Jetty's own threads, never behind queued searches, and needs no token.
  * Every response carries an {@code X-Request-Id}; a 500 says nothing but that id, the log has the rest.
  */
@@ -41,15 +40,13 @@ final class ApiHandler extends Handler.Abstract {
 
     private final Backend backend;
     private final ServerSettings settings;
-    private final ThreadPoolExecutor workers;
     private final Admission admission;
     private final ServerStats stats;
     private final BearerAuth auth;
 
-    ApiHandler(Backend backend, ServerSettings settings, ThreadPoolExecutor workers, Admission admission, ServerStats stats) {
+    ApiHandler(Backend backend, ServerSettings settings, Admission admission, ServerStats stats) {
         this.backend = backend;
         this.settings = settings;
-        this.workers = workers;
         this.admission = admission;
         this.stats = stats;
         this.auth = settings.authToken() == null ? null : new BearerAuth(settings.authToken());
@@ -230,8 +227,8 @@ final class ApiHandler extends Handler.Abstract {
         backend.describe(o);
         stats.write(o.putObject("requests"));
         o.put("workers", settings.threads());
-        o.put("active", workers.getActiveCount());
-        o.put("queued", workers.getQueue().size());
+        o.put("active", admission.running());
+        o.put("queued", admission.queued());
         o.put("waiting", admission.waiting());
         o.put("queue", settings.queue());
         return o;

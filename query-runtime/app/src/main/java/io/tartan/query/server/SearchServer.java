@@ -29,9 +29,10 @@ import java.util.function.Function;
  * The HTTP JSON API ({@code POST /search}, {@code POST /rerank}, {@code GET /health}, {@code GET /stats}) on Jetty
  * 12's core handler API.
  *
- * <p>Jetty's threads parse requests and read bodies without blocking; search work runs on {@code threads} workers
- * behind a queue of {@code queue} requests, and a request that finds both full waits up to {@code queueWaitMs} in
- * arrival order ({@link Admission}), then gets 503 with {@code Retry-After}. Connections are capped and closed after {@code idleTimeoutMs} of silence; bodies slower than
+ * <p>Jetty's threads parse requests and read bodies without blocking; at most {@code threads} searches run at once,
+ * on the HTTP thread that read the body when a place is free (no hand-off) or else on a worker, behind a queue of
+ * {@code queue} requests, and a request that finds both full waits up to {@code queueWaitMs} in arrival order
+ * ({@link Admission}), then gets 503 with {@code Retry-After}. Connections are capped and closed after {@code idleTimeoutMs} of silence; bodies slower than
  * {@code minRequestBytesPerSec} are cut off (Jetty's {@link MinimumDataRateHandler}). {@link #close} stops
  * accepting, lets requests in flight finish for up to {@code shutdownGraceMs} (Jetty's graceful stop, new requests
  * get 503), then stops the workers. See {@link ServerSettings} for every setting.
@@ -72,7 +73,8 @@ public final class SearchServer implements AutoCloseable {
             return t;
         }, new ThreadPoolExecutor.AbortPolicy());
 
-        // Jetty's threads only parse, read and write (bodies asynchronously); searches run on the workers above
+        // Jetty's threads parse, read (bodies asynchronously) and write, and run a search when a place is free
+        // (Admission); the workers above run those that had to queue. Up to threads of Jetty's are then busy searching.
         QueuedThreadPool io = new QueuedThreadPool(32, 4);
         io.setName("tartan-http");
         io.setDaemon(true);
@@ -85,9 +87,9 @@ public final class SearchServer implements AutoCloseable {
         connector.setIdleTimeout(settings.idleTimeoutMs());
         jetty.addConnector(connector);
         jetty.addBean(new NetworkConnectionLimit(settings.maxConnections(), connector));
-        Admission admission = new Admission(workers, settings.threads() + settings.queue(), settings.queueWaitMs(),
+        Admission admission = new Admission(workers, settings.threads(), settings.threads() + settings.queue(), settings.queueWaitMs(),
                 settings.maxConnections(), jetty.getScheduler());
-        ApiHandler api = new ApiHandler(this.backend, settings, workers, admission, stats);
+        ApiHandler api = new ApiHandler(this.backend, settings, admission, stats);
         Handler rated = new MinimumDataRateHandler(api, settings.minRequestBytesPerSec(), 0);
         jetty.setHandler(new Draining(rated, settings.retryAfterSeconds()));
         jetty.setErrorHandler(new JsonErrorHandler(settings.retryAfterSeconds()));

@@ -93,6 +93,38 @@ class ServerLoadTest {
         }
     }
 
+    /**
+     * A search runs on the HTTP thread that read its body when a place is free, so with more search threads than
+     * Jetty has for its own work, all of them searching must still leave threads to answer /health and /stats.
+     */
+    @Test
+    void moreSearchesAtOnceThanJettysOwnThreadsLeaveHealthAndStatsUp() throws Exception {
+        int threads = 40;
+        try (TartanIndex index = TartanIndex.open(fixture.uri())) {
+            BlockingEncoder enc = new BlockingEncoder(TestIndex.DIM, threads, t -> fixture.query(2, 32));
+            index.withEncoder(enc);
+            ExecutorService clients = Executors.newFixedThreadPool(threads);
+            try (SearchServer server = new SearchServer(index, ServerSettings.defaults(0).withWorkers(threads, 4)).start()) {
+                HttpTestClient c = new HttpTestClient(server.port());
+                List<Future<HttpResponse<String>>> searches = new ArrayList<>();
+                for (int i = 0; i < threads; i++) {
+                    searches.add(clients.submit(() -> c.post("/search", "{\"query\": \"q\"}")));
+                }
+                assertTrue(enc.entered.await(30, TimeUnit.SECONDS), "all " + threads + " searches running at once");
+                assertEquals(200, c.get("/health").statusCode(), "health answers while every search thread is busy");
+                assertEquals(threads, json(c.get("/stats")).get("active").asInt());
+                enc.release();
+                for (Future<HttpResponse<String>> f : searches) {
+                    assertEquals(200, f.get(30, TimeUnit.SECONDS).statusCode());
+                }
+                assertEquals(0, json(c.get("/stats")).get("active").asInt());
+            } finally {
+                enc.release();
+                clients.shutdownNow();
+            }
+        }
+    }
+
     @Test
     void aFloodIgnoringRetryAfterDoesNotStarveAWellBehavedClient() throws Exception {
         int flooders = 12;

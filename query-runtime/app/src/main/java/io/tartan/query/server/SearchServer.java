@@ -74,8 +74,9 @@ public final class SearchServer implements AutoCloseable {
         }, new ThreadPoolExecutor.AbortPolicy());
 
         // Jetty's threads parse, read (bodies asynchronously) and write, and run a search when a place is free
-        // (Admission); the workers above run those that had to queue. Up to threads of Jetty's are then busy searching.
-        QueuedThreadPool io = new QueuedThreadPool(32, 4);
+        // (Admission); the workers above run those that had to queue. Up to `threads` of Jetty's can be busy
+        // searching, so the pool has that many on top of the 32 it had for the I/O, /health and /stats alone.
+        QueuedThreadPool io = new QueuedThreadPool(32 + settings.threads(), 4);
         io.setName("tartan-http");
         io.setDaemon(true);
         this.jetty = new Server(io);

@@ -40,6 +40,7 @@ final class PartitionClient implements AutoCloseable {
     private final int port;
     private final boolean tls;
     private final String token;
+    private final SSLSocketFactory tlsSockets;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
@@ -48,6 +49,12 @@ final class PartitionClient implements AutoCloseable {
     }
 
     PartitionClient(URI base, String token) {
+        this(base, token, null);
+    }
+
+    /** @param tlsSockets how an {@code https} partition is reached; null: the JVM's default (its trust store) */
+    PartitionClient(URI base, String token, SSLSocketFactory tlsSockets) {
+        this.tlsSockets = tlsSockets;
         this.base = base;
         this.host = base.getHost();
         this.tls = "https".equals(base.getScheme());
@@ -157,7 +164,8 @@ final class PartitionClient implements AutoCloseable {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(host, port), remainingMs(deadlineNanos));
             if (tls) {
-                SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(s, host, port, true);
+                SSLSocket ssl = (SSLSocket) (tlsSockets != null ? tlsSockets : (SSLSocketFactory) SSLSocketFactory.getDefault())
+                        .createSocket(s, host, port, true);
                 SSLParameters p = ssl.getSSLParameters();
                 p.setEndpointIdentificationAlgorithm("HTTPS");
                 ssl.setSSLParameters(p);

@@ -2,6 +2,13 @@ package io.tartan.query.server;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.TrustManagerFactory;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,6 +22,9 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -48,7 +58,12 @@ class PartitionClientTest {
         final Thread acceptor;
 
         ScriptedServer(Script script) throws IOException {
-            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            this(script, new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+        }
+
+        /** On {@code server}, e.g. a TLS server socket. */
+        ScriptedServer(Script script, ServerSocket server) {
+            this.server = server;
             acceptor = new Thread(() -> {
                 while (!server.isClosed()) {
                     try {
@@ -106,7 +121,7 @@ class PartitionClientTest {
         }
 
         URI url() {
-            return URI.create("http://127.0.0.1:" + server.getLocalPort());
+            return URI.create((server instanceof SSLServerSocket ? "https" : "http") + "://127.0.0.1:" + server.getLocalPort());
         }
 
         @Override
@@ -224,5 +239,56 @@ class PartitionClientTest {
             PartitionClient.Call call = c.send("GET", "/health", null, in(5_000));
             assertThrows(ConnectException.class, call::answer);
         }
+    }
+
+    @Test
+    void anHttpsPartitionIsReachedOverTlsAndItsNameIsChecked(@TempDir Path dir) throws Exception {
+        SSLContext partition = tls(selfSigned(dir, "partition", "ip:127.0.0.1"));
+        try (ScriptedServer server = new ScriptedServer(ECHO,
+                partition.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+                PartitionClient c = new PartitionClient(server.url(), null, partition.getSocketFactory())) {
+            assertTrue(server.url().toString().startsWith("https://127.0.0.1:"));
+            for (int i = 0; i < 2; i++) {
+                byte[] body = ("{\"i\": " + i + "}").getBytes(StandardCharsets.UTF_8);
+                assertArrayEquals(body, c.send("POST", "/search", body, in(10_000)).answer().body());
+            }
+            assertEquals(1, server.connections.get(), "the TLS connection was kept alive and reused");
+        }
+        // a certificate the client trusts, but for another name: refused, as a browser would
+        SSLContext other = tls(selfSigned(dir, "other", "dns:other.example"));
+        try (ScriptedServer server = new ScriptedServer(ECHO,
+                other.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+                PartitionClient c = new PartitionClient(server.url(), null, other.getSocketFactory())) {
+            PartitionClient.Call call = c.send("GET", "/health", null, in(10_000));
+            assertThrows(SSLHandshakeException.class, call::answer);
+            assertEquals(0, server.requests.get());
+        }
+    }
+
+    /** A PKCS12 key store with a fresh self-signed certificate for {@code san}, made by the JDK's keytool. */
+    private static KeyStore selfSigned(Path dir, String alias, String san) throws Exception {
+        Path ks = dir.resolve(alias + ".p12");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", "CN=" + alias, "-ext", "SAN=" + san, "-keystore", ks.toString(), "-storetype", "PKCS12",
+                "-storepass", "changeit", "-keypass", "changeit").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), out);
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(ks)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        return store;
+    }
+
+    /** Serves the store's key and trusts its certificate. */
+    private static SSLContext tls(KeyStore store) throws Exception {
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(store, "changeit".toCharArray());
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(store);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+        return ctx;
     }
 }

@@ -6,12 +6,8 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -87,33 +83,19 @@ public final class CentroidGroupingCache {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         built.incrementAndGet();
         try {
-            write(p, CentroidGroupingFile.encode(key, g));
+            byte[] bytes = CentroidGroupingFile.encode(key, g);
+            CacheFileWriter.write(p, ch -> {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                return null;
+            });
             LOG.info("grouped {} centroids into {} groups in {} ms; kept in {}", k, key.groups(), ms, p);
         } catch (IOException e) {
             // the grouping is in hand: a cache that cannot be written costs the next start the k-means, not this query
             LOG.warn("grouped {} centroids in {} ms but cannot keep the grouping in {}: {}", k, ms, p, e.getMessage());
         }
         return g;
-    }
-
-    /**
-     * Writes to a temporary name in the same folder, then renames it over {@code out} atomically, as segments are
-     * written: a reader never sees a partial file, and two processes writing the same grouping both leave a whole one.
-     */
-    private static void write(Path out, byte[] bytes) throws IOException {
-        Files.createDirectories(out.getParent());
-        Path tmp = out.resolveSibling("." + out.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer b = ByteBuffer.wrap(bytes);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-                ch.force(true);
-            }
-            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

@@ -18,18 +18,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.UUID;
 import java.util.zip.CRC32C;
 
 /**
  * Decodes one shard (verified by {@link FileSource}, read by {@link ShardFileReader}) into the fixed-width serving
- * layout and writes it as a segment file: to a temporary name first, then renamed over {@code out} atomically, so a
- * reader never sees a half-written segment and two processes building the same one both leave a whole file.
+ * layout and writes it as a segment file ({@link CacheFileWriter}): to a temporary name first, then renamed over
+ * {@code out} atomically, so a reader never sees a half-written segment and two processes building the same one both
+ * leave a whole file.
  *
  * <p>The token sections (codes, norms, residuals), whose offsets follow from the manifest's row and token counts,
  * stream to the file as rows are decoded; the heap keeps per row its pid, offsets and id bytes and per token only
@@ -46,27 +43,19 @@ final class SegmentBuilder {
         String name = from.name();
         int rows = IntLimit.check(f.recordCount(), name, "rows in one shard", "write smaller shards");
         int k = spec.numCentroids();
-        SegmentHeader h = new SegmentHeader(f.checksum(), f.sizeBytes(), spec.dim(), spec.nbits(), k, 0, rows,
+        SegmentHeader planned = new SegmentHeader(f.checksum(), f.sizeBytes(), spec.dim(), spec.nbits(), k, 0, rows,
                 f.tokenCount(), 0, 0, null);
         try {
-            Files.createDirectories(out.getParent());
-            Path tmp = out.resolveSibling("." + out.getFileName() + "." + UUID.randomUUID() + ".tmp");
-            try {
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    Decoder d = new Decoder(ch, h, codec, name);
-                    ShardFileReader.read(from.in(), name, f, spec, d::add);
-                    h = d.finish();
-                    ch.write(h.encode(), 0);
-                    ch.force(true);
-                }
-                Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            return CacheFileWriter.write(out, ch -> {
+                Decoder d = new Decoder(ch, planned, codec, name);
+                ShardFileReader.read(from.in(), name, f, spec, d::add);
+                SegmentHeader h = d.finish();
+                ch.write(h.encode(), 0);
+                return h;
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write serving segment " + out + ": " + e.getMessage(), e);
         }
-        return h;
     }
 
     /** Receives a shard's rows in pid order; writes token sections as they come and the rest at the end. */

@@ -94,14 +94,19 @@ final class PartitionClient implements AutoCloseable {
                     throw e.getCause() instanceof IOException io ? io : e;
                 }
                 // the server closed this kept-alive connection before our request reached it: once more, anew
-                connection = open(deadlineNanos);
-                reused = false;
-                connection.write(request);
+                resend();
                 return answer();
             } catch (IOException | RuntimeException e) {
                 connection.close();
                 throw e;
             }
+        }
+
+        /** The request once more on a new connection: a search changes nothing, so sending it twice is safe. */
+        private void resend() throws IOException {
+            connection = open(deadlineNanos);
+            reused = false;
+            connection.write(request);
         }
     }
 
@@ -124,9 +129,7 @@ final class PartitionClient implements AutoCloseable {
                 if (!c.reused) {
                     throw e;
                 }
-                c.connection = open(deadlineNanos);
-                c.reused = false;
-                c.connection.write(c.request);
+                c.resend();
             }
         } catch (IOException e) {
             c.failure = e;

@@ -144,7 +144,6 @@ final class SearchApi {
         IndexSnapshot snap = index.snapshot();
         ObjectNode n = JSON.createObjectNode();
         float[] vectors = null;
-        boolean hasVectors = false;
         try (JsonParser p = JSON.getFactory().createParser(body)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("request body must be a JSON object");
@@ -158,13 +157,12 @@ final class SearchApi {
                 // a repeated member: the last counts, as in a tree
                 if (QueryVectors.FIELD.equals(f)) {
                     vectors = QueryVectors.read(p, snap.dim(), limits.queryTokens(snap.manifest().settings()));
-                    hasVectors = true;
                 } else {
                     n.set(f, JSON.readTree(p));
                 }
             }
         }
-        if (n.has("query") && hasVectors) {
+        if (n.has("query") && vectors != null) {
             throw new IllegalArgumentException("give \"query\" (text) or \"vectors\", not both");
         }
         return new Request(n, vectors);

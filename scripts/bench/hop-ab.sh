@@ -2,7 +2,7 @@
 # Old and new side by side (docs/BENCHMARKS.md, "Where a hop's time goes"): for each of two trees, OLD (built with
 # its own query application and test classes, e.g. a clone at another commit) and this one, starts on 127.0.0.1 a
 # single-node `tartan serve` over INDEX, PARTITIONS partition servers and a router over them (each its own JVM, one
-# search thread), then runs io.tartan.query.bench.HopAB: every server's POST /search p50/p95 (base64 vectors, default
+# search thread), then runs io.tartan.query.server.HopAB: every server's POST /search p50/p95 (base64 vectors, default
 # mode) and each set's partitions all at once from the client, query by query in rotating order on blocking sockets,
 # so load drifts hit both trees alike. Stops all servers at the end.
 #   scripts/bench/hop-ab.sh OLD_TREE INDEX QUERIES_NPY
@@ -54,6 +54,6 @@ for set in old new; do
   FANOUT+=(--fanout "all-at-once-$set=$(IFS='|'; echo "${URLS[*]}")")
 done
 echo "old: $OLD ($(git -C "$OLD" rev-parse --short HEAD)), new: $ROOT ($(git -C "$ROOT" rev-parse --short HEAD))"
-BENCH_HEAP=1g bench_java io.tartan.query.bench.HopAB --targets "$(IFS=,; echo "${TARGETS[*]}")" "${FANOUT[@]}" \
+BENCH_HEAP=1g bench_java io.tartan.query.server.HopAB --targets "$(IFS=,; echo "${TARGETS[*]}")" "${FANOUT[@]}" \
   --queries-npy "$QUERIES" --rounds "${ROUNDS:-3}" --warmup-rounds 1
 machine_line

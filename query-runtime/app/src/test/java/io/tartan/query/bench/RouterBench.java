@@ -86,7 +86,7 @@ public final class RouterBench {
     }
 
     /** {@code json} as {@code encoding}: its "vectors" array of rows replaced by base64 of their float32 bytes. */
-    static String encode(String json, String encoding, int dim) throws Exception {
+    public static String encode(String json, String encoding, int dim) throws Exception {
         if (encoding.equals("json")) {
             return json;
         }

@@ -152,7 +152,7 @@ public final class ServeLoad {
     }
 
     /** One {@code /search} body per query of {@code npy} ([n, nq, dim]), or 64 random queries without one. */
-    static List<String> bodies(Path npy, int dim, int k) throws IOException {
+    public static List<String> bodies(Path npy, int dim, int k) throws IOException {
         List<float[][]> queries = new ArrayList<>();
         if (npy != null) {
             NpyArray a = NpyArray.read(npy);

@@ -1,5 +1,7 @@
-package io.tartan.query.bench;
+package io.tartan.query.server;
 
+import io.tartan.query.bench.RouterBench;
+import io.tartan.query.bench.ServeLoad;
 import io.tartan.query.cli.NpyArray;
 import io.tartan.query.eval.LatencyPercentiles;
 
@@ -10,11 +12,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Servers side by side: times each query's {@code POST /search} (base64 vectors, default mode) on every target in
  * rotating order, and, with {@code --fanout}, on all the given partitions at once (written to all, then read in turn,
- * on this thread), with one blocking kept-alive socket per server ({@link HopProbe.RawHttp}), so the client adds the
+ * on this thread), with one blocking kept-alive socket per server ({@link PartitionClient}), so the client adds the
  * same little to every figure. Prints p50 and p95 of each and the load average at the start and the end.
  *
  * <p>Usage: {@code HopAB --targets NAME=URL,NAME=URL… [--fanout NAME=URL|URL|…]… --queries-npy Q [--k 10]
@@ -23,7 +26,7 @@ import java.util.Locale;
 public final class HopAB {
     public static void main(String[] args) throws Exception {
         List<String> names = new ArrayList<>();
-        List<List<HopProbe.RawHttp>> conns = new ArrayList<>();
+        List<List<PartitionClient>> conns = new ArrayList<>();
         Path npy = null;
         int k = 10;
         int rounds = 3;
@@ -34,14 +37,14 @@ public final class HopAB {
                     for (String t : args[++i].split(",")) {
                         String[] nv = t.split("=", 2);
                         names.add(nv[0]);
-                        conns.add(List.of(raw(nv[1])));
+                        conns.add(List.of(client(nv[1])));
                     }
                 }
                 case "--fanout" -> {
                     String[] nv = args[++i].split("=", 2);
-                    List<HopProbe.RawHttp> ps = new ArrayList<>();
+                    List<PartitionClient> ps = new ArrayList<>();
                     for (String u : nv[1].split("\\|")) {
-                        ps.add(raw(u));
+                        ps.add(client(u));
                     }
                     names.add(nv[0]);
                     conns.add(ps);
@@ -68,11 +71,13 @@ public final class HopAB {
                 for (int t0 = 0; t0 < nt; t0++) {
                     int t = (t0 + i + Math.max(round, 0)) % nt;
                     long s = System.nanoTime();
-                    for (HopProbe.RawHttp c : conns.get(t)) {
-                        c.send("POST", "/search", bodies.get(i));
+                    long deadline = s + TimeUnit.MINUTES.toNanos(1);
+                    List<PartitionClient.Call> calls = new ArrayList<>();
+                    for (PartitionClient c : conns.get(t)) {
+                        calls.add(c.send("POST", "/search", bodies.get(i), deadline));
                     }
-                    for (HopProbe.RawHttp c : conns.get(t)) {
-                        c.read("/search");
+                    for (PartitionClient.Call c : calls) {
+                        HopProbe.ok(c, "/search");
                     }
                     if (round >= 0) {
                         ms[t][round * nq + i] = (System.nanoTime() - s) / 1e6;
@@ -87,9 +92,8 @@ public final class HopAB {
         }
     }
 
-    private static HopProbe.RawHttp raw(String url) {
-        URI u = URI.create(url);
-        return new HopProbe.RawHttp(u.getHost(), u.getPort());
+    private static PartitionClient client(String url) {
+        return new PartitionClient(URI.create(url), null);
     }
 
     private static String load() throws Exception {

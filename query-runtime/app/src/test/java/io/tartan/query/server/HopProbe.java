@@ -1,18 +1,16 @@
-package io.tartan.query.bench;
+package io.tartan.query.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tartan.query.OpenOptions;
 import io.tartan.query.SearchParams;
 import io.tartan.query.TartanIndex;
+import io.tartan.query.bench.RouterBench;
+import io.tartan.query.bench.ServeLoad;
 import io.tartan.query.cli.NpyArray;
 import io.tartan.query.eval.LatencyPercentiles;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,12 +22,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What one HTTP hop costs: against a running {@code tartan serve} (one node or a router), times query by query, in
  * rotating order, a trivial {@code GET /health} and {@code POST /search} (base64 vectors, default mode) through two
- * clients, the JDK HTTP client (HTTP/1.1, as the router's) and a blocking socket that writes the request and reads the
- * answer on the calling thread (keep-alive, TCP_NODELAY), plus, with {@code --index}, the same query searched in this
+ * clients, the JDK HTTP client (HTTP/1.1, as the router's was) and the router's own {@link PartitionClient}, which
+ * writes the request and reads the answer on the calling thread (keep-alive, TCP_NODELAY), plus, with {@code --index}, the same query searched in this
  * JVM without HTTP. The search's own time the server reports ({@code latency_ms}) is kept too, so the hop is the
  * round trip minus it. Prints p50 and p95 of each.
  *
@@ -65,7 +64,7 @@ public final class HopProbe {
         }
         URI base = URI.create(server);
         HttpClient jdk = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        RawHttp raw = new RawHttp(base.getHost(), base.getPort());
+        PartitionClient raw = new PartitionClient(base, null);
         NpyArray q = NpyArray.read(npy);
         int dim = (int) q.shape()[q.shape().length - 1];
         List<String> bodies = new ArrayList<>();
@@ -103,11 +102,11 @@ public final class HopProbe {
                     switch (s) {
                         case 0 -> check(jdk.send(HttpRequest.newBuilder(base.resolve("/health")).GET().build(),
                                 HttpResponse.BodyHandlers.ofByteArray()).statusCode());
-                        case 1 -> raw.exchange("GET", "/health", null);
+                        case 1 -> ok(raw, "GET", "/health", null);
                         case 2 -> check(jdk.send(HttpRequest.newBuilder(base.resolve("/search"))
                                 .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i))).build(),
                                 HttpResponse.BodyHandlers.ofByteArray()).statusCode());
-                        case 3 -> serverMs = JSON.readTree(raw.exchange("POST", "/search",
+                        case 3 -> serverMs = JSON.readTree(ok(raw, "POST", "/search",
                                 bodies.get(i).getBytes(StandardCharsets.UTF_8))).path("latency_ms").asDouble();
                         case 4 -> {
                             continue; // the server's latency_ms is recorded with step 3
@@ -144,82 +143,17 @@ public final class HopProbe {
         }
     }
 
-    /** HTTP/1.1 on one kept-alive socket, written and read on the calling thread: no client threads to hand off to. */
-    static final class RawHttp implements AutoCloseable {
-        private final String host;
-        private final int port;
-        private Socket socket;
-        private InputStream in;
-        private OutputStream out;
+    /** One exchange on {@code c} with a minute to answer; the body of the answer, which must be a 200. */
+    static byte[] ok(PartitionClient c, String method, String path, byte[] body) throws IOException {
+        return ok(c.send(method, path, body, System.nanoTime() + TimeUnit.MINUTES.toNanos(1)), path);
+    }
 
-        RawHttp(String host, int port) {
-            this.host = host;
-            this.port = port;
+    /** The body of a call's answer, which must be a 200. */
+    static byte[] ok(PartitionClient.Call call, String path) throws IOException {
+        PartitionClient.Answer a = call.answer();
+        if (a.status() != 200) {
+            throw new IllegalStateException(path + ": HTTP " + a.status() + ": " + new String(a.body(), StandardCharsets.UTF_8));
         }
-
-        byte[] exchange(String method, String path, byte[] body) throws IOException {
-            send(method, path, body);
-            return read(path);
-        }
-
-        void send(String method, String path, byte[] body) throws IOException {
-            if (socket == null) {
-                socket = new Socket(host, port);
-                socket.setTcpNoDelay(true);
-                in = new BufferedInputStream(socket.getInputStream(), 65536);
-                out = socket.getOutputStream();
-            }
-            StringBuilder h = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ")
-                    .append(host).append(':').append(port).append("\r\n");
-            if (body != null) {
-                h.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
-            }
-            h.append("\r\n");
-            byte[] head = h.toString().getBytes(StandardCharsets.US_ASCII);
-            byte[] all = new byte[head.length + (body == null ? 0 : body.length)];
-            System.arraycopy(head, 0, all, 0, head.length);
-            if (body != null) {
-                System.arraycopy(body, 0, all, head.length, body.length);
-            }
-            out.write(all);
-            out.flush();
-        }
-
-        byte[] read(String path) throws IOException {
-            int status = -1;
-            int length = -1;
-            for (String line = line(); !line.isEmpty(); line = line()) {
-                if (status < 0) {
-                    status = Integer.parseInt(line.split(" ")[1]);
-                } else if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
-                    length = Integer.parseInt(line.substring(15).trim());
-                }
-            }
-            byte[] b = in.readNBytes(length);
-            if (status != 200) {
-                throw new IllegalStateException(path + ": HTTP " + status + ": " + new String(b, StandardCharsets.UTF_8));
-            }
-            return b;
-        }
-
-        private String line() throws IOException {
-            StringBuilder s = new StringBuilder();
-            for (int c = in.read(); c != '\n'; c = in.read()) {
-                if (c < 0) {
-                    throw new IOException("connection closed");
-                }
-                if (c != '\r') {
-                    s.append((char) c);
-                }
-            }
-            return s.toString();
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (socket != null) {
-                socket.close();
-            }
-        }
+        return a.body();
     }
 }

@@ -46,6 +46,18 @@ public interface LateInteractionKernels {
     void tokenScores(float[] qt, int nqPad, int i, float[] blocks, int numCentroids, int dim, float[] out, int off);
 
     /**
+     * {@link #tokenScores} for {@code count} query tokens against the same blocks: token {@code tokens[j]}'s scores go
+     * to {@code out} from {@code offs[j]}, each the same float as {@link #tokenScores} gives. Several tokens that chose
+     * one group share each load of its centroids, where a token at a time loads the group once a token.
+     */
+    default void tokensScores(float[] qt, int nqPad, int[] tokens, int[] offs, int count, float[] blocks,
+            int numCentroids, int dim, float[] out) {
+        for (int j = 0; j < count; j++) {
+            tokenScores(qt, nqPad, tokens[j], blocks, numCentroids, dim, out, offs[j]);
+        }
+    }
+
+    /**
      * For each of the first {@code nq} query tokens, the {@code n} centroids with the highest scores in a
      * {@code [numCentroids][nqPad]} score table, best first (ties: lower centroid first): token {@code i}'s list is
      * {@code cells[i·n .. i·n + n)} with scores in {@code best}.

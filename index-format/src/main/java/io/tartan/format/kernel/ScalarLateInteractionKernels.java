@@ -110,7 +110,7 @@ public final class ScalarLateInteractionKernels implements LateInteractionKernel
      * Java 17 and costs the int8 table pack ~30% more on a million entries. (The Vector API kernel rounds in vectors
      * with a magic-number addition instead: a vector float → int conversion is slower still on 17 with AVX2.)
      */
-    static int roundHalfUp(float x) {
+    public static int roundHalfUp(float x) {
         int t = (int) x;
         float f = x - t;
         return t + (f >= 0.5f ? 1 : 0) - (f < -0.5f ? 1 : 0);

@@ -96,6 +96,55 @@ class Stage1KernelsTest {
         }
     }
 
+    /**
+     * Several tokens against one group's blocks at once (tiles of 4 tokens and the 1–3 left over, odd and even vector
+     * counts): each token's scores bit for bit what {@link LateInteractionKernels#tokenScores} writes for it, each
+     * into its own range, nothing written between or around them.
+     */
+    @Test
+    void tokensScoresAreEachTokensOwnScores() {
+        Random rnd = new Random(13);
+        for (int dim : new int[] {7, 128}) {
+            for (int k : new int[] {1, 16, 17, 33, 48, 90, 200}) {
+                int nq = 32;
+                float[] cents = TestVectors.unitRows(rnd, k, dim);
+                float[] qt = TestVectors.transpose(TestVectors.unitRows(rnd, nq, dim), nq, nq, dim);
+                float[] blocks = CentroidBlocks.blocked(cents, k, dim, LateInteractionKernels.QUERY_PAD).blocks();
+                int padded = (k + 15) / 16 * 16;
+                for (LateInteractionKernels kern : new LateInteractionKernels[] {REF, simd}) {
+                    for (int count = 1; count <= 11; count++) {
+                        int[] tokens = new int[count];
+                        int[] offs = new int[count];
+                        for (int j = 0; j < count; j++) {
+                            tokens[j] = rnd.nextInt(nq);
+                            // out of order, a gap of 3 between ranges
+                            offs[j] = 2 + (count - 1 - j) * (padded + 3);
+                        }
+                        float[] out = new float[2 + count * (padded + 3)];
+                        java.util.Arrays.fill(out, Float.NaN);
+                        kern.tokensScores(qt, nq, tokens, offs, count, blocks, k, dim, out);
+                        String at = kern.name() + " dim " + dim + " k " + k + " count " + count;
+                        boolean[] written = new boolean[out.length];
+                        for (int j = 0; j < count; j++) {
+                            float[] one = new float[padded];
+                            kern.tokenScores(qt, nq, tokens[j], blocks, k, dim, one, 0);
+                            for (int c = 0; c < padded; c++) {
+                                assertEquals(Float.floatToRawIntBits(one[c]), Float.floatToRawIntBits(out[offs[j] + c]),
+                                        at + " token " + tokens[j] + " centroid " + c);
+                                written[offs[j] + c] = true;
+                            }
+                        }
+                        for (int x = 0; x < out.length; x++) {
+                            if (!written[x]) {
+                                assertTrue(Float.isNaN(out[x]), at + " wrote outside at " + x);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void blockedLayoutIsDimMajorInsideZeroPaddedBlocks() {
         float[] rows = new float[3 * 2];

@@ -1,9 +1,13 @@
 package io.tartan.query.search;
 
 import io.tartan.format.kernel.LateInteractionKernels;
+import io.tartan.format.kernel.ScalarLateInteractionKernels;
 import io.tartan.format.kmeans.CentroidGrouping;
 import io.tartan.query.IndexSnapshot;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -29,6 +33,7 @@ import java.util.Arrays;
 final class CoarseCentroidScores {
     static final int NQ_PAD = 32;
     private static final int BLOCK = LateInteractionKernels.QUERY_PAD;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final ThreadLocal<CoarseCentroidScores> LOCAL = ThreadLocal.withInitial(CoarseCentroidScores::new);
 
     private CentroidGroups groups;
@@ -41,6 +46,9 @@ final class CoarseCentroidScores {
     private float[] tokenScores = new float[0];
     private int[] groupOrder = new int[0];
     private int[] byGroup = new int[0];
+    /** The tokens that expanded one group and where their scores go: at most one entry a token. */
+    private final int[] runTokens = new int[NQ_PAD];
+    private final int[] runOffs = new int[NQ_PAD];
     private final byte[] estimate = new byte[NQ_PAD];
     private final float[] floor = new float[NQ_PAD];
     private int ng;
@@ -136,10 +144,15 @@ final class CoarseCentroidScores {
             }
         }
         float[] qt = q.transposed();
-        for (int j = 0, end = groupOrder[g - 1]; j < end; j++) {
-            int e = byGroup[j];
-            int grp = groupCells[e];
-            kernels.tokenScores(qt, NQ_PAD, e / ng, groups.blocks[grp], gr.size(grp), dim, tokenScores, entryAt[e]);
+        for (int j = 0, end = groupOrder[g - 1]; j < end; ) {
+            int grp = groupCells[byGroup[j]];
+            int count = 0;
+            for (; j < end && groupCells[byGroup[j]] == grp; j++, count++) {
+                runTokens[count] = byGroup[j] / ng;
+                runOffs[count] = entryAt[byGroup[j]];
+            }
+            kernels.tokensScores(qt, NQ_PAD, runTokens, runOffs, count, groups.blocks[grp], gr.size(grp), dim,
+                    tokenScores);
         }
         times.lap(StageTimes.Stage.CENTROID_SCORES);
         int k = gr.numCentroids();
@@ -216,8 +229,15 @@ final class CoarseCentroidScores {
                 float e = i >= nq ? 0 : Math.min(coarse[c * NQ_PAD + i], floor[i]) / step;
                 estimate[i] = (byte) Math.max(-127, Math.min(127, Math.round(e)));
             }
+            // a row is 32 bytes: four long stores a member (an arraycopy call a member cost more than the copy)
+            long e0 = (long) LONGS.get(estimate, 0), e1 = (long) LONGS.get(estimate, 8);
+            long e2 = (long) LONGS.get(estimate, 16), e3 = (long) LONGS.get(estimate, 24);
             for (int j = 0; j < size; j++) {
-                System.arraycopy(estimate, 0, table, members[from + j] * NQ_PAD, NQ_PAD);
+                int at = members[from + j] * NQ_PAD;
+                LONGS.set(table, at, e0);
+                LONGS.set(table, at + 8, e1);
+                LONGS.set(table, at + 16, e2);
+                LONGS.set(table, at + 24, e3);
             }
         }
         for (int e = 0; e < nq * ng; e++) {
@@ -229,7 +249,8 @@ final class CoarseCentroidScores {
             int from = gr.start()[grp];
             int o = entryAt[e];
             for (int j = 0; j < gr.size(grp); j++) {
-                table[members[from + j] * NQ_PAD + i] = (byte) Math.round(tokenScores[o + j] * inv);
+                table[members[from + j] * NQ_PAD + i] =
+                        (byte) ScalarLateInteractionKernels.roundHalfUp(tokenScores[o + j] * inv);
             }
         }
     }

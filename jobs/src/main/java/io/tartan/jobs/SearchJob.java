@@ -11,6 +11,7 @@ import io.tartan.jobs.search.PartitionOpener;
 import io.tartan.jobs.search.QueryReaders;
 import io.tartan.jobs.search.SearchMode;
 import io.tartan.jobs.search.SearchOutput;
+import io.tartan.jobs.search.SearchOverrides;
 import io.tartan.jobs.search.SearchRun;
 import io.tartan.jobs.search.SearchSummary;
 import io.tartan.jobs.stage.EncoderSpec;
@@ -80,6 +81,10 @@ public final class SearchJob implements Callable<Integer> {
 
     @Option(names = "--ndocs", description = "candidates kept after stage 2 (default: from k and mode)")
     Integer ndocs;
+
+    @Option(names = "--ngroups", description = "FAST: centroid groups each query token is scored against "
+            + "(0: every centroid; default: from k and mode)")
+    Integer ngroups;
 
     @Option(names = "--format", defaultValue = "auto",
             description = "auto, jsonl, parquet, parquet-vectors or npy (default ${DEFAULT-VALUE}: by file name)")
@@ -160,7 +165,8 @@ public final class SearchJob implements Callable<Integer> {
         require(maxRejectFraction >= 0 && maxRejectFraction <= 1, "--max-reject-fraction must be in [0, 1]");
         require(progressSeconds > 0, "--progress-seconds must be > 0");
         SearchMode m = SearchMode.parse(mode);
-        m.params(ncells, centroidScoreThreshold, ndocs).resolve(k);
+        SearchOverrides overrides = new SearchOverrides(ncells, centroidScoreThreshold, ndocs, ngroups);
+        m.params(overrides).resolve(k);
 
         Configuration conf = sc.hadoopConfiguration();
         ManifestStore store = new ManifestStore(conf, new IndexLayout(index));
@@ -191,8 +197,7 @@ public final class SearchJob implements Callable<Integer> {
             if (texts > 0) {
                 requireIndexEncoder(spec, settings);
             }
-            SearchRun run = new SearchRun(sc, clock, new HadoopConf(conf), index, v, m, k, ncells,
-                    centroidScoreThreshold, ndocs, cacheDir, opener);
+            SearchRun run = new SearchRun(sc, clock, new HadoopConf(conf), index, v, m, k, overrides, cacheDir, opener);
             SearchRun.Result r = run.search(in.valid(), counts.valid(), texts, spec, queriesPerTask,
                     indexPartitions, progressSeconds);
             try {

@@ -32,7 +32,11 @@ class CandidatePoolTest {
             SearchParams.plaid().withNcells(8).withCentroidScoreThreshold(0.7f).withNdocs(20),
             SearchParams.plaid().withNcells(8).withCentroidScoreThreshold(0.6f).withNdocs(8),
             SearchParams.plaid().withNcells(2).withCentroidScoreThreshold(0.8f).withNdocs(12),
-            SearchParams.defaults().withCentroidScoreThreshold(0.65f).withNdocs(32));
+            SearchParams.defaults().withCentroidScoreThreshold(0.65f).withNdocs(32),
+            // per-token expansion: estimates for the unscored pairs, the kept documents' rows scored exactly
+            SearchParams.defaults().withNgroups(1),
+            SearchParams.defaults().withNgroups(2).withNdocs(24),
+            SearchParams.defaults().withNgroups(3).withNcells(2).withNdocs(40));
 
     @Test
     void mergedPoolsEqualTheSingleNodeInEveryModeWhereMergedTopKListsDoNot() {
@@ -63,17 +67,21 @@ class CandidatePoolTest {
                 try {
                     for (int qi = 0; qi < 15; qi++) {
                         float[] q = fx.query(qi * 37 % TestIndex.DOCS, qi % 3 == 0 ? 20 : 32);
+                        float[] other = fx.query((qi * 37 + 11) % TestIndex.DOCS, 32);
                         // k 150: more than a partition of 400/3 or 400/5 documents holds
                         for (int k : new int[] {1, 10, 150}) {
                             for (SearchParams params : MODES) {
                                 String what = n + " partitions, query " + qi + ", k " + k + ", " + params;
-                                SearchResult single = whole.search(q, k, params);
                                 List<CandidatePool> pools = new ArrayList<>();
                                 List<SearchResult> tops = new ArrayList<>();
                                 for (TartanIndex p : parts) {
+                                    // another query's full score table in this thread's scratch: a pool that read
+                                    // a row it did not score (ngroups) would take that query's scores
+                                    whole.search(other, k, SearchParams.defaults());
                                     pools.add(p.candidatePool(q, k, params));
                                     tops.add(p.search(q, k, params));
                                 }
+                                SearchResult single = whole.search(q, k, params);
                                 SearchResult merged = CandidatePoolMerger.result(CandidatePoolMerger.merge(pools));
                                 assertEquals(single.hits(), merged.hits(), what);
                                 assertEquals(single.candidates(), merged.candidates(), what);
@@ -121,7 +129,11 @@ class CandidatePoolTest {
             CandidatePool fast = whole.candidatePool(q, 10, SearchParams.defaults());
             CandidatePool plaid = whole.candidatePool(q, 10, SearchParams.plaid());
             CandidatePool k20 = whole.candidatePool(q, 20, SearchParams.defaults());
+            CandidatePool grouped = whole.candidatePool(q, 10, SearchParams.defaults().withNgroups(2));
             assertThrows(IllegalArgumentException.class, () -> CandidatePoolMerger.merge(fast, plaid));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> CandidatePoolMerger.merge(fast, grouped));
+            assertTrue(e.getMessage().contains("ngroups 2"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> CandidatePoolMerger.merge(fast, k20));
             assertThrows(IllegalArgumentException.class, () -> CandidatePoolMerger.merge(List.of()));
             assertThrows(IllegalArgumentException.class,

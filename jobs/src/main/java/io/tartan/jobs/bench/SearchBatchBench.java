@@ -2,6 +2,7 @@ package io.tartan.jobs.bench;
 
 import io.tartan.jobs.SearchJob;
 import io.tartan.jobs.search.SearchMode;
+import io.tartan.jobs.search.SearchOverrides;
 import io.tartan.jobs.search.SearchSummary;
 import io.tartan.query.SearchHit;
 import io.tartan.query.SearchParams;
@@ -75,7 +76,7 @@ final class SearchBatchBench implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (TartanIndex idx = TartanIndex.open(index.toAbsolutePath().toString())) {
             double open = (System.nanoTime() - t0) / 1e9;
-            SearchParams params = m.params(null, null, null);
+            SearchParams params = m.params(SearchOverrides.NONE);
             long s0 = System.nanoTime();
             for (int i = 0; i < qs.size(); i++) {
                 long q0 = System.nanoTime();

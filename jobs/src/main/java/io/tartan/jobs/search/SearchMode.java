@@ -24,9 +24,9 @@ public enum SearchMode {
     }
 
     /** The runtime's parameters for this mode with the given overrides (null: the mode's default for k). */
-    public SearchParams params(Integer ncells, Float centroidScoreThreshold, Integer ndocs) {
-        return new SearchParams(this == PLAID ? SearchParams.Mode.PLAID : SearchParams.Mode.FAST, ncells,
-                centroidScoreThreshold, ndocs);
+    public SearchParams params(SearchOverrides o) {
+        return new SearchParams(this == PLAID ? SearchParams.Mode.PLAID : SearchParams.Mode.FAST, o.ncells(),
+                o.centroidScoreThreshold(), o.ndocs()).withNgroups(o.ngroups());
     }
 
     public SearchResult search(TartanIndex index, float[] query, int k, SearchParams params) {

@@ -29,14 +29,12 @@ public final class SearchRun {
     private final long version;
     private final SearchMode mode;
     private final int k;
-    private final Integer ncells;
-    private final Float centroidScoreThreshold;
-    private final Integer ndocs;
+    private final SearchOverrides overrides;
     private final String cacheDir;
     private final PartitionOpener opener;
 
     public SearchRun(JavaSparkContext sc, StageClock clock, HadoopConf conf, String index, long version,
-            SearchMode mode, int k, Integer ncells, Float centroidScoreThreshold, Integer ndocs, String cacheDir,
+            SearchMode mode, int k, SearchOverrides overrides, String cacheDir,
             PartitionOpener opener) {
         this.sc = sc;
         this.clock = clock;
@@ -45,9 +43,7 @@ public final class SearchRun {
         this.version = version;
         this.mode = mode;
         this.k = k;
-        this.ncells = ncells;
-        this.centroidScoreThreshold = centroidScoreThreshold;
-        this.ndocs = ndocs;
+        this.overrides = overrides;
         this.cacheDir = cacheDir;
         this.opener = opener;
     }
@@ -98,8 +94,7 @@ public final class SearchRun {
 
         LongAccumulator searched = sc.sc().longAccumulator("searches");
         LongAccumulator loads = sc.sc().longAccumulator("snapshot loads");
-        SearchTask task = new SearchTask(index, version, conf, cacheDir, mode, k, ncells, centroidScoreThreshold,
-                ndocs, opener, searched, loads);
+        SearchTask task = new SearchTask(index, version, conf, cacheDir, mode, k, overrides, opener, searched, loads);
         JavaRDD<QueryHits> hits = (indexPartitions == 1 ? SearchPlan.single(queries, task)
                 : SearchPlan.partitioned(sc, queries, byKey, indexPartitions, task))
                 .persist(StorageLevel.MEMORY_AND_DISK_SER());

@@ -16,19 +16,19 @@ import java.util.Iterator;
  * What every search task needs, shipped with the task: which snapshot to search (URI and the version the driver
  * pinned, so an update committed mid-job changes nothing), how, and where executors cache remote index files.
  *
- * @param ncells    overrides of the mode's defaults for k (null: the default), as {@link SearchParams} names them
+ * @param overrides overrides of the mode's defaults for k
  * @param cacheDir  executor-local cache for files of remote indexes; null: the runtime's default
  *                  ({@code java.io.tmpdir/tartan-cache})
  * @param searched  counts searches done (one per query and index partition), for progress
  * @param loads     counts snapshot loads (one per executor JVM and index partition)
  */
 record SearchTask(String index, long version, HadoopConf conf, String cacheDir, SearchMode mode, int k,
-        Integer ncells, Float centroidScoreThreshold, Integer ndocs, PartitionOpener opener, LongAccumulator searched,
+        SearchOverrides overrides, PartitionOpener opener, LongAccumulator searched,
         LongAccumulator loads) implements Serializable {
 
     /** The runtime's parameters (they do not travel: the query runtime's classes are not Serializable). */
     SearchParams params() {
-        return mode.params(ncells, centroidScoreThreshold, ndocs);
+        return mode.params(overrides);
     }
 
     /** Searches {@code queries} on partition {@code partition} of {@code partitions} of the snapshot. */

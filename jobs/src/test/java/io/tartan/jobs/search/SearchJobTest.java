@@ -255,24 +255,36 @@ class SearchJobTest {
         // ndocs 8 (nexact = k = 8): the single node scores exactly only its 8 best candidates by centroid-only score,
         // so a partition's own top-8 often holds a document the single node never scores; the partitions' top-k lists
         // then merge to a different result, their candidate pools to the same
-        for (String mode : List.of("fast", "plaid")) {
-            for (String ndocs : List.of("8", "256")) {
-                String single = tmp.resolve("out-" + mode + "-" + ndocs + "-single").toString();
-                SearchJob.parse("--index", index, "--queries", queries.toString(), "--output", single, "-k", "8",
-                        "--mode", mode, "--ndocs", ndocs).run(sc);
-                SearchResults a = SearchResults.read(new Configuration(), single);
-                assertEquals(lines.size(), a.queryOrder().size());
-                for (String n : List.of("2", "3")) {
-                    String merged = tmp.resolve("out-" + mode + "-" + ndocs + "-" + n).toString();
-                    SearchJob.parse("--index", index, "--queries", queries.toString(), "--output", merged, "-k", "8",
-                            "--mode", mode, "--ndocs", ndocs, "--index-partitions", n, "--queries-per-task", "10")
-                            .run(sc);
-                    SearchResults b = SearchResults.read(new Configuration(), merged);
-                    assertEquals(a.queryOrder(), b.queryOrder());
-                    for (String q : a.queryOrder()) {
-                        assertEquals(a.byQuery().get(q), b.byQuery().get(q),
-                                mode + ", ndocs " + ndocs + ", " + n + " partitions, query " + q);
-                    }
+        // and FAST with per-token ngroups (estimated stage-3 scores, the kept documents' rows scored exactly)
+        for (String settings : List.of("fast 8 0", "fast 256 0", "plaid 8 0", "plaid 256 0", "fast 8 2")) {
+            String[] s = settings.split(" ");
+            String mode = s[0];
+            String ndocs = s[1];
+            String ngroups = s[2];
+            String name = "out-" + mode + "-" + ndocs + "-g" + ngroups;
+            String single = tmp.resolve(name + "-single").toString();
+            SearchJob.parse("--index", index, "--queries", queries.toString(), "--output", single, "-k", "8",
+                    "--mode", mode, "--ndocs", ndocs, "--ngroups", ngroups).run(sc);
+            SearchResults a = SearchResults.read(new Configuration(), single);
+            assertEquals(lines.size(), a.queryOrder().size());
+            if (!ngroups.equals("0")) {
+                // the setting reaches the executors: the runtime's own search with it
+                SearchParams p = SearchParams.defaults().withNdocs(Integer.parseInt(ndocs))
+                        .withNgroups(Integer.parseInt(ngroups));
+                for (int i = 0; i < TextCorpus.QUERIES.size(); i++) {
+                    assertEquals(SearchResults.lines(runtime.search(TextCorpus.QUERIES.get(i), 8, p)),
+                            a.byQuery().get("q" + i), settings + ", query q" + i);
+                }
+            }
+            for (String n : List.of("2", "3")) {
+                String merged = tmp.resolve(name + "-" + n).toString();
+                SearchJob.parse("--index", index, "--queries", queries.toString(), "--output", merged, "-k", "8",
+                        "--mode", mode, "--ndocs", ndocs, "--ngroups", ngroups, "--index-partitions", n,
+                        "--queries-per-task", "10").run(sc);
+                SearchResults b = SearchResults.read(new Configuration(), merged);
+                assertEquals(a.queryOrder(), b.queryOrder());
+                for (String q : a.queryOrder()) {
+                    assertEquals(a.byQuery().get(q), b.byQuery().get(q), settings + ", " + n + " partitions, query " + q);
                 }
             }
         }

@@ -19,14 +19,16 @@ import java.io.Serializable;
  * @param ndocs         stage 2's cut (the resolved ndocs)
  * @param nexact        stage 3's cut: documents scored exactly
  * @param pruning       whether stage 2 ran (PLAID mode, or FAST with a centroid_score_threshold)
+ * @param ngroups       FAST's resolved ngroups (0: every centroid scored); stage 3's scores depend on it
  * @param candidates    documents stage 1 found, summed over the merged partitions
  * @param prunedScores  stage 2's scores; null without pruning
  * @param approxScores  stage 3's centroid-only scores
  * @param exactScores   stage 4's MaxSim scores, NaN where not needed
  */
-public record CandidatePool(long version, int k, int ndocs, int nexact, boolean pruning, int candidates, long[] pids,
-        String[] docIds, float[] prunedScores, float[] approxScores, float[] exactScores) implements Serializable {
-    private static final long serialVersionUID = 1L;
+public record CandidatePool(long version, int k, int ndocs, int nexact, boolean pruning, int ngroups, int candidates,
+        long[] pids, String[] docIds, float[] prunedScores, float[] approxScores, float[] exactScores)
+        implements Serializable {
+    private static final long serialVersionUID = 2L;
 
     public CandidatePool {
         int n = pids.length;

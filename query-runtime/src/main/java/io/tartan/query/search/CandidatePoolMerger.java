@@ -22,7 +22,7 @@ public final class CandidatePoolMerger {
     /** The pool of a node serving the documents of both pools. */
     public static CandidatePool merge(CandidatePool a, CandidatePool b) {
         if (a.version() != b.version() || a.k() != b.k() || a.ndocs() != b.ndocs() || a.nexact() != b.nexact()
-                || a.pruning() != b.pruning()) {
+                || a.pruning() != b.pruning() || a.ngroups() != b.ngroups()) {
             throw new IllegalArgumentException("merging candidate pools of different searches: " + describe(a)
                     + " and " + describe(b));
         }
@@ -53,13 +53,13 @@ public final class CandidatePoolMerger {
             approx[i] = e.approx();
             exact[i] = e.pool.exactScores()[e.at];
         }
-        return new CandidatePool(a.version(), a.k(), a.ndocs(), a.nexact(), a.pruning(),
+        return new CandidatePool(a.version(), a.k(), a.ndocs(), a.nexact(), a.pruning(), a.ngroups(),
                 a.candidates() + b.candidates(), pids, ids, pruned, approx, exact);
     }
 
     private static String describe(CandidatePool p) {
         return "v" + p.version() + " k " + p.k() + " ndocs " + p.ndocs() + " nexact " + p.nexact()
-                + (p.pruning() ? " pruned" : "");
+                + (p.pruning() ? " pruned" : "") + (p.ngroups() > 0 ? " ngroups " + p.ngroups() : "");
     }
 
     /** The merge of every pool (at least one). */

@@ -140,21 +140,28 @@ public final class Searcher {
      *       orders: those are all kept by the single node's stage 2 whenever it is, and would push it out of stage
      *       3.</li>
      * </ul>
+     * With {@code ngroups}, the expansion, the estimates and the int8 table's step depend on the query and the shared
+     * centroids only, so stage 3's scores are the same on every partition; the pool's rows are scored exactly.
      * No metadata filter: which stages a filtered search runs depends on counts over the whole index (allowed rows
      * against ndocs and against the candidates, allowed candidates against k), which one partition does not know.
      */
     public CandidatePool candidatePool(IndexSnapshot snap, float[] vectors, int k, SearchParams params) {
         SearchParams.Resolved p = (params == null ? SearchParams.defaults() : params).resolve(k, snap.numCentroids());
-        if (p.ngroups() > 0) {
-            // imputed centroid scores depend on which groups the query expanded: not the same on every partition
-            throw new IllegalArgumentException("candidate pools score every centroid: ngroups must be 0, got "
-                    + p.ngroups());
-        }
         QueryMatrix q = QueryMatrix.of(vectors, snap.dim());
         SearchScratch s = scratch(snap, q);
         float[] scores = s.centroidScores;
-        kernels.centroidScores(q.transposed(), q.nqPad(), snap.centroidBlocks(kernels), scores);
-        int candidates = CellProbe.candidates(kernels, snap, scores, q.nq(), q.nqPad(), p.ncells(), s, StageTimes.OFF);
+        // ngroups: the groups, each token's expansion and the int8 table's step depend on the query and the codec
+        // only, which every partition shares, so a document's stage-3 score is the same on any partition
+        CoarseCentroidScores coarse = p.ngroups() > 0 && q.nqPad() == CoarseCentroidScores.NQ_PAD
+                ? CoarseCentroidScores.get() : null;
+        int candidates;
+        if (coarse != null) {
+            int probes = coarse.probe(kernels, snap.centroidGroups(), q, p.ngroups(), p.ncells(), s, StageTimes.OFF);
+            candidates = CellProbe.fromCells(snap, probes, s, StageTimes.OFF);
+        } else {
+            kernels.centroidScores(q.transposed(), q.nqPad(), snap.centroidBlocks(kernels), scores);
+            candidates = CellProbe.candidates(kernels, snap, scores, q.nq(), q.nqPad(), p.ncells(), s, StageTimes.OFF);
+        }
         int count = candidates;
         float[] pruned = null;
         if (p.pruning()) {
@@ -166,7 +173,12 @@ public final class Searcher {
         boolean int8 = int8Table(params);
         int[] rows = Arrays.copyOf(s.candidates, count);
         float[] approx = new float[count];
-        CentroidRanker.scores(kernels, snap, scores, q.nqPad(), rows, count, int8, s, approx);
+        if (coarse != null) {
+            coarse.int8Table(kernels, s);
+            CentroidRanker.scoreInt8(kernels, snap, s, rows, count, null, approx);
+        } else {
+            CentroidRanker.scores(kernels, snap, scores, q.nqPad(), rows, count, int8, s, approx);
+        }
         if (!p.pruning() && count > p.nexact()) {
             TopK top = s.topK.reset(p.nexact());
             for (int j = 0; j < count; j++) {
@@ -176,6 +188,9 @@ public final class Searcher {
             top.copyScores(approx);
             rows = Arrays.copyOf(rows, count);
             approx = Arrays.copyOf(approx, count);
+        }
+        if (coarse != null) {
+            coarse.exactRows(kernels, snap, q, rows, count, s);
         }
         ExactScorer exact = new ExactScorer(kernels, snap, q, scores, s.residualTable, s.max);
         boolean[] reach = pruned == null ? null : reachStageFour(rows, pruned, approx, p.nexact());
@@ -191,8 +206,8 @@ public final class Searcher {
                 exactScores[j] = Float.NaN;
             }
         }
-        return new CandidatePool(snap.version(), k, p.ndocs(), p.nexact(), p.pruning(), candidates, pids, ids, pruned,
-                approx, exactScores);
+        return new CandidatePool(snap.version(), k, p.ndocs(), p.nexact(), p.pruning(),
+                coarse != null ? p.ngroups() : 0, candidates, pids, ids, pruned, approx, exactScores);
     }
 
     /**

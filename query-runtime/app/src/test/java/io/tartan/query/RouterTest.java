@@ -1,6 +1,7 @@
 package io.tartan.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tartan.query.search.CandidatePoolMerger;
 import io.tartan.query.server.PartitionRouter;
 import io.tartan.query.server.RouterSettings;
 import io.tartan.query.server.RoutingException;
@@ -15,8 +16,9 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 import static io.tartan.query.HttpTestClient.base64;
 import static io.tartan.query.HttpTestClient.json;
@@ -27,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A router over 3 partition servers of one index, all real HTTP on 127.0.0.1: exact results equal one node's, FAST
- * recall is at least one node's, and a stopped, slow, mismatched or misconfigured partition is reported.
+ * A router over 3 partition servers of one index, all real HTTP on 127.0.0.1: exact, FAST and PLAID results equal
+ * one node's, and a stopped, slow, mismatched or misconfigured partition is reported.
  */
 class RouterTest {
     static final int N = 3;
@@ -122,8 +124,9 @@ class RouterTest {
         try (Cluster c = new Cluster(textParts, ServerSettings.defaults(0).withWorkers(2, 16))) {
             c.route(RouterSettings.of(c.urls()));
             for (int target : new int[] {3, 200, 390}) {
+                String mode = target == 200 ? "fast" : "exact";
                 HttpResponse<String> res = c.http.post("/search", body(text.query(target, 16), 10,
-                        "\"params\": {\"mode\": \"exact\"}, \"fields\": [\"snippet\", \"metadata\"]"));
+                        "\"params\": {\"mode\": \"" + mode + "\"}, \"fields\": [\"snippet\", \"metadata\"]"));
                 assertEquals(200, res.statusCode(), res.body());
                 JsonNode hits = json(res).get("results");
                 assertEquals(10, hits.size());
@@ -183,23 +186,42 @@ class RouterTest {
         }
     }
 
+    /**
+     * FAST and PLAID through the router are the single node's result, ids and scores (the partitions answer with their
+     * candidate pools), in settings where merging the partitions' own top-k lists is not.
+     */
     @Test
-    void fastThroughTheRouterRecallsAtLeastWhatTheSingleNodeDoes() throws Exception {
+    void fastAndPlaidThroughTheRouterEqualTheSingleNodeResult() throws Exception {
+        Map<String, SearchParams> settings = new LinkedHashMap<>();
+        settings.put("\"mode\": \"fast\"", SearchParams.defaults());
+        settings.put("\"mode\": \"fast\", \"ndocs\": 24", SearchParams.defaults().withNdocs(24));
+        settings.put("\"mode\": \"fast\", \"ngroups\": 2, \"ndocs\": 24",
+                SearchParams.defaults().withNgroups(2).withNdocs(24));
+        settings.put("\"mode\": \"plaid\"", SearchParams.plaid());
+        settings.put("\"mode\": \"plaid\", \"ncells\": 4, \"centroid_score_threshold\": 0.6, \"ndocs\": 40",
+                SearchParams.plaid().withNcells(4).withCentroidScoreThreshold(0.6f).withNdocs(40));
+        int listsDiffer = 0;
         try (Cluster c = cluster()) {
             c.route(RouterSettings.of(c.urls()));
-            long single = 0;
-            long routed = 0;
-            for (float[] q : queries) {
-                Set<String> exact = SearchTest.ids(whole.searchExact(q, 10));
-                single += whole.search(q, 10).hits().stream().filter(h -> exact.contains(h.docId())).count();
-                HttpResponse<String> res = c.http.post("/search", body(q, 10, "\"params\": {\"mode\": \"fast\"}"));
-                assertEquals(200, res.statusCode(), res.body());
-                for (JsonNode h : json(res).get("results")) {
-                    routed += exact.contains(h.get("doc_id").asText()) ? 1 : 0;
+            for (Map.Entry<String, SearchParams> e : settings.entrySet()) {
+                for (int i = 0; i < queries.size(); i++) {
+                    float[] q = queries.get(i);
+                    for (int k : new int[] {1, 10}) {
+                        HttpResponse<String> res = c.http.post("/search", body(q, k, "\"params\": {" + e.getKey() + "}"));
+                        assertEquals(200, res.statusCode(), res.body());
+                        SearchResult single = whole.search(q, k, e.getValue());
+                        assertSameHits(single, json(res).get("results"), e.getKey() + ", query " + i + ", k " + k);
+                        List<SearchResult> own = new ArrayList<>();
+                        for (TartanIndex p : parts) {
+                            own.add(p.search(q, k, e.getValue()));
+                        }
+                        listsDiffer += SearchResult.merge(own, k).hits().equals(single.hits()) ? 0 : 1;
+                    }
                 }
             }
-            assertTrue(routed >= single, "router found " + routed + " of the exact top 10s, one node " + single);
         }
+        assertTrue(listsDiffer > 0, "no case where the partitions' own top-k lists merge to another result: the test "
+                + "would not tell the pools from a top-k merge");
     }
 
     @Test
@@ -224,6 +246,12 @@ class RouterTest {
                 // what is left is exactly the merge of the partitions still up
                 SearchResult rest = SearchResult.merge(List.of(parts.get(0).searchExact(q, 10), parts.get(2).searchExact(q, 10)), 10);
                 assertSameHits(rest, j.get("results"), "query " + i + " without partition 1");
+                JsonNode fast = json(c.http.post("/search", body(q, 10, "\"params\": {\"mode\": \"fast\"}")));
+                assertTrue(fast.get("partial").asBoolean(), fast.toString());
+                SearchResult restFast = CandidatePoolMerger.result(CandidatePoolMerger.merge(List.of(
+                        parts.get(0).candidatePool(q, 10, SearchParams.defaults()),
+                        parts.get(2).candidatePool(q, 10, SearchParams.defaults()))));
+                assertSameHits(restFast, fast.get("results"), "fast, query " + i + " without partition 1");
 
                 HttpResponse<String> strict = c.http.post("/search", body(q, 10, "\"require_complete\": true"));
                 assertEquals(503, strict.statusCode(), strict.body());

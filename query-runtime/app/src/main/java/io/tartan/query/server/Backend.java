@@ -10,6 +10,9 @@ interface Backend {
     /** {@code POST /search}: the 200 body, or an exception {@link ApiHandler} maps to its status. */
     ObjectNode search(byte[] body) throws Exception;
 
+    /** {@code POST /pool}: a partition's candidate pool for a router (SearchApi#pool). */
+    ObjectNode pool(byte[] body) throws Exception;
+
     /** {@code POST /rerank}. */
     ObjectNode rerank(byte[] body) throws Exception;
 

@@ -21,6 +21,11 @@ final class IndexBackend implements Backend {
     }
 
     @Override
+    public ObjectNode pool(byte[] body) throws Exception {
+        return api.pool(body);
+    }
+
+    @Override
     public ObjectNode rerank(byte[] body) throws Exception {
         return api.rerank(body);
     }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tartan.query.SearchHit;
 import io.tartan.query.SearchResult;
+import io.tartan.query.search.CandidatePool;
+import io.tartan.query.search.CandidatePoolMerger;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -20,13 +22,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Sends a search to every partition of an index ({@code tartan serve --partition i/n} servers) in parallel and merges
- * their top k into one, as {@code tartan serve --route} does; usable as a library to embed a router.
+ * their answers into one, as {@code tartan serve --route} does; usable as a library to embed a router.
  *
- * <p>Each partition gets the caller's request unchanged and {@link RouterSettings#partitionTimeoutMs} to answer. One
- * that is down, slow or answers 5xx is left out and named in {@link RoutedResult#failed}, unless the caller wants a
- * complete result ({@link RoutingException} 503). Partitions hold disjoint documents, score them as one node does and
- * report global pids, so the merge by score then pid ({@link SearchResult#RANKING}) of their exact results is the
- * single-node exact result. The answers must come from one layout (each partition's count is the number of URLs,
+ * <p>Each partition gets the caller's request unchanged, as {@code POST /pool}, and {@link
+ * RouterSettings#partitionTimeoutMs} to answer. One that is down, slow or answers 5xx is left out and named in {@link
+ * RoutedResult#failed}, unless the caller wants a complete result ({@link RoutingException} 503). Partitions hold
+ * disjoint documents, score them as one node does and report global pids. For FAST and PLAID they answer with their
+ * candidate pools, whose merge ({@link CandidatePoolMerger}) is the single node's result; for exact MaxSim (and the
+ * modes that have no pool) with their top k, merged by score then pid ({@link SearchResult#RANKING}), which for exact
+ * results is the single-node result. The answers must come from one layout (each partition's count is the number of URLs,
  * each index once) and one index version, else the router says which partition serves what (502, or 503 while
  * versions differ, which a rolling reload causes for up to a poll interval).
  *
@@ -69,7 +73,7 @@ public final class PartitionRouter implements AutoCloseable {
      * @throws RoutingException when there is no result to give, with the status and JSON to answer
      */
     public RoutedResult search(byte[] body, int k, boolean requireComplete) {
-        List<Reply> replies = exchange("POST", "/search", body).stream().map(PartitionRouter::reply).toList();
+        List<Reply> replies = exchange("POST", "/pool", body).stream().map(PartitionRouter::reply).toList();
         List<Reply> ok = new ArrayList<>();
         List<PartitionFailure> failed = new ArrayList<>();
         for (Reply r : replies) {
@@ -92,12 +96,13 @@ public final class PartitionRouter implements AutoCloseable {
             put(e, failed);
             throw new RoutingException(503, e);
         }
-        List<SearchResult> parts = new ArrayList<>();
-        Map<Long, ObjectNode> fields = new HashMap<>();
-        for (Reply r : ok) {
-            parts.add(result(r, fields));
+        long pools = ok.stream().filter(r -> r.json.has("candidate_pool")).count();
+        if (pools > 0 && pools < ok.size()) {
+            throw badGateway("partitions answered the same search with candidate pools and with top-k lists: they "
+                    + "serve with different defaults (tartan serve --mode) or versions of tartan");
         }
-        SearchResult merged = SearchResult.merge(parts, k);
+        Map<Long, ObjectNode> fields = new HashMap<>();
+        SearchResult merged = pools > 0 ? mergePools(ok, fields) : mergeLists(ok, k, fields);
         Map<Long, ObjectNode> kept = new HashMap<>();
         for (SearchHit h : merged.hits()) {
             ObjectNode f = fields.get(h.pid());
@@ -106,6 +111,37 @@ public final class PartitionRouter implements AutoCloseable {
             }
         }
         return new RoutedResult(merged, ok.size(), List.copyOf(failed), kept);
+    }
+
+    /**
+     * FAST and PLAID: the partitions' candidate pools merged ({@link CandidatePoolMerger}), exactly the single node's
+     * result over the answering partitions; each pool's fields come by pid for every entry scored exactly.
+     */
+    private static SearchResult mergePools(List<Reply> ok, Map<Long, ObjectNode> fields) {
+        List<CandidatePool> pools = new ArrayList<>(ok.size());
+        for (Reply r : ok) {
+            try {
+                pools.add(CandidatePoolJson.read(r.json.get("candidate_pool")));
+            } catch (IllegalArgumentException e) {
+                throw badGateway(r.url + " answered a malformed candidate pool: " + e.getMessage());
+            }
+            r.json.path("fields").fields().forEachRemaining(f -> fields.put(Long.parseLong(f.getKey()),
+                    (ObjectNode) f.getValue()));
+        }
+        try {
+            return CandidatePoolMerger.result(CandidatePoolMerger.merge(pools));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw badGateway("the partitions' candidate pools do not merge: " + e.getMessage());
+        }
+    }
+
+    /** Exact MaxSim and the other modes: the partitions' top-k lists merged by score, then pid. */
+    private static SearchResult mergeLists(List<Reply> ok, int k, Map<Long, ObjectNode> fields) {
+        List<SearchResult> parts = new ArrayList<>();
+        for (Reply r : ok) {
+            parts.add(result(r, fields));
+        }
+        return SearchResult.merge(parts, k);
     }
 
     /** {@code "failed_partitions": [{"url", "error"}…]}. */

@@ -45,6 +45,12 @@ final class RouterBackend implements Backend {
     }
 
     @Override
+    public ObjectNode pool(byte[] body) {
+        throw new RoutingException(501, JsonReplies.error("POST /pool is a partition server's answer to a router; a "
+                + "router does not route it"));
+    }
+
+    @Override
     public ObjectNode rerank(byte[] body) {
         throw new RoutingException(501, JsonReplies.error("the router does not route POST /rerank: a document lives on one "
                 + "partition; send /rerank to the partition servers"));

@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tartan.query.IndexSnapshot;
+import io.tartan.query.SearchHit;
 import io.tartan.query.SearchParams;
 import io.tartan.query.SearchResult;
 import io.tartan.query.TartanIndex;
 import io.tartan.query.cli.JsonQueries;
+import io.tartan.query.search.CandidatePool;
 import io.tartan.query.text.Fusion;
 
 import java.io.IOException;
@@ -64,6 +66,21 @@ final class SearchApi {
     }
 
     ObjectNode search(byte[] body) throws IOException {
+        return search(body, false);
+    }
+
+    /**
+     * {@code POST /pool}, what a router asks a partition: the same request as {@code /search}; for the fast and plaid
+     * modes without a filter the answer is the partition's {@link CandidatePool} ({@code "candidate_pool"}, with the
+     * requested fields of every pool entry scored exactly under {@code "fields"} by pid, as the router cannot know
+     * which of them the merge keeps), so that the router's merge is exactly the single node's result; for the
+     * other modes it is the {@code /search} answer, whose top-k lists merge as they are.
+     */
+    ObjectNode pool(byte[] body) throws IOException {
+        return search(body, true);
+    }
+
+    private ObjectNode search(byte[] body, boolean pool) throws IOException {
         Request r0 = parse(body, SEARCH_FIELDS);
         ObjectNode req = r0.fields();
         int k = k(req, limits);
@@ -89,8 +106,36 @@ final class SearchApi {
             throw new IllegalArgumentException("\"query\" must be non-empty text");
         }
         long t0 = System.nanoTime();
+        if (pool && params.filter() == null
+                && (params.mode() == SearchParams.Mode.FAST || params.mode() == SearchParams.Mode.PLAID)) {
+            return poolResult(index.candidatePool(q, k, params), t0, fields);
+        }
         SearchResult r = text == null ? index.search(q, k, params) : index.search(text, q, k, params);
         return result(r, t0, fields);
+    }
+
+    private ObjectNode poolResult(CandidatePool p, long t0, List<String> fields) {
+        stats.searched(System.nanoTime() - t0);
+        ObjectNode o = JSON.createObjectNode();
+        o.set("candidate_pool", CandidatePoolJson.write(p));
+        if (!fields.isEmpty()) {
+            List<SearchHit> scored = new ArrayList<>();
+            for (int i = 0; i < p.size(); i++) {
+                if (p.docIds()[i] != null) {
+                    scored.add(new SearchHit(p.docIds()[i], p.pids()[i], p.exactScores()[i]));
+                }
+            }
+            ArrayNode hits = JsonQueries.hits(new SearchResult(scored, p.version(), 0), index, fields);
+            ObjectNode byPid = o.putObject("fields");
+            for (int i = 0; i < hits.size(); i++) {
+                ObjectNode h = (ObjectNode) hits.get(i);
+                h.remove(List.of("rank", "doc_id", "score"));
+                byPid.set(Long.toString(scored.get(i).pid()), h);
+            }
+        }
+        o.put("version", p.version());
+        IndexBackend.put(o, index.partition());
+        return o;
     }
 
     /** {@code "fields": ["snippet", "metadata", "text"]}: what to return of each hit besides id and score. */

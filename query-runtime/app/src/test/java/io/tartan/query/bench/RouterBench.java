@@ -23,7 +23,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The router figures of docs/BENCHMARKS.md: against a running single-node {@code tartan serve}, a router and its
  * partition servers, checks that every query's exact top k through the router equals the single node's (ids and
- * scores), then times each query (default mode, one client, sequential) through the router and directly on every
+ * scores), and counts the queries whose default-mode (FAST) top k does, then times each query (default mode, one client, sequential) through the router and directly on every
  * partition, and prints p50/p95 of the router, of each partition, the router's p50 minus the slowest partition's, and
  * the router's p50 minus that of this client asking all partitions at once (the router's own cost where the machine
  * has fewer cores than partitions).
@@ -143,6 +143,15 @@ public final class RouterBench {
             }
         }
 
+        // the default mode (FAST) through the router against the single node: equal where the router merges the
+        // partitions' candidate pools, not always where it merges their top-k lists
+        int fastEqual = 0;
+        for (int q = 0; q < nq; q++) {
+            if (post(single, fast.get(0).get(q)).get("results").equals(post(router, fast.get(0).get(q)).get("results"))) {
+                fastEqual++;
+            }
+        }
+
         // targets: router, each partition, then the single node (its p50 in each encoding is the parse cost's A/B)
         List<String> targets = new ArrayList<>(partitions);
         targets.add(0, router);
@@ -174,6 +183,8 @@ public final class RouterBench {
         ObjectNode out = JSON.createObjectNode();
         out.put("queries", nq);
         out.put("k", k);
+        out.put("fast_equal", fastEqual);
+        System.out.printf("default-mode (fast) top-%d equal to the single node: %d of %d queries%n", k, fastEqual, nq);
         for (int e = 0; e < enc.size(); e++) {
             ObjectNode o = enc.size() == 1 ? out : out.putObject(enc.get(e));
             o.put("vectors", enc.get(e));

@@ -63,20 +63,9 @@ public final class Searcher {
         QueryMatrix q = QueryMatrix.of(vectors, snap.dim());
         SearchScratch s = scratch(snap, q);
         float[] scores = s.centroidScores;
-        // ngroups: each query token scored against its own expanded groups only (0, a PLAID search and pruning
-        // resolve it to 0)
-        CoarseCentroidScores coarse = p.ngroups() > 0 && q.nqPad() == CoarseCentroidScores.NQ_PAD
-                ? CoarseCentroidScores.get() : null;
+        CoarseCentroidScores coarse = coarse(p, q);
         times.lap(StageTimes.Stage.QUERY);
-        int candidates;
-        if (coarse != null) {
-            int probes = coarse.probe(kernels, snap.centroidGroups(), q, p.ngroups(), p.ncells(), s, times);
-            candidates = CellProbe.fromCells(snap, probes, s, times);
-        } else {
-            kernels.centroidScores(q.transposed(), q.nqPad(), snap.centroidBlocks(kernels), scores);
-            times.lap(StageTimes.Stage.CENTROID_SCORES);
-            candidates = CellProbe.candidates(kernels, snap, scores, q.nq(), q.nqPad(), p.ncells(), s, times);
-        }
+        int candidates = probe(snap, q, p, coarse, s, times);
         if (allowed != null && allowedCount <= candidates) {
             // The filter allows no more documents than the probe found: rank every allowed one. That is no more
             // work than ranking the probed candidates, and misses none of the allowed set's best, which under a
@@ -152,16 +141,8 @@ public final class Searcher {
         float[] scores = s.centroidScores;
         // ngroups: the groups, each token's expansion and the int8 table's step depend on the query and the codec
         // only, which every partition shares, so a document's stage-3 score is the same on any partition
-        CoarseCentroidScores coarse = p.ngroups() > 0 && q.nqPad() == CoarseCentroidScores.NQ_PAD
-                ? CoarseCentroidScores.get() : null;
-        int candidates;
-        if (coarse != null) {
-            int probes = coarse.probe(kernels, snap.centroidGroups(), q, p.ngroups(), p.ncells(), s, StageTimes.OFF);
-            candidates = CellProbe.fromCells(snap, probes, s, StageTimes.OFF);
-        } else {
-            kernels.centroidScores(q.transposed(), q.nqPad(), snap.centroidBlocks(kernels), scores);
-            candidates = CellProbe.candidates(kernels, snap, scores, q.nq(), q.nqPad(), p.ncells(), s, StageTimes.OFF);
-        }
+        CoarseCentroidScores coarse = coarse(p, q);
+        int candidates = probe(snap, q, p, coarse, s, StageTimes.OFF);
         int count = candidates;
         float[] pruned = null;
         if (p.pruning()) {
@@ -208,6 +189,30 @@ public final class Searcher {
         }
         return new CandidatePool(snap.version(), k, p.ndocs(), p.nexact(), p.pruning(),
                 coarse != null ? p.ngroups() : 0, candidates, pids, ids, pruned, approx, exactScores);
+    }
+
+    /**
+     * The per-token coarse level when the search asks for it ({@code ngroups} > 0; a PLAID search and pruning resolve
+     * it to 0) and the query fits its 32-column table; null: every centroid is scored.
+     */
+    private static CoarseCentroidScores coarse(SearchParams.Resolved p, QueryMatrix q) {
+        return p.ngroups() > 0 && q.nqPad() == CoarseCentroidScores.NQ_PAD ? CoarseCentroidScores.get() : null;
+    }
+
+    /**
+     * Stage 1 and the probe: the centroid scores (each token against its own expanded groups with {@code coarse},
+     * else every centroid into {@code s.centroidScores}) and the candidates of the probed cells into {@code
+     * s.candidates}; returns their count.
+     */
+    private int probe(IndexSnapshot snap, QueryMatrix q, SearchParams.Resolved p, CoarseCentroidScores coarse,
+            SearchScratch s, StageTimes times) {
+        if (coarse != null) {
+            int probes = coarse.probe(kernels, snap.centroidGroups(), q, p.ngroups(), p.ncells(), s, times);
+            return CellProbe.fromCells(snap, probes, s, times);
+        }
+        kernels.centroidScores(q.transposed(), q.nqPad(), snap.centroidBlocks(kernels), s.centroidScores);
+        times.lap(StageTimes.Stage.CENTROID_SCORES);
+        return CellProbe.candidates(kernels, snap, s.centroidScores, q.nq(), q.nqPad(), p.ncells(), s, times);
     }
 
     /**

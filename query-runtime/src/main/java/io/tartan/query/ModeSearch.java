@@ -3,6 +3,7 @@ package io.tartan.query;
 import io.tartan.query.search.Searcher;
 import io.tartan.query.text.AllowedRows;
 import io.tartan.query.text.Bm25Search;
+import io.tartan.query.text.Bm25Statistics;
 import io.tartan.query.text.Ranked;
 
 import java.util.BitSet;
@@ -20,12 +21,18 @@ final class ModeSearch {
     /**
      * @param text    the query text; needed by the BM25 modes, may be null otherwise
      * @param vectors the query vectors, asked for only by the MaxSim modes (encoding costs; BM25 skips it)
+     * @param stats   the BM25 statistics to score with (the whole index's, sent to a partition), or null for the
+     *                snapshot's own
      */
     static SearchResult run(Searcher searcher, IndexSnapshot snap, String text, Supplier<float[]> vectors, int k,
-            SearchParams params) {
+            SearchParams params, Bm25Statistics stats) {
         SearchParams p = params == null ? SearchParams.defaults() : params;
         if (k <= 0) {
             throw new IllegalArgumentException("k must be positive, got " + k);
+        }
+        if (stats != null && stats.version() != snap.version()) {
+            throw new IllegalArgumentException("BM25 statistics of version " + stats.version() + " sent to a snapshot of"
+                    + " version " + snap.version());
         }
         if (p.mode().needsText() && (text == null || text.isBlank())) {
             throw new IllegalArgumentException("mode " + p.mode().label() + " needs query text (BM25); these are "
@@ -41,14 +48,14 @@ final class ModeSearch {
             case EXACT:
                 return searcher.exhaustive(snap, vectors.get(), k, allowed);
             case BM25:
-                return Searcher.result(snap, Bm25Search.search(snap.textIndexes(), text, k, textAllowed), 0);
+                return Searcher.result(snap, Bm25Search.search(snap.textIndexes(), text, k, textAllowed, stats), 0);
             case RERANK: {
-                Ranked bm25 = Bm25Search.search(snap.textIndexes(), text, depth, textAllowed);
+                Ranked bm25 = Bm25Search.search(snap.textIndexes(), text, depth, textAllowed, stats);
                 Ranked exact = searcher.score(snap, vectors.get(), bm25.rows());
                 return Searcher.result(snap, top(exact, k), bm25.size());
             }
             case HYBRID: {
-                Ranked bm25 = Bm25Search.search(snap.textIndexes(), text, depth, textAllowed);
+                Ranked bm25 = Bm25Search.search(snap.textIndexes(), text, depth, textAllowed, stats);
                 SearchResult dense = searcher.search(snap, vectors.get(), depth, p.withMode(SearchParams.Mode.FAST),
                         allowed);
                 Ranked fused = p.fusion().fuse(Searcher.ranked(snap, dense), bm25, p.alphaOrDefault(), k);

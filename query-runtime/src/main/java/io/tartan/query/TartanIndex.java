@@ -134,7 +134,7 @@ public final class TartanIndex implements AutoCloseable {
 
     /** Searches with query vectors: the MaxSim modes (fast, plaid, exact), with the params' filter if any. */
     public SearchResult search(float[] queryVectors, int k, SearchParams params) {
-        return ModeSearch.run(searcher, current.get(), null, () -> queryVectors, k, params);
+        return ModeSearch.run(searcher, current.get(), null, () -> queryVectors, k, params, null);
     }
 
     /**
@@ -142,12 +142,41 @@ public final class TartanIndex implements AutoCloseable {
      * encoder (bm25 needs none).
      */
     public SearchResult search(String text, int k, SearchParams params) {
-        return ModeSearch.run(searcher, current.get(), text, () -> encode(text), k, params);
+        return ModeSearch.run(searcher, current.get(), text, () -> encode(text), k, params, null);
     }
 
     /** Searches with both the text and its already encoded vectors (evaluation, clients that encode themselves). */
     public SearchResult search(String text, float[] queryVectors, int k, SearchParams params) {
-        return ModeSearch.run(searcher, current.get(), text, () -> queryVectors, k, params);
+        return search(text, queryVectors, k, params, null);
+    }
+
+    /**
+     * Searches as {@link #search(String, float[], int, SearchParams)} does, the BM25 part scored with {@code stats}:
+     * a partition given the whole index's statistics (the partitions' {@link #bm25Statistics} summed) scores every
+     * document as one node serving the whole index does. Null: this snapshot's own statistics. The MaxSim modes
+     * ignore them; {@code queryVectors} may be null when the mode needs none (bm25) or is encoded from the text.
+     *
+     * @throws IllegalArgumentException when the statistics are of another version or lack a query term
+     */
+    public SearchResult search(String text, float[] queryVectors, int k, SearchParams params,
+            io.tartan.query.text.Bm25Statistics stats) {
+        return ModeSearch.run(searcher, current.get(), text, queryVectors != null ? () -> queryVectors : () -> encode(text),
+                k, params, stats);
+    }
+
+    /**
+     * This snapshot's share of the BM25 statistics of {@code text}'s terms: over the shards whose first row it serves,
+     * so the shares of all partitions of one version sum ({@link io.tartan.query.text.Bm25Statistics#sum}) to the
+     * whole index's statistics.
+     *
+     * @throws IllegalArgumentException when the index has no text
+     */
+    public io.tartan.query.text.Bm25Statistics bm25Statistics(String text) {
+        IndexSnapshot snap = current.get();
+        if (!snap.manifest().settings().hasTextIndexes()) {
+            throw new IllegalArgumentException("this index has no text indexes (format 1.0): no BM25 statistics");
+        }
+        return io.tartan.query.text.Bm25Search.statistics(snap.textIndexes(), snap.version(), text);
     }
 
     /**
@@ -183,7 +212,7 @@ public final class TartanIndex implements AutoCloseable {
     /** Searches several queries in parallel (common fork-join pool); results in input order. */
     public List<SearchResult> searchBatch(List<float[]> queries, int k, SearchParams params) {
         IndexSnapshot snap = current.get();
-        return queries.parallelStream().map(q -> ModeSearch.run(searcher, snap, null, () -> q, k, params)).toList();
+        return queries.parallelStream().map(q -> ModeSearch.run(searcher, snap, null, () -> q, k, params, null)).toList();
     }
 
     /**

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -93,6 +94,65 @@ class PartitionTest {
                 }
             } finally {
                 parts.forEach(TartanIndex::close);
+            }
+        }
+    }
+
+    /**
+     * Each partition's share of a query's BM25 statistics counts the shards whose first row it serves; summed, they
+     * are the whole index's, and partitions scoring with the sum give every document one node's BM25 score (bit for
+     * bit), so their top-k lists merge to one node's result. With their own statistics they do not, unless the index
+     * is one shard (each partition then opens all of it).
+     */
+    @Test
+    void bm25WithThePartitionsSummedStatisticsEqualsTheSingleNodeResult() {
+        String[] texts = {"topic3 topic17", "document about topic40 uniqueword12", "topic5 topic5 topic9 topic61",
+            "uniqueword399 topic0"};
+        SearchParams bm25 = SearchParams.defaults().withMode(SearchParams.Mode.BM25);
+        for (int shardDocs : new int[] {70, 1000}) {
+            TestIndex fx = TestIndex.build(dir.resolve("text-" + shardDocs), shardDocs, true);
+            fx.delete(3, 150, 151, 398);
+            OpenOptions base = OpenOptions.defaults().withCacheDir(dir.resolve("cache"), false);
+            try (TartanIndex whole = TartanIndex.open(fx.uri(), base)) {
+                for (int n : new int[] {2, 3, 7}) {
+                    List<TartanIndex> parts = open(fx, base, n);
+                    try {
+                        boolean ownDiffer = false;
+                        for (String text : texts) {
+                            List<io.tartan.query.text.Bm25Statistics> shares = new ArrayList<>();
+                            parts.forEach(p -> shares.add(p.bm25Statistics(text)));
+                            io.tartan.query.text.Bm25Statistics sum = io.tartan.query.text.Bm25Statistics.sum(shares);
+                            String what = shardDocs + " docs a shard, " + n + " partitions, '" + text + "'";
+                            assertEquals(whole.bm25Statistics(text), sum, what);
+                            for (SearchParams p : new SearchParams[] {bm25, bm25.withFilter("lang = 'en'")}) {
+                                for (int k : new int[] {10, 1000}) {
+                                    List<SearchResult> global = new ArrayList<>();
+                                    List<SearchResult> own = new ArrayList<>();
+                                    for (TartanIndex part : parts) {
+                                        global.add(part.search(text, null, k, p, sum));
+                                        own.add(part.search(text, null, k, p, null));
+                                    }
+                                    List<SearchHit> single = whole.search(text, k, p).hits();
+                                    assertFalse(single.isEmpty(), what);
+                                    assertEquals(single, SearchResult.merge(global, k).hits(), what + ", k " + k);
+                                    ownDiffer |= !single.equals(SearchResult.merge(own, k).hits());
+                                }
+                            }
+                        }
+                        // one shard: every partition opens all of it, so its own statistics are the whole index's
+                        assertEquals(shardDocs < TestIndex.DOCS, ownDiffer, "own statistics give other scores");
+                        io.tartan.query.text.Bm25Statistics other = whole.bm25Statistics("topic3");
+                        assertThrows(IllegalArgumentException.class, () -> parts.get(0).search("topic3 topic4", null,
+                                10, bm25, other), "statistics without a query term");
+                        io.tartan.query.text.Bm25Statistics old = new io.tartan.query.text.Bm25Statistics(
+                                other.version() + 1, other.maxDoc(), other.docCount(), other.sumTotalTermFreq(),
+                                other.sumDocFreq(), other.terms());
+                        assertThrows(IllegalArgumentException.class, () -> parts.get(0).search("topic3", null, 10, bm25,
+                                old), "statistics of another version");
+                    } finally {
+                        parts.forEach(TartanIndex::close);
+                    }
+                }
             }
         }
     }

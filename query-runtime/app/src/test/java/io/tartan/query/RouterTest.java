@@ -142,6 +142,54 @@ class RouterTest {
         }
     }
 
+    /**
+     * BM25 through the router: the partitions' shares of the statistics summed in a first round, then each partition
+     * scores with the sum, so the merged top k is one node's, ids and scores; also when the partitions' default mode is
+     * bm25 and the request names none, with a filter, and when one partition is down (a partial result, scored with
+     * the others' own statistics). Shards of 70 documents: the partition boundaries cut two of the six.
+     */
+    @Test
+    void bm25ThroughTheRouterEqualsTheSingleNodeResult() throws Exception {
+        TestIndex text = TestIndex.build(dir.resolve("bm25"), 70, true);
+        OpenOptions base = OpenOptions.defaults().withCacheDir(dir.resolve("bm25-cache"), false);
+        SearchParams bm25 = SearchParams.defaults().withMode(SearchParams.Mode.BM25);
+        List<TartanIndex> textParts = new ArrayList<>();
+        for (int i = 0; i < N; i++) {
+            textParts.add(TartanIndex.open(text.uri(), base.withPartition(i, N)));
+        }
+        String[] texts = {"topic3 topic17", "document about topic40 uniqueword12", "topic5 topic5 topic9 topic61"};
+        try (TartanIndex one = TartanIndex.open(text.uri(), base);
+             Cluster c = new Cluster(textParts, ServerSettings.defaults(0).withWorkers(2, 16).withDefaults(bm25))) {
+            c.route(RouterSettings.of(c.urls()));
+            boolean ownDiffer = false;
+            for (String t : texts) {
+                for (String extra : new String[] {"\"params\": {\"mode\": \"bm25\"}", null, "\"filter\": \"lang = 'fr'\""}) {
+                    SearchParams p = extra != null && extra.contains("filter") ? bm25.withFilter("lang = 'fr'") : bm25;
+                    String body = "{\"query\": \"" + t + "\", \"k\": 10" + (extra == null ? "" : ", " + extra) + "}";
+                    HttpResponse<String> res = c.http.post("/search", body);
+                    assertEquals(200, res.statusCode(), res.body());
+                    assertSameHits(one.search(t, 10, p), json(res).get("results"), body);
+                }
+                List<SearchResult> own = new ArrayList<>();
+                textParts.forEach(tp -> own.add(tp.search(t, 10, bm25)));
+                ownDiffer |= !SearchResult.merge(own, 10).hits().equals(one.search(t, 10, bm25).hits());
+            }
+            assertTrue(ownDiffer, "the partitions' own statistics give another result, so the test shows the round");
+
+            URI down = c.urls().get(0);
+            c.partitions.get(0).close();
+            String t = texts[0];
+            JsonNode j = json(c.http.post("/search", "{\"query\": \"" + t + "\", \"k\": 10}"));
+            assertTrue(j.get("partial").asBoolean(), j.toString());
+            assertEquals(down.toString(), j.get("failed_partitions").get(0).get("url").asText());
+            SearchResult rest = SearchResult.merge(List.of(textParts.get(1).search(t, 10, bm25),
+                    textParts.get(2).search(t, 10, bm25)), 10);
+            assertSameHits(rest, j.get("results"), "bm25 without partition 0");
+        } finally {
+            textParts.forEach(TartanIndex::close);
+        }
+    }
+
     @Test
     void exactThroughTheRouterEqualsTheSingleNodeResult() throws Exception {
         try (Cluster c = cluster()) {

@@ -47,17 +47,7 @@ public final class Bm25Search {
      * stop words).
      */
     public static Query query(String text, TextAnalysis analysis) {
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        try (TokenStream ts = ANALYZERS.get(analysis).tokenStream(TextIndexSchema.BODY, text)) {
-            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
-            ts.reset();
-            while (ts.incrementToken()) {
-                counts.merge(term.toString(), 1, Integer::sum);
-            }
-            ts.end();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Map<String, Integer> counts = terms(text, analysis);
         if (counts.isEmpty()) {
             return null;
         }
@@ -74,6 +64,31 @@ public final class Bm25Search {
         return b.build();
     }
 
+    /** The distinct terms of {@code text} under {@code analysis}, in order of first occurrence, with their counts. */
+    public static Map<String, Integer> terms(String text, TextAnalysis analysis) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        try (TokenStream ts = ANALYZERS.get(analysis).tokenStream(TextIndexSchema.BODY, text)) {
+            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+            ts.reset();
+            while (ts.incrementToken()) {
+                counts.merge(term.toString(), 1, Integer::sum);
+            }
+            ts.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return counts;
+    }
+
+    /**
+     * This snapshot's share of the whole index's BM25 statistics for {@code text} (the shards whose first row it
+     * serves): what a partition tells a router, which sums the partitions' shares ({@link Bm25Statistics#sum}).
+     */
+    public static Bm25Statistics statistics(TextIndexes idx, long version, String text) {
+        requireText(idx);
+        return Bm25Statistics.count(version, idx.countedShards(), terms(text, idx.analysis()).keySet());
+    }
+
     /**
      * The best {@code n} allowed rows for {@code text}, best first.
      *
@@ -81,17 +96,22 @@ public final class Bm25Search {
      * @return rows and their BM25 scores; empty when the query has no searchable term
      */
     public static Ranked search(TextIndexes idx, String text, int n, BitSet allowed) {
-        if (!idx.hasText()) {
-            throw new IllegalArgumentException("this index has no text: it was built from precomputed vectors, so the "
-                    + "bm25, rerank and hybrid modes are unavailable (metadata filters still work)");
-        }
+        return search(idx, text, n, allowed, null);
+    }
+
+    /**
+     * The best {@code n} allowed rows for {@code text}, scored with {@code stats} (the whole index's, when this
+     * snapshot is a partition) or, when null, with the served shards' own.
+     */
+    public static Ranked search(TextIndexes idx, String text, int n, BitSet allowed, Bm25Statistics stats) {
+        requireText(idx);
         Query q = query(text, idx.analysis());
         Ranked.Builder top = new Ranked.Builder(n);
         if (q == null) {
             return top.build();
         }
         try {
-            idx.searcher().search(q, new RowCollector(idx, ScoreMode.COMPLETE) {
+            (stats == null ? idx.searcher() : stats.searcher(idx)).search(q, new RowCollector(idx, ScoreMode.COMPLETE) {
                 @Override
                 void collectRow(int row, Scorable scorer) throws IOException {
                     if (allowed.get(row)) {
@@ -103,5 +123,12 @@ public final class Bm25Search {
             throw new UncheckedIOException(e);
         }
         return top.build();
+    }
+
+    private static void requireText(TextIndexes idx) {
+        if (idx == null || !idx.hasText()) {
+            throw new IllegalArgumentException("this index has no text: it was built from precomputed vectors, so the "
+                    + "bm25, rerank and hybrid modes are unavailable (metadata filters still work)");
+        }
     }
 }

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.lang.ref.Cleaner;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -49,9 +50,10 @@ public final class TextIndexes implements AutoCloseable {
     private final IndexSearcher searcher;
     private final int[] rowOfDoc;
     private final int[] docOfRow;
+    private final List<IndexReader> counted;
 
     private TextIndexes(boolean text, TextAnalysis analysis, MultiReader reader, IndexReader[] shards, int[] rowOfDoc,
-            int[] docOfRow) {
+            int[] docOfRow, List<IndexReader> counted) {
         this.text = text;
         this.analysis = analysis;
         this.reader = reader;
@@ -62,6 +64,7 @@ public final class TextIndexes implements AutoCloseable {
         this.searcher.setSimilarity(TextIndexSchema.similarity());
         this.rowOfDoc = rowOfDoc;
         this.docOfRow = docOfRow;
+        this.counted = counted;
     }
 
     /**
@@ -90,6 +93,14 @@ public final class TextIndexes implements AutoCloseable {
                 pids[i] = e.pids();
                 maxDoc += e.reader().maxDoc();
             }
+            // a shard cut by partition boundaries is opened by each of its partitions but counted by the one serving
+            // its first row, so the partitions' BM25 statistics sum to the whole index's (Bm25Statistics)
+            List<IndexReader> counted = new ArrayList<>();
+            for (int i = 0; i < slices.size(); i++) {
+                if (slices.get(i).from() == 0) {
+                    counted.add(readers[i]);
+                }
+            }
             int[] rowOfDoc = new int[maxDoc];
             int[] docOfRow = new int[numRows];
             Arrays.fill(docOfRow, -1);
@@ -109,7 +120,7 @@ public final class TextIndexes implements AutoCloseable {
             // takes a reference of its own to each shard reader (shared with the cache and other snapshots), given
             // up by Release, never by closing the MultiReader
             return new TextIndexes(m.settings().hasText(), m.settings().textAnalysisOrDefault(), new MultiReader(readers, false), readers, rowOfDoc,
-                    docOfRow);
+                    docOfRow, List.copyOf(counted));
         } catch (IOException e) {
             throw new UncheckedIOException("text indexes of v" + m.version() + ": " + e.getMessage(), e);
         } finally {
@@ -123,14 +134,22 @@ public final class TextIndexes implements AutoCloseable {
         return text;
     }
 
-    /** A searcher over all shards with BM25(k1 0.9, b 0.4). */
     /** The analysis the index's text was built with (settings {@code text-analysis}); queries MUST use it too. */
     public TextAnalysis analysis() {
         return analysis;
     }
 
+    /** A searcher over all shards with BM25(k1 0.9, b 0.4), scoring with their own statistics. */
     public IndexSearcher searcher() {
         return searcher;
+    }
+
+    /**
+     * The shard readers whose statistics this snapshot contributes to the whole index's: those of the shards whose
+     * first row it serves (all of them when it serves the whole index).
+     */
+    List<IndexReader> countedShards() {
+        return counted;
     }
 
     /** Snapshot row of a global Lucene doc id, or -1 (a document outside the served partition). */

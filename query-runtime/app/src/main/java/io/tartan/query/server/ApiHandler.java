@@ -22,8 +22,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Routes {@code POST /search}, {@code POST /rerank}, {@code POST /pool} (a router's request to a partition), {@code
- * GET /health} and {@code GET /stats}.
+ * Routes {@code POST /search}, {@code POST /rerank}, {@code POST /pool} and {@code POST /bm25_statistics} (a
+ * router's requests to a partition), {@code GET /health} and {@code GET /stats}.
  *
  * <p>Request bodies are read asynchronously, so a slow client holds a connection but no thread; only a fully read
  * body is searched ({@link Admission}: on the thread that read it when a search thread's place is free, else a
@@ -74,6 +74,7 @@ final class ApiHandler extends Handler.Abstract {
             case "/search" -> post(ex, backend::search);
             case "/rerank" -> post(ex, backend::rerank);
             case "/pool" -> post(ex, backend::pool);
+            case "/bm25_statistics" -> post(ex, backend::bm25Statistics);
             default -> ex.send(HttpStatus.NOT_FOUND_404, JsonReplies.error("no such endpoint: " + path
                     + " (use POST /search, POST /rerank, GET /health, GET /stats)"));
         }

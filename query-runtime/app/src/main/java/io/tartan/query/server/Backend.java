@@ -13,6 +13,9 @@ interface Backend {
     /** {@code POST /pool}: a partition's candidate pool for a router (SearchApi#pool). */
     ObjectNode pool(byte[] body) throws Exception;
 
+    /** {@code POST /bm25_statistics}: a partition's share of a text query's BM25 statistics (SearchApi#bm25Statistics). */
+    ObjectNode bm25Statistics(byte[] body) throws Exception;
+
     /** {@code POST /rerank}. */
     ObjectNode rerank(byte[] body) throws Exception;
 

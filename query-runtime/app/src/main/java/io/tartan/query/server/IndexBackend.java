@@ -26,6 +26,11 @@ final class IndexBackend implements Backend {
     }
 
     @Override
+    public ObjectNode bm25Statistics(byte[] body) throws Exception {
+        return api.bm25Statistics(body);
+    }
+
+    @Override
     public ObjectNode rerank(byte[] body) throws Exception {
         return api.rerank(body);
     }

@@ -7,6 +7,7 @@ import io.tartan.query.SearchHit;
 import io.tartan.query.SearchResult;
 import io.tartan.query.search.CandidatePool;
 import io.tartan.query.search.CandidatePoolMerger;
+import io.tartan.query.text.Bm25Statistics;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -55,28 +56,83 @@ public final class PartitionRouter implements AutoCloseable {
         return settings;
     }
 
-    /** One partition's 200 JSON, or why there is none. */
-    private record Reply(URI url, JsonNode json, int status, String error) {
+    /** Partition {@code i}'s 200 JSON, or why there is none. */
+    private record Reply(int i, URI url, JsonNode json, int status, String error) {
         boolean ok() {
             return json != null && status == 200;
         }
     }
 
-    /** One partition's answer as it came (null with the error that kept it away). */
-    private record Answer(URI url, PartitionClient.Answer response, String error) {
+    /** Partition {@code i}'s answer as it came (null with the error that kept it away). */
+    private record Answer(int i, URI url, PartitionClient.Answer response, String error) {
     }
 
     /**
-     * Routes one {@code POST /search} body (see README "Serving over HTTP") and merges the top {@code k}.
+     * Routes one {@code POST /search} body (see README "Serving over HTTP") and merges the top {@code k}. The body is
+     * parsed once more here to see whether it needs BM25 statistics; a server routes what {@link RoutedRequest} read.
      *
      * @param requireComplete 503 rather than a partial result (also when {@link RouterSettings#requireComplete})
      * @throws RoutingException when there is no result to give, with the status and JSON to answer
      */
     public RoutedResult search(byte[] body, int k, boolean requireComplete) {
-        List<Reply> replies = exchange("POST", "/pool", body).stream().map(PartitionRouter::reply).toList();
-        List<Reply> ok = new ArrayList<>();
+        RoutedRequest req;
+        try {
+            req = RoutedRequest.of(body, k, requireComplete);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("request body is not JSON: " + e.getMessage(), e);
+        }
+        return search(req);
+    }
+
+    /**
+     * Routes a request: for a text query that may score BM25 ({@link RoutedRequest#bm25}), first the partitions'
+     * shares of its BM25 statistics ({@code POST /bm25_statistics}), summed and sent with the search so each
+     * partition scores BM25 as one node over the whole index does; then the search ({@code POST /pool}). A partition
+     * that fails the first round is left out of the second. When one did and the result may be partial, the others
+     * score with their own statistics (the sum would miss the failed partition's shards).
+     */
+    RoutedResult search(RoutedRequest req) {
+        boolean complete = req.requireComplete() || settings.requireComplete();
         List<PartitionFailure> failed = new ArrayList<>();
-        for (Reply r : replies) {
+        boolean[] left = new boolean[clients.size()];
+        byte[] body = req.forward();
+        if (req.bm25()) {
+            Bm25Statistics sum = bm25Statistics(answered(exchange("POST", "/bm25_statistics", body, left), complete,
+                    failed, left));
+            if (sum != null && failed.isEmpty()) {
+                try {
+                    body = req.withBm25Statistics(Bm25StatisticsJson.write(sum));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("request body is not JSON: " + e.getMessage(), e);
+                }
+            }
+        }
+        List<Reply> ok = answered(exchange("POST", "/pool", body, left), complete, failed, left);
+        long pools = ok.stream().filter(r -> r.json.has("candidate_pool")).count();
+        if (pools > 0 && pools < ok.size()) {
+            throw badGateway("partitions answered the same search with candidate pools and with top-k lists: they "
+                    + "serve with different defaults (tartan serve --mode) or versions of tartan");
+        }
+        Map<Long, ObjectNode> fields = new HashMap<>();
+        SearchResult merged = pools > 0 ? mergePools(ok, fields) : mergeLists(ok, req.k(), fields);
+        Map<Long, ObjectNode> kept = new HashMap<>();
+        for (SearchHit h : merged.hits()) {
+            ObjectNode f = fields.get(h.pid());
+            if (f != null) {
+                kept.put(h.pid(), f);
+            }
+        }
+        return new RoutedResult(merged, ok.size(), List.copyOf(failed), kept);
+    }
+
+    /**
+     * The partitions that answered 200; the others go to {@code failed} and are marked {@code left}, unless the
+     * request itself is bad (their 4xx is passed on) or the result must be complete (503).
+     */
+    private List<Reply> answered(List<Answer> answers, boolean complete, List<PartitionFailure> failed, boolean[] left) {
+        List<Reply> ok = new ArrayList<>();
+        for (Answer a : answers) {
+            Reply r = reply(a);
             if (r.ok()) {
                 ok.add(r);
             } else if (r.status >= 400 && r.status < 500 && r.status != 401 && r.status != 403 && r.status != 408 && r.status != 429) {
@@ -86,31 +142,46 @@ public final class PartitionRouter implements AutoCloseable {
                 throw new RoutingException(r.status, e);
             } else {
                 failed.add(new PartitionFailure(r.url, r.error));
+                left[r.i] = true;
             }
         }
         checkLayout(ok);
-        if (!failed.isEmpty() && (ok.isEmpty() || requireComplete || settings.requireComplete())) {
-            ObjectNode e = JsonReplies.error(failed.size() + " of " + replies.size() + " partitions failed"
+        if (!failed.isEmpty() && (ok.isEmpty() || complete)) {
+            ObjectNode e = JsonReplies.error(failed.size() + " of " + clients.size() + " partitions failed"
                     + (ok.isEmpty() ? "" : " and a complete result was asked for (\"require_complete\": true or tartan serve --require-complete)")
                     + ": " + failed.get(0).url() + ": " + failed.get(0).error());
             put(e, failed);
             throw new RoutingException(503, e);
         }
-        long pools = ok.stream().filter(r -> r.json.has("candidate_pool")).count();
-        if (pools > 0 && pools < ok.size()) {
-            throw badGateway("partitions answered the same search with candidate pools and with top-k lists: they "
-                    + "serve with different defaults (tartan serve --mode) or versions of tartan");
-        }
-        Map<Long, ObjectNode> fields = new HashMap<>();
-        SearchResult merged = pools > 0 ? mergePools(ok, fields) : mergeLists(ok, k, fields);
-        Map<Long, ObjectNode> kept = new HashMap<>();
-        for (SearchHit h : merged.hits()) {
-            ObjectNode f = fields.get(h.pid());
-            if (f != null) {
-                kept.put(h.pid(), f);
+        return ok;
+    }
+
+    /** The sum of the partitions' shares, or null when none was given (the query scores no BM25 in their mode). */
+    private static Bm25Statistics bm25Statistics(List<Reply> ok) {
+        List<Bm25Statistics> shares = new ArrayList<>();
+        for (Reply r : ok) {
+            JsonNode s = r.json.get(Bm25StatisticsJson.FIELD);
+            if (s == null || s.isNull()) {
+                continue;
+            }
+            try {
+                shares.add(Bm25StatisticsJson.read(s));
+            } catch (IllegalArgumentException e) {
+                throw badGateway(r.url + " answered malformed BM25 statistics: " + e.getMessage());
             }
         }
-        return new RoutedResult(merged, ok.size(), List.copyOf(failed), kept);
+        if (shares.isEmpty()) {
+            return null;
+        }
+        if (shares.size() < ok.size()) {
+            throw badGateway("partitions disagree whether the query scores BM25: they serve with different defaults "
+                    + "(tartan serve --mode) or versions of tartan");
+        }
+        try {
+            return Bm25Statistics.sum(shares);
+        } catch (IllegalArgumentException e) {
+            throw badGateway("the partitions' BM25 statistics do not sum: " + e.getMessage());
+        }
     }
 
     /**
@@ -180,7 +251,7 @@ public final class PartitionRouter implements AutoCloseable {
     public List<String> check() {
         List<String> problems = new ArrayList<>();
         List<Reply> ok = new ArrayList<>();
-        for (Answer a : exchange("GET", "/health", null)) {
+        for (Answer a : exchange("GET", "/health", null, new boolean[clients.size()])) {
             Reply r = reply(a);
             if (r.ok()) {
                 ok.add(r);
@@ -228,23 +299,29 @@ public final class PartitionRouter implements AutoCloseable {
     }
 
     /**
-     * Sends the request to every partition, then reads the answers in the partitions' order: each must be complete
-     * within the partition timeout of this call's start, so the wait is that of the slowest partition.
+     * Sends the request to every partition not {@code left} out, then reads the answers in the partitions' order:
+     * each must be complete within the partition timeout of this call's start, so the wait is that of the slowest
+     * partition.
      */
-    private List<Answer> exchange(String method, String path, byte[] body) {
+    private List<Answer> exchange(String method, String path, byte[] body, boolean[] left) {
         long timeout = settings.partitionTimeoutMs();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
-        List<PartitionClient.Call> calls = new ArrayList<>(clients.size());
-        for (PartitionClient c : clients) {
-            calls.add(c.send(method, path, body, deadline));
+        PartitionClient.Call[] calls = new PartitionClient.Call[clients.size()];
+        for (int i = 0; i < calls.length; i++) {
+            if (!left[i]) {
+                calls[i] = clients.get(i).send(method, path, body, deadline);
+            }
         }
         List<Answer> answers = new ArrayList<>(clients.size());
-        for (int i = 0; i < calls.size(); i++) {
+        for (int i = 0; i < calls.length; i++) {
+            if (calls[i] == null) {
+                continue;
+            }
             URI u = clients.get(i).base();
             try {
-                answers.add(new Answer(u, calls.get(i).answer(), null));
+                answers.add(new Answer(i, u, calls[i].answer(), null));
             } catch (IOException | RuntimeException e) {
-                answers.add(new Answer(u, null, why(e, timeout)));
+                answers.add(new Answer(i, u, null, why(e, timeout)));
             }
         }
         return answers;
@@ -252,7 +329,7 @@ public final class PartitionRouter implements AutoCloseable {
 
     private static Reply reply(Answer a) {
         if (a.error != null) {
-            return new Reply(a.url, null, 0, a.error);
+            return new Reply(a.i, a.url, null, 0, a.error);
         }
         URI base = a.url;
         PartitionClient.Answer res = a.response;
@@ -260,10 +337,10 @@ public final class PartitionRouter implements AutoCloseable {
         try {
             json = JsonReplies.JSON.readTree(res.body());
         } catch (IOException e) {
-            return new Reply(base, null, res.status(), "HTTP " + res.status() + " with a body that is not JSON");
+            return new Reply(a.i, base, null, res.status(), "HTTP " + res.status() + " with a body that is not JSON");
         }
         String error = res.status() == 200 ? null : "HTTP " + res.status() + ": " + (json == null ? "" : json.path("error").asText());
-        return new Reply(base, json, res.status(), error);
+        return new Reply(a.i, base, json, res.status(), error);
     }
 
     private static String why(Exception c, long timeout) {

@@ -24,7 +24,7 @@ final class RouterBackend implements Backend {
     public ObjectNode search(byte[] body) throws Exception {
         RoutedRequest req = RoutedRequest.read(body, limits);
         long t0 = System.nanoTime();
-        RoutedResult r = router.search(req.forward(), req.k(), req.requireComplete());
+        RoutedResult r = router.search(req);
         long ns = System.nanoTime() - t0;
         stats.searched(ns);
         ObjectNode o = JsonReplies.JSON.createObjectNode();
@@ -48,6 +48,12 @@ final class RouterBackend implements Backend {
     public ObjectNode pool(byte[] body) {
         throw new RoutingException(501, JsonReplies.error("POST /pool is a partition server's answer to a router; a "
                 + "router does not route it"));
+    }
+
+    @Override
+    public ObjectNode bm25Statistics(byte[] body) {
+        throw new RoutingException(501, JsonReplies.error("POST /bm25_statistics is a partition server's answer to a "
+                + "router; a router does not route it"));
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.tartan.query.SearchResult;
 import io.tartan.query.TartanIndex;
 import io.tartan.query.cli.JsonQueries;
 import io.tartan.query.search.CandidatePool;
+import io.tartan.query.text.Bm25Statistics;
 import io.tartan.query.text.Fusion;
 
 import java.io.IOException;
@@ -37,7 +38,8 @@ import java.util.Set;
  */
 final class SearchApi {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> SEARCH_FIELDS = Set.of("query", "vectors", "k", "params", "filter", "fields");
+    private static final Set<String> SEARCH_FIELDS = Set.of("query", "vectors", "k", "params", "filter", "fields",
+            Bm25StatisticsJson.FIELD);
     private static final Set<String> RERANK_FIELDS = Set.of("query", "vectors", "doc_ids");
     private static final Set<String> PARAMS = Set.of("mode", "ncells", "centroid_score_threshold", "ndocs", "ngroups",
             "fusion", "alpha", "depth");
@@ -105,13 +107,64 @@ final class SearchApi {
         if (params.mode() == SearchParams.Mode.BM25 && (text == null || text.isBlank())) {
             throw new IllegalArgumentException("\"query\" must be non-empty text");
         }
+        Bm25Statistics stats = bm25Statistics(req, text);
         long t0 = System.nanoTime();
         if (pool && params.filter() == null
                 && (params.mode() == SearchParams.Mode.FAST || params.mode() == SearchParams.Mode.PLAID)) {
             return poolResult(index.candidatePool(q, k, params), t0, fields);
         }
-        SearchResult r = text == null ? index.search(q, k, params) : index.search(text, q, k, params);
+        SearchResult r = text == null ? index.search(q, k, params) : index.search(text, q, k, params, stats);
         return result(r, t0, fields);
+    }
+
+    /**
+     * The request's {@code "bm25_statistics"} (a router's sum of its partitions' shares), or null without them.
+     *
+     * @throws RoutingException 503 when they are of another version than the one served (a reload between the
+     *                          router's two rounds: it retries)
+     */
+    private Bm25Statistics bm25Statistics(ObjectNode req, String text) {
+        if (!req.hasNonNull(Bm25StatisticsJson.FIELD)) {
+            return null;
+        }
+        if (text == null) {
+            throw new IllegalArgumentException("\"" + Bm25StatisticsJson.FIELD + "\" goes with query text (\"query\")");
+        }
+        Bm25Statistics s = Bm25StatisticsJson.read(req.get(Bm25StatisticsJson.FIELD));
+        long served = index.snapshot().version();
+        if (s.version() != served) {
+            ObjectNode e = JsonReplies.error("the BM25 statistics sent are of version " + s.version() + ", this "
+                    + "partition serves version " + served + "; retry once the partitions have reloaded");
+            throw new RoutingException(503, e);
+        }
+        return s;
+    }
+
+    /**
+     * {@code POST /bm25_statistics}, a router's first round for a query with text: this server's share of the BM25
+     * statistics of the query's terms (over the shards whose first row it serves, {@link TartanIndex#bm25Statistics}),
+     * which the router sums and sends with the search, so every partition scores BM25 as one node over the whole
+     * index does. Null when the request's mode (its own, or this server's default) scores no BM25. The body is the
+     * search request, checked as {@code /search} checks it.
+     */
+    ObjectNode bm25Statistics(byte[] body) throws IOException {
+        ObjectNode req = parse(body, SEARCH_FIELDS).fields();
+        k(req, limits);
+        SearchParams params = params(req.get("params"));
+        JsonNode q = req.get("query");
+        ObjectNode o = JSON.createObjectNode();
+        long version;
+        if (params.mode().needsText() && q != null && q.isTextual() && !q.asText().isBlank()) {
+            Bm25Statistics s = index.bm25Statistics(q.asText());
+            o.set(Bm25StatisticsJson.FIELD, Bm25StatisticsJson.write(s));
+            version = s.version();
+        } else {
+            o.putNull(Bm25StatisticsJson.FIELD);
+            version = index.snapshot().version();
+        }
+        o.put("version", version);
+        IndexBackend.put(o, index.partition());
+        return o;
     }
 
     private ObjectNode poolResult(CandidatePool p, long t0, List<String> fields) {

@@ -98,4 +98,34 @@ class RoutedRequestTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> read("{\"k\": 0}")).getMessage().contains("\"k\""));
         assertEquals("max_k", assertThrows(LimitExceededException.class, () -> read("{\"k\": 1000000}")).limit());
     }
+
+    @Test
+    void aTextQueryInABm25ModeOrTheDefaultModeNeedsStatisticsAndGetsThemAddedToItsBytes() throws Exception {
+        assertTrue(read("{\"query\": \"cats\"}").bm25(), "no mode: the partitions' default may be bm25");
+        for (String m : new String[] {"bm25", "rerank", "HYBRID"}) {
+            assertTrue(read("{\"query\": \"cats\", \"params\": {\"mode\": \"" + m + "\"}}").bm25(), m);
+        }
+        for (String m : new String[] {"fast", "plaid", "exact", "nonsense"}) {
+            assertFalse(read("{\"query\": \"cats\", \"params\": {\"mode\": \"" + m + "\"}}").bm25(), m);
+        }
+        assertFalse(read("{\"vectors\": " + VECTORS + "}").bm25(), "vectors have no text");
+
+        JsonNode stats = JsonReplies.JSON.readTree("{\"version\": 2, \"terms\": {\"cat\": [1, 2]}}");
+        String[] bodies = {
+            "{\"query\": \"cats\", \"k\": 3}",
+            " {\n\"query\" : \"cats\" ,\"k\":3 }\n ",
+            "{\"query\": \"cats\", \"require_complete\": true, \"k\": 3}",
+        };
+        for (String b : bodies) {
+            RoutedRequest r = read(b);
+            String sent = new String(r.withBm25Statistics(stats), StandardCharsets.UTF_8);
+            ObjectNode expected = (ObjectNode) JsonReplies.JSON.readTree(b);
+            expected.remove("require_complete");
+            expected.set("bm25_statistics", stats);
+            assertEquals(expected, JsonReplies.JSON.readTree(sent), b + " -> " + sent);
+        }
+        RoutedRequest utf16 = RoutedRequest.read("{\"query\": \"cats\"}".getBytes(StandardCharsets.UTF_16LE), LIMITS);
+        assertTrue(utf16.bm25());
+        assertEquals(stats, JsonReplies.JSON.readTree(utf16.withBm25Statistics(stats)).get("bm25_statistics"));
+    }
 }

@@ -26,18 +26,7 @@ final class ModeSearch {
      */
     static SearchResult run(Searcher searcher, IndexSnapshot snap, String text, Supplier<float[]> vectors, int k,
             SearchParams params, Bm25Statistics stats) {
-        SearchParams p = params == null ? SearchParams.defaults() : params;
-        if (k <= 0) {
-            throw new IllegalArgumentException("k must be positive, got " + k);
-        }
-        if (stats != null && stats.version() != snap.version()) {
-            throw new IllegalArgumentException("BM25 statistics of version " + stats.version() + " sent to a snapshot of"
-                    + " version " + snap.version());
-        }
-        if (p.mode().needsText() && (text == null || text.isBlank())) {
-            throw new IllegalArgumentException("mode " + p.mode().label() + " needs query text (BM25); these are "
-                    + "query vectors only");
-        }
+        SearchParams p = checked(snap, text, k, params, stats);
         BitSet allowed = p.filter() == null ? null : AllowedRows.matching(snap, snap.textIndexes(), p.filter());
         BitSet textAllowed = allowed != null ? allowed : p.mode().needsText() ? snap.liveRows() : null;
         int depth = Math.max(k, p.depthOrDefault());
@@ -64,6 +53,48 @@ final class ModeSearch {
             default:
                 throw new IllegalStateException("mode " + p.mode());
         }
+    }
+
+    /**
+     * This partition's {@link TextPool} for a rerank or hybrid search: the same lists {@link #run} ranks or fuses, before
+     * the cut to k, so the pools of all partitions merge to one node's result.
+     */
+    static TextPool textPool(Searcher searcher, IndexSnapshot snap, String text, float[] vectors, int k,
+            SearchParams params, Bm25Statistics stats) {
+        SearchParams p = checked(snap, text, k, params, stats);
+        if (p.mode() != SearchParams.Mode.RERANK && p.mode() != SearchParams.Mode.HYBRID) {
+            throw new IllegalArgumentException("text pools are for the rerank and hybrid modes, not " + p.mode().label());
+        }
+        BitSet allowed = p.filter() == null ? null : AllowedRows.matching(snap, snap.textIndexes(), p.filter());
+        int depth = Math.max(k, p.depthOrDefault());
+        Ranked bm25 = Bm25Search.search(snap.textIndexes(), text, depth, allowed != null ? allowed : snap.liveRows(), stats);
+        SearchResult bm25List = Searcher.result(snap, bm25, 0);
+        if (p.mode() == SearchParams.Mode.RERANK) {
+            return new TextPool(snap.version(), p.mode(), depth, null, 0, bm25List,
+                    Searcher.result(snap, searcher.score(snap, vectors, bm25.rows()), 0), null);
+        }
+        SearchParams fast = p.withMode(SearchParams.Mode.FAST);
+        return allowed == null
+                ? new TextPool(snap.version(), p.mode(), depth, p.fusion(), p.alphaOrDefault(), bm25List, null,
+                        searcher.candidatePool(snap, vectors, depth, fast))
+                : new TextPool(snap.version(), p.mode(), depth, p.fusion(), p.alphaOrDefault(), bm25List,
+                        searcher.search(snap, vectors, depth, fast, allowed), null);
+    }
+
+    private static SearchParams checked(IndexSnapshot snap, String text, int k, SearchParams params, Bm25Statistics stats) {
+        SearchParams p = params == null ? SearchParams.defaults() : params;
+        if (k <= 0) {
+            throw new IllegalArgumentException("k must be positive, got " + k);
+        }
+        if (stats != null && stats.version() != snap.version()) {
+            throw new IllegalArgumentException("BM25 statistics of version " + stats.version() + " sent to a snapshot of"
+                    + " version " + snap.version());
+        }
+        if (p.mode().needsText() && (text == null || text.isBlank())) {
+            throw new IllegalArgumentException("mode " + p.mode().label() + " needs query text (BM25); these are "
+                    + "query vectors only");
+        }
+        return p;
     }
 
     private static Ranked top(Ranked r, int k) {

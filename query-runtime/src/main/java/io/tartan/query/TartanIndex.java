@@ -165,6 +165,20 @@ public final class TartanIndex implements AutoCloseable {
     }
 
     /**
+     * This snapshot's (partition's) {@link TextPool} for a rerank or hybrid search: the pools of every partition,
+     * scored with the whole index's BM25 statistics and merged by {@link TextPool#merge}, give exactly the whole
+     * index's {@link #search(String, float[], int, SearchParams)} result (hybrid with a filter: see TextPool).
+     *
+     * @param queryVectors the query's vectors; null to encode {@code text}
+     * @throws IllegalArgumentException for another mode, or statistics of another version
+     */
+    public TextPool textPool(String text, float[] queryVectors, int k, SearchParams params,
+            io.tartan.query.text.Bm25Statistics stats) {
+        return ModeSearch.textPool(searcher, current.get(), text, queryVectors != null ? queryVectors : encode(text), k,
+                params, stats);
+    }
+
+    /**
      * This snapshot's share of the BM25 statistics of {@code text}'s terms: over the shards whose first row it serves,
      * so the shares of all partitions of one version sum ({@link io.tartan.query.text.Bm25Statistics#sum}) to the
      * whole index's statistics.

@@ -157,6 +157,57 @@ class PartitionTest {
         }
     }
 
+    /**
+     * Rerank and hybrid: each partition's text pool (its BM25 top depth scored with the summed statistics, and the
+     * exact scores of those or its FAST candidate pool) merges to exactly one node's result, for both fusions and
+     * several depths; a partition's own top-k lists would not (it reranks or fuses its own top depth).
+     */
+    @Test
+    void rerankAndHybridTextPoolsMergedEqualTheSingleNodeResult() {
+        TestIndex fx = TestIndex.build(dir.resolve("text-pools"), 70, true);
+        fx.delete(3, 150, 151, 398);
+        OpenOptions base = OpenOptions.defaults().withCacheDir(dir.resolve("cache"), false);
+        try (TartanIndex whole = TartanIndex.open(fx.uri(), base)) {
+            for (int n : new int[] {2, 3, 7}) {
+                List<TartanIndex> parts = open(fx, base, n);
+                try {
+                    boolean listsDiffer = false;
+                    for (int target : new int[] {7, 120, 333}) {
+                        String text = "topic" + fx.docCentres[target][0] + " topic" + fx.docCentres[(target + 1) % TestIndex.DOCS][1]
+                                + " uniqueword" + target;
+                        float[] q = fx.query(target, 16);
+                        List<io.tartan.query.text.Bm25Statistics> shares = new ArrayList<>();
+                        parts.forEach(p -> shares.add(p.bm25Statistics(text)));
+                        io.tartan.query.text.Bm25Statistics sum = io.tartan.query.text.Bm25Statistics.sum(shares);
+                        SearchParams rerank = SearchParams.defaults().withMode(SearchParams.Mode.RERANK);
+                        SearchParams hybrid = SearchParams.defaults().withMode(SearchParams.Mode.HYBRID);
+                        SearchParams[] settings = {rerank, rerank.withDepth(7), rerank.withFilter("lang = 'en'"),
+                            hybrid, hybrid.withDepth(12), hybrid.withFusion(io.tartan.query.text.Fusion.RELATIVE_SCORE)
+                                .withAlpha(0.3f)};
+                        for (SearchParams p : settings) {
+                            for (int k : new int[] {5, 10}) {
+                                String what = n + " partitions, target " + target + ", " + p + ", k " + k;
+                                List<TextPool> pools = new ArrayList<>();
+                                List<SearchResult> lists = new ArrayList<>();
+                                for (TartanIndex part : parts) {
+                                    pools.add(part.textPool(text, q, k, p, sum));
+                                    lists.add(part.search(text, q, k, p, sum));
+                                }
+                                List<SearchHit> single = whole.search(text, q, k, p).hits();
+                                assertEquals(k, single.size(), what);
+                                assertEquals(single, TextPool.merge(pools, k).hits(), what);
+                                listsDiffer |= !single.equals(SearchResult.merge(lists, k).hits());
+                            }
+                        }
+                    }
+                    assertTrue(listsDiffer, "the partitions' own top-k lists merge to another result");
+                } finally {
+                    parts.forEach(TartanIndex::close);
+                }
+            }
+        }
+    }
+
     @Test
     void moreThanOnePartitionPerDocumentLeavesSomeEmptyAndTheyAnswerWithNothing() {
         TestIndex fx = TestIndex.build(dir.resolve("idx"));

@@ -29,8 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A router over 3 partition servers of one index, all real HTTP on 127.0.0.1: exact, FAST and PLAID results equal
- * one node's, and a stopped, slow, mismatched or misconfigured partition is reported.
+ * A router over 3 partition servers of one index, all real HTTP on 127.0.0.1: exact, FAST, PLAID, BM25, rerank and
+ * hybrid results equal one node's, and a stopped, slow, mismatched or misconfigured partition is reported.
  */
 class RouterTest {
     static final int N = 3;
@@ -59,6 +59,28 @@ class RouterTest {
     static void close() {
         parts.forEach(TartanIndex::close);
         whole.close();
+    }
+
+    /** Encodes each of a few texts to fixed vectors, alike on every partition (the routing, not the model, is tested). */
+    record FixedEncoder(Map<String, float[]> vectors) implements QueryEncoder {
+        @Override
+        public float[] encodeQuery(String text) {
+            float[] v = vectors.get(text);
+            if (v == null) {
+                throw new IllegalArgumentException("no vectors for '" + text + "'");
+            }
+            return v;
+        }
+
+        @Override
+        public int dim() {
+            return TestIndex.DIM;
+        }
+
+        @Override
+        public String encoderId() {
+            return "test";
+        }
     }
 
     /** Partition servers and a router over them; closing stops them all. */
@@ -146,10 +168,11 @@ class RouterTest {
      * BM25 through the router: the partitions' shares of the statistics summed in a first round, then each partition
      * scores with the sum, so the merged top k is one node's, ids and scores; also when the partitions' default mode is
      * bm25 and the request names none, with a filter, and when one partition is down (a partial result, scored with
-     * the others' own statistics). Shards of 70 documents: the partition boundaries cut two of the six.
+     * the others' own statistics). Shards of 70 documents: the partition boundaries cut two of the six. Rerank and
+     * hybrid (both fusions, other depths, requested fields) merge the partitions' text pools to one node's result.
      */
     @Test
-    void bm25ThroughTheRouterEqualsTheSingleNodeResult() throws Exception {
+    void textModesThroughTheRouterEqualTheSingleNodeResult() throws Exception {
         TestIndex text = TestIndex.build(dir.resolve("bm25"), 70, true);
         OpenOptions base = OpenOptions.defaults().withCacheDir(dir.resolve("bm25-cache"), false);
         SearchParams bm25 = SearchParams.defaults().withMode(SearchParams.Mode.BM25);
@@ -175,6 +198,34 @@ class RouterTest {
                 ownDiffer |= !SearchResult.merge(own, 10).hits().equals(one.search(t, 10, bm25).hits());
             }
             assertTrue(ownDiffer, "the partitions' own statistics give another result, so the test shows the round");
+
+            // rerank and hybrid: text pools (the partitions encode the text alike: a fixed vector a text here)
+            Map<String, float[]> encoded = new LinkedHashMap<>();
+            for (int target : new int[] {7, 120, 333}) {
+                encoded.put("topic" + text.docCentres[target][0] + " uniqueword" + target, text.query(target, 16));
+            }
+            textParts.forEach(tp -> tp.withEncoder(new FixedEncoder(encoded)));
+            String[] settings = {"\"mode\": \"rerank\"", "\"mode\": \"rerank\", \"depth\": 7", "\"mode\": \"hybrid\"",
+                "\"mode\": \"hybrid\", \"fusion\": \"relative_score\", \"alpha\": 0.3, \"depth\": 12"};
+            SearchParams[] expected = {SearchParams.defaults().withMode(SearchParams.Mode.RERANK),
+                SearchParams.defaults().withMode(SearchParams.Mode.RERANK).withDepth(7),
+                SearchParams.defaults().withMode(SearchParams.Mode.HYBRID),
+                SearchParams.defaults().withMode(SearchParams.Mode.HYBRID).withFusion(io.tartan.query.text.Fusion.RELATIVE_SCORE)
+                    .withAlpha(0.3f).withDepth(12)};
+            for (Map.Entry<String, float[]> e : encoded.entrySet()) {
+                for (int s = 0; s < settings.length; s++) {
+                    String body = "{\"query\": \"" + e.getKey() + "\", \"k\": 10, \"params\": {" + settings[s]
+                            + "}, \"fields\": [\"metadata\"]}";
+                    HttpResponse<String> res = c.http.post("/search", body);
+                    assertEquals(200, res.statusCode(), res.body());
+                    JsonNode hits = json(res).get("results");
+                    assertSameHits(one.search(e.getKey(), e.getValue(), 10, expected[s]), hits, body);
+                    for (JsonNode h : hits) {
+                        int d = Integer.parseInt(h.get("doc_id").asText().substring("doc-".length()));
+                        assertEquals(TestIndex.metadata(d).get("lang"), h.path("metadata").path("lang").asText(), h.toString());
+                    }
+                }
+            }
 
             URI down = c.urls().get(0);
             c.partitions.get(0).close();

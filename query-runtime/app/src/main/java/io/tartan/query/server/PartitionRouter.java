@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tartan.query.SearchHit;
 import io.tartan.query.SearchResult;
+import io.tartan.query.TextPool;
 import io.tartan.query.search.CandidatePool;
 import io.tartan.query.search.CandidatePoolMerger;
 import io.tartan.query.text.Bm25Statistics;
@@ -29,9 +30,11 @@ import java.util.concurrent.TimeUnit;
  * RouterSettings#partitionTimeoutMs} to answer. One that is down, slow or answers 5xx is left out and named in {@link
  * RoutedResult#failed}, unless the caller wants a complete result ({@link RoutingException} 503). Partitions hold
  * disjoint documents, score them as one node does and report global pids. For FAST and PLAID they answer with their
- * candidate pools, whose merge ({@link CandidatePoolMerger}) is the single node's result; for exact MaxSim (and the
- * modes that have no pool) with their top k, merged by score then pid ({@link SearchResult#RANKING}), which for exact
- * results is the single-node result. The answers must come from one layout (each partition's count is the number of URLs,
+ * candidate pools, whose merge ({@link CandidatePoolMerger}) is the single node's result; for rerank and hybrid with
+ * their text pools ({@link TextPool}), likewise; for exact MaxSim and BM25 (and the modes that have no pool) with
+ * their top k, merged by score then pid ({@link SearchResult#RANKING}), which for exact results is the single-node
+ * result. A query with text that may score BM25 first gathers the partitions' BM25 statistics, so every partition
+ * scores BM25 with the whole index's. The answers must come from one layout (each partition's count is the number of URLs,
  * each index once) and one index version, else the router says which partition serves what (502, or 503 while
  * versions differ, which a rolling reload causes for up to a poll interval).
  *
@@ -109,12 +112,14 @@ public final class PartitionRouter implements AutoCloseable {
         }
         List<Reply> ok = answered(exchange("POST", "/pool", body, left), complete, failed, left);
         long pools = ok.stream().filter(r -> r.json.has("candidate_pool")).count();
-        if (pools > 0 && pools < ok.size()) {
-            throw badGateway("partitions answered the same search with candidate pools and with top-k lists: they "
-                    + "serve with different defaults (tartan serve --mode) or versions of tartan");
+        long textPools = ok.stream().filter(r -> r.json.has("text_pool")).count();
+        if (pools > 0 && pools < ok.size() || textPools > 0 && textPools < ok.size()) {
+            throw badGateway("partitions answered the same search with different kinds of answer (candidate pools, "
+                    + "text pools, top-k lists): they serve with different defaults (tartan serve --mode) or versions of tartan");
         }
         Map<Long, ObjectNode> fields = new HashMap<>();
-        SearchResult merged = pools > 0 ? mergePools(ok, fields) : mergeLists(ok, req.k(), fields);
+        SearchResult merged = pools > 0 ? mergePools(ok, fields)
+                : textPools > 0 ? mergeTextPools(ok, req.k(), fields) : mergeLists(ok, req.k(), fields);
         Map<Long, ObjectNode> kept = new HashMap<>();
         for (SearchHit h : merged.hits()) {
             ObjectNode f = fields.get(h.pid());
@@ -196,14 +201,39 @@ public final class PartitionRouter implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw badGateway(r.url + " answered a malformed candidate pool: " + e.getMessage());
             }
-            r.json.path("fields").fields().forEachRemaining(f -> fields.put(Long.parseLong(f.getKey()),
-                    (ObjectNode) f.getValue()));
+            putFields(r, fields);
         }
         try {
             return CandidatePoolMerger.result(CandidatePoolMerger.merge(pools));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw badGateway("the partitions' candidate pools do not merge: " + e.getMessage());
         }
+    }
+
+    /**
+     * Rerank and hybrid: the partitions' text pools merged ({@link TextPool#merge}), exactly the single node's result
+     * over the answering partitions.
+     */
+    private static SearchResult mergeTextPools(List<Reply> ok, int k, Map<Long, ObjectNode> fields) {
+        List<TextPool> pools = new ArrayList<>(ok.size());
+        for (Reply r : ok) {
+            try {
+                pools.add(TextPoolJson.read(r.json.get("text_pool")));
+            } catch (IllegalArgumentException e) {
+                throw badGateway(r.url + " answered a malformed text pool: " + e.getMessage());
+            }
+            putFields(r, fields);
+        }
+        try {
+            return TextPool.merge(pools, k);
+        } catch (IllegalArgumentException e) {
+            throw badGateway("the partitions' text pools do not merge: " + e.getMessage());
+        }
+    }
+
+    /** A pool answer's requested fields, by pid. */
+    private static void putFields(Reply r, Map<Long, ObjectNode> fields) {
+        r.json.path("fields").fields().forEachRemaining(f -> fields.put(Long.parseLong(f.getKey()), (ObjectNode) f.getValue()));
     }
 
     /** Exact MaxSim and the other modes: the partitions' top-k lists merged by score, then pid. */

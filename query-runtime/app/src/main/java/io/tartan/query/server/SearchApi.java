@@ -11,6 +11,7 @@ import io.tartan.query.SearchHit;
 import io.tartan.query.SearchParams;
 import io.tartan.query.SearchResult;
 import io.tartan.query.TartanIndex;
+import io.tartan.query.TextPool;
 import io.tartan.query.cli.JsonQueries;
 import io.tartan.query.search.CandidatePool;
 import io.tartan.query.text.Bm25Statistics;
@@ -75,7 +76,8 @@ final class SearchApi {
      * {@code POST /pool}, what a router asks a partition: the same request as {@code /search}; for the fast and plaid
      * modes without a filter the answer is the partition's {@link CandidatePool} ({@code "candidate_pool"}, with the
      * requested fields of every pool entry scored exactly under {@code "fields"} by pid, as the router cannot know
-     * which of them the merge keeps), so that the router's merge is exactly the single node's result; for the
+     * which of them the merge keeps), so that the router's merge is exactly the single node's result; for rerank and
+     * hybrid with query text, its {@link TextPool} ({@code "text_pool"}, fields likewise), merged as exactly; for the
      * other modes it is the {@code /search} answer, whose top-k lists merge as they are.
      */
     ObjectNode pool(byte[] body) throws IOException {
@@ -112,6 +114,9 @@ final class SearchApi {
         if (pool && params.filter() == null
                 && (params.mode() == SearchParams.Mode.FAST || params.mode() == SearchParams.Mode.PLAID)) {
             return poolResult(index.candidatePool(q, k, params), t0, fields);
+        }
+        if (pool && text != null && (params.mode() == SearchParams.Mode.RERANK || params.mode() == SearchParams.Mode.HYBRID)) {
+            return textPoolResult(index.textPool(text, q, k, params, stats), t0, fields);
         }
         SearchResult r = text == null ? index.search(q, k, params) : index.search(text, q, k, params, stats);
         return result(r, t0, fields);
@@ -171,24 +176,55 @@ final class SearchApi {
         stats.searched(System.nanoTime() - t0);
         ObjectNode o = JSON.createObjectNode();
         o.set("candidate_pool", CandidatePoolJson.write(p));
-        if (!fields.isEmpty()) {
-            List<SearchHit> scored = new ArrayList<>();
-            for (int i = 0; i < p.size(); i++) {
-                if (p.docIds()[i] != null) {
-                    scored.add(new SearchHit(p.docIds()[i], p.pids()[i], p.exactScores()[i]));
-                }
-            }
-            ArrayNode hits = JsonQueries.hits(new SearchResult(scored, p.version(), 0), index, fields);
-            ObjectNode byPid = o.putObject("fields");
-            for (int i = 0; i < hits.size(); i++) {
-                ObjectNode h = (ObjectNode) hits.get(i);
-                h.remove(List.of("rank", "doc_id", "score"));
-                byPid.set(Long.toString(scored.get(i).pid()), h);
-            }
-        }
+        List<SearchHit> scored = new ArrayList<>();
+        addScored(p, scored);
+        putFields(o, scored, p.version(), fields);
         o.put("version", p.version());
         IndexBackend.put(o, index.partition());
         return o;
+    }
+
+    private ObjectNode textPoolResult(TextPool p, long t0, List<String> fields) {
+        stats.searched(System.nanoTime() - t0);
+        ObjectNode o = JSON.createObjectNode();
+        o.set("text_pool", TextPoolJson.write(p));
+        List<SearchHit> scored = new ArrayList<>(p.bm25().hits());
+        if (p.maxsim() != null) {
+            scored.addAll(p.maxsim().hits());
+        }
+        if (p.dense() != null) {
+            addScored(p.dense(), scored);
+        }
+        putFields(o, scored, p.version(), fields);
+        o.put("version", p.version());
+        IndexBackend.put(o, index.partition());
+        return o;
+    }
+
+    /** The pool's entries scored exactly: those the merge may keep. */
+    private static void addScored(CandidatePool p, List<SearchHit> out) {
+        for (int i = 0; i < p.size(); i++) {
+            if (p.docIds()[i] != null) {
+                out.add(new SearchHit(p.docIds()[i], p.pids()[i], p.exactScores()[i]));
+            }
+        }
+    }
+
+    /**
+     * {@code "fields"}: the requested fields of every hit a router's merge may keep, by pid, as the router cannot know
+     * which it keeps.
+     */
+    private void putFields(ObjectNode o, List<SearchHit> scored, long version, List<String> fields) {
+        if (fields.isEmpty()) {
+            return;
+        }
+        ArrayNode hits = JsonQueries.hits(new SearchResult(scored, version, 0), index, fields);
+        ObjectNode byPid = o.putObject("fields");
+        for (int i = 0; i < hits.size(); i++) {
+            ObjectNode h = (ObjectNode) hits.get(i);
+            h.remove(List.of("rank", "doc_id", "score"));
+            byPid.set(Long.toString(scored.get(i).pid()), h);
+        }
     }
 
     /** {@code "fields": ["snippet", "metadata", "text"]}: what to return of each hit besides id and score. */
